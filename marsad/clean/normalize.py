@@ -1,0 +1,72 @@
+"""Matching view of a text: folded Arabic letters and digits, with a map back.
+
+Lexicons match on this view so that أ/إ/آ/ا, ى/ي, ة/ه, ؤ/و, ئ/ي, tatweel,
+harakat, Arabic-Indic digits and typographic quotes need no variants in the
+data. Every character of the view remembers the index of the character of the
+cleaned text it came from, so a hit in the view maps back to exact evidence.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# One-for-one substitutions: the view keeps one character for each of these.
+_FOLD = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+    "ى": "ي", "ئ": "ي", "ة": "ه", "ؤ": "و",
+    "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "″": '"',
+    "‘": "'", "’": "'", "‚": "'", "′": "'",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ", "\u2003": " ",
+    "–": "-", "—": "-", "‐": "-", "‑": "-",
+    "،": ",", "؛": ";", "؟": "?", "٪": "%", "٫": ".",
+}
+_FOLD.update({chr(0x0660 + d): str(d) for d in range(10)})  # Arabic-Indic digits
+_FOLD.update({chr(0x06F0 + d): str(d) for d in range(10)})  # Extended (Persian) digits
+
+# Deleted from the view: harakat, superscript alef, tatweel, invisible marks.
+_DROP = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640", "\u200b",
+                                                   "\u200c", "\u200d", "\u200e",
+                                                   "\u200f", "\ufeff", "\u061c"}
+
+
+def fold_char(ch: str) -> str:
+    """The view's character for ``ch`` ('' when it is dropped)."""
+    if ch in _DROP:
+        return ""
+    folded = _FOLD.get(ch)
+    if folded is not None:
+        return folded
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+def fold(text: str) -> str:
+    """Normalise a string (a lexicon entry, a query) the same way as a document."""
+    return "".join(fold_char(ch) for ch in text)
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """The matching view plus, for each of its characters, the source index."""
+
+    text: str
+    source_index: tuple[int, ...]
+    source_length: int
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open range of the view to the cleaned text."""
+        if start >= end:
+            pos = self.source_index[start] if start < len(self.source_index) else self.source_length
+            return pos, pos
+        return self.source_index[start], self.source_index[end - 1] + 1
+
+
+def normalize(text: str) -> NormalizedText:
+    """Build the matching view of ``text``."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        folded = fold_char(ch)
+        if folded:
+            out.append(folded)
+            index.append(i)
+    return NormalizedText("".join(out), tuple(index), len(text))

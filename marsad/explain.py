@@ -1,0 +1,38 @@
+"""`marsad extract --explain`: the events of one file and, per field, the words and rule behind it."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+
+from marsad.extract.document import group_incidents, read_drafts
+from marsad.ingest.readers import iter_articles
+from marsad.clean.text import make_doc
+from marsad.pipeline import process_doc
+from marsad.settings import Settings
+from marsad.types import Article, Failure
+
+
+def explain_file(console: Console, path: Path, published: date | None, explain: bool) -> None:
+    settings = Settings()
+    for item in iter_articles([path], published=published, settings=settings):
+        if isinstance(item, Failure):
+            console.print(f"[red]error[/red] {item.doc_id}: {item.reason}")
+            continue
+        doc = make_doc(item if item.published or not published else replace(item, published=published), settings)
+        cands = process_doc(doc, settings)
+        console.rule(f"{doc.doc_id} · published {doc.published or 'unknown'} · {len(cands)} events")
+        for i, c in enumerate(cands, 1):
+            loc = c.location.name if c.location else None
+            console.print(f"[bold]event {i}[/bold] ({c.role}) {c.sub_event_type} {c.weapons} {c.date} "
+                          f"({c.date_precision}) {loc} {c.attacker} → {c.target_actor} [{c.attribution}] "
+                          f"launched={c.launched} casualties={[(x.party, x.killed, x.injured) for x in c.casualties]}")
+            if explain:
+                for e in sorted(c.evidence, key=lambda e: e.field):
+                    console.print(f"    [cyan]{e.field:<22}[/cyan] «{e.text}» {e.start}:{e.end}  [dim]{e.rule}[/dim]")
+        if explain:
+            rejected = [d for d in read_drafts(doc) if d.rejected]
+            for d in rejected:
+                console.print(f"  [dim]not an event:[/dim] «{doc.text[d.clause.seg.start:d.clause.seg.end][:90]}» — {d.rejected}")

@@ -1,0 +1,86 @@
+"""An event as the exchange format (SCHEMA.md) spells it: displayed values, claims, reports."""
+from __future__ import annotations
+
+from typing import Any
+
+from marsad.merge.cluster import Cluster
+from marsad.types import Candidate
+
+CLAIM_FIELDS = ("date", "sub_event_type", "attacker", "target_actor", "attribution",
+                "launched", "impacted", "intercepted", "time")
+
+
+def _loc(loc) -> dict[str, Any] | None:
+    return loc.as_dict() if loc else None
+
+
+def _casualties(c: Candidate) -> list[dict[str, Any]]:
+    return [{"party": x.party, "killed": x.killed, "injured": x.injured} for x in c.casualties]
+
+
+def _display_order(cluster: Cluster, meta: dict[str, dict]) -> list[Candidate]:
+    """Which report's value is shown: main reports first, then the most precise date, then the earliest."""
+    def key(item):
+        rid, c = item
+        return (c.role != "main", not c.date_explicit, (meta.get(rid) or {}).get("published") or "", rid)
+    return [c for _, c in sorted(cluster.members, key=key)]
+
+
+def _first(cands: list[Candidate], name: str):
+    return next((getattr(c, name) for c in cands if getattr(c, name) not in (None, [], "unknown")), None)
+
+
+def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict[str, Any]:
+    """The exported event; ``meta`` maps report_id → {"outlet", "published"}."""
+    ordered = _display_order(cluster, meta)
+    top = ordered[0]
+    dated = next((c for c in ordered if c.date_explicit), top)
+    weapons: list[str] = []
+    for c in ordered:
+        weapons += [w for w in c.weapons if w not in weapons]
+    casualties_src = next((c for c in ordered if c.casualties), None)
+    attacker_src = next((c for c in ordered if c.attacker), None)
+    record = {
+        "id": event_id,
+        "sub_event_type": _first(ordered, "sub_event_type"),
+        "weapons": weapons or ["unknown"],
+        "date": dated.date.isoformat() if dated.date else None,
+        "date_precision": dated.date_precision,
+        "date_range": [d.isoformat() for d in dated.date_range] if dated.date_range else None,
+        "time": _first(ordered, "time"),
+        "location": _loc(next((c.location for c in ordered if c.location), None)),
+        "target_actor": _first(ordered, "target_actor") or "unknown",
+        "attacker": attacker_src.attacker if attacker_src else "unknown",
+        "attribution": attacker_src.attribution if attacker_src else "unknown",
+        "launch_site": _loc(_first(ordered, "launch_site")),
+        "munitions": {k: _first(ordered, k) for k in ("launched", "impacted", "intercepted", "unlaunched")},
+        "calibre": _first(ordered, "calibre"),
+        "casualties": _casualties(casualties_src) if casualties_src else [],
+        "damage": _first(ordered, "damage") or "unknown",
+        "damage_text": _first(ordered, "damage_text"),
+        "responds_to": None,
+        "claims": _claims(cluster, meta),
+        "reports": [_report(rid, c, meta.get(rid) or {}) for rid, c in cluster.members],
+    }
+    return record
+
+
+def _claims(cluster: Cluster, meta: dict[str, dict]) -> list[dict[str, Any]]:
+    """Every report's own value of each field, so disagreements stay visible."""
+    out = []
+    for rid, c in cluster.members:
+        for name in CLAIM_FIELDS:
+            value = getattr(c, name)
+            if value in (None, "unknown"):
+                continue
+            out.append({"field": name, "value": value.isoformat() if hasattr(value, "isoformat") else value,
+                        "report": rid, "doc_id": c.doc_id, "outlet": (meta.get(rid) or {}).get("outlet"),
+                        "said_by": c.said_by, "hedged": c.hedged})
+    return out
+
+
+def _report(rid: str, c: Candidate, meta: dict) -> dict[str, Any]:
+    return {"doc_id": c.doc_id, "report_id": rid, "role": c.role, "outlet": meta.get("outlet"),
+            "published": meta.get("published"), "said_by": c.said_by, "hedged": c.hedged,
+            "responds_to_anchor": c.responds_to_anchor,
+            "evidence": [e.as_dict() for e in c.evidence]}

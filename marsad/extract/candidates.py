@@ -1,0 +1,82 @@
+"""One event candidate per clause that states an attack."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marsad.extract.attribution import fill_attribution
+from marsad.extract.clause import Clause
+from marsad.extract.roles import Role, actor_roles
+from marsad.extract.slots import fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
+from marsad.resolve.operators import site_operator
+from marsad.resolve.places import best_place, read_places, to_location
+from marsad.types import Candidate
+
+EVENT_KINDS = {"attack", "disrupted", "clash"}
+
+
+@dataclass
+class Draft:
+    """A candidate plus what the document-level pass needs to know about its clause."""
+
+    cand: Candidate
+    clause: Clause
+    response: bool
+    background_cue: bool
+    attacker_role: Role | None
+    rejected: str | None = None  # why this mention is not an event (threat, aggregate, ...)
+
+
+def _trigger_kinds(clause: Clause) -> set[str]:
+    return {t.data.get("kind") for t in clause.triggers}
+
+
+def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
+    """Build the candidate a clause states, or None when it states no attack."""
+    kinds = _trigger_kinds(clause)
+    if not kinds & (EVENT_KINDS | {"explosion"}):
+        return None
+    if not kinds & EVENT_KINDS and not clause.weapons:
+        return None  # a blast with no weapon or attack word may be anything
+    trigger = next(t for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | {"explosion"})
+    cand = Candidate(doc_id=doc_id, anchor=trigger.start)
+    cand.cite("event", trigger, f"triggers:{trigger.entry_id}")
+    fill_type_and_weapons(cand, clause)
+
+    roles = actor_roles(clause)
+    attacker = next((r for r in roles if r.role == "attacker"), None)
+    target = next((r for r in roles if r.role == "target" and (attacker is None or r.actor != attacker.actor)), None)
+    if attacker:
+        cand.attacker, cand.attacker_name = attacker.actor, attacker.mention.text
+        cand.cite("attacker", attacker.mention, f"actors:{attacker.actor} {attacker.rule}")
+    if target:
+        cand.target_actor, cand.target_name = target.actor, target.mention.text
+        cand.cite("target_actor", target.mention, f"actors:{target.actor} {target.rule}")
+
+    places = read_places(clause)
+    hit = best_place([p for p in places if not p.launch_site])
+    launch = best_place([p for p in places if p.launch_site])
+    if hit:
+        cand.location = to_location(hit)
+        cand.cite("location", hit.mention, f"gazetteer:{hit.place.id}")
+        operator = site_operator(hit.place.id)
+        if cand.target_actor is None and operator and operator != cand.attacker:
+            cand.target_actor = operator
+            cand.cite("target_actor", hit.mention, f"site-operator:{hit.place.id}")
+    if launch:
+        cand.launch_site = to_location(launch)
+        cand.cite("launch_site", launch.mention, f"gazetteer:{launch.place.id}")
+
+    fill_munitions(cand, clause)
+    fill_casualties(cand, clause, {r.mention.start: r.actor for r in roles})
+    fill_damage_and_time(cand, clause)
+    fill_attribution(cand, clause, attacker)
+
+    rejected = None
+    if clause.cue("not_event"):
+        rejected = f"not an incident: {clause.cue('not_event')[0].text}"
+    elif clause.cue("aggregate"):
+        rejected = f"aggregate of several attacks: {clause.cue('aggregate')[0].text}"
+    return Draft(cand, clause, response="response" in kinds,
+                 background_cue=bool(clause.cue("background", whole_sentence=True)
+                                     and clause.cue("background", whole_sentence=True)[0].start - clause.sentence.start < 6),
+                 attacker_role=attacker, rejected=rejected)

@@ -1,0 +1,103 @@
+"""Fold the drafts of one incident into one candidate, keeping the evidence of each chosen value."""
+from __future__ import annotations
+
+from marsad.types import Candidate, Casualty
+
+PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
+GEO_ORDER = ("site", "town", "district", "admin1", "country", "unknown")
+FIRST_VALUE = ("time", "launch_site", "launched", "impacted", "intercepted", "unlaunched", "calibre",
+               "target_actor")
+FIELD_OF = {"launched": "munitions.launched", "impacted": "munitions.impacted",
+            "intercepted": "munitions.intercepted", "unlaunched": "munitions.unlaunched"}
+
+
+def _take(out: Candidate, src: Candidate, name: str, *fields: str) -> None:
+    setattr(out, name, getattr(src, name))
+    wanted = set(fields or (FIELD_OF.get(name, name),))
+    out.evidence.extend(e for e in src.evidence if e.field in wanted)
+
+
+def _date_key(c: Candidate):
+    return (not c.date_explicit, PRECISION_ORDER.index(c.date_precision), c.date or c.date_precision)
+
+
+def combine(cands: list[Candidate]) -> Candidate:
+    """One candidate from several drafts of the same incident."""
+    first = cands[0]
+    out = Candidate(doc_id=first.doc_id, anchor=min(c.anchor for c in cands))
+    out.evidence.extend(e for c in cands for e in c.evidence if e.field == "event")
+    dated = [c for c in cands if c.date is not None]
+    if dated:
+        best = min(dated, key=_date_key)
+        for name in ("date", "date_precision", "date_range", "date_explicit"):
+            setattr(out, name, getattr(best, name))
+        out.evidence.extend(e for e in best.evidence if e.field == "date")
+    located = [c for c in cands if c.location is not None]
+    if located:
+        best = min(located, key=lambda c: GEO_ORDER.index(c.location.precision))
+        _take(out, best, "location")
+    for name in FIRST_VALUE:
+        src = next((c for c in cands if getattr(c, name) is not None), None)
+        if src:
+            _take(out, src, name)
+    attacker = next((c for c in cands if c.attacker), None)
+    if attacker:
+        out.attacker, out.attacker_name = attacker.attacker, attacker.attacker_name
+        out.evidence.extend(e for e in attacker.evidence if e.field == "attacker")
+        claimed = next((c for c in cands if c.attribution == "claimed"), None)
+        src = claimed or attacker
+        out.attribution = src.attribution
+        out.evidence.extend(e for e in src.evidence if e.field == "attribution")
+    if out.target_actor:
+        out.target_name = next(c.target_name for c in cands if c.target_actor == out.target_actor)
+    _combine_type(out, cands)
+    _combine_lists(out, cands)
+    return out
+
+
+def _combine_type(out: Candidate, cands: list[Candidate]) -> None:
+    typed = [c for c in cands if c.sub_event_type]
+    if not typed:
+        return
+
+    def strength(c: Candidate) -> int:
+        rules = [e.rule for e in c.evidence if e.field == "sub_event_type"]
+        if c.sub_event_type == "Disrupted weapons use":
+            return 0
+        return 1 if any(r.startswith("weapon->") for r in rules) else 2
+
+    _take(out, min(typed, key=strength), "sub_event_type")
+
+
+def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:
+    for c in cands:
+        for w in c.weapons:
+            if w not in out.weapons:
+                out.weapons.append(w)
+        for s in c.said_by:
+            if s not in out.said_by:
+                out.said_by.append(s)
+        out.evidence.extend(e for e in c.evidence if e.field in ("weapons", "said_by", "hedged"))
+        out.hedged = out.hedged or c.hedged
+        if out.damage == "unknown" and c.damage != "unknown":
+            out.damage, out.damage_text = c.damage, c.damage_text
+            out.evidence.extend(e for e in c.evidence if e.field == "damage")
+        if out.responds_to_anchor is None:
+            out.responds_to_anchor = c.responds_to_anchor
+        for cas in c.casualties:
+            have = next((x for x in out.casualties if x.party == cas.party), None)
+            if have is None:
+                have = Casualty(cas.party)
+                out.casualties.append(have)
+            for kind in ("killed", "injured"):
+                if getattr(have, kind) is None and getattr(cas, kind) is not None:
+                    setattr(have, kind, getattr(cas, kind))
+                    out.evidence.extend(e for e in c.evidence if e.field == f"casualties.{cas.party}.{kind}")
+    # Evidence of duplicates (same field, same words) is kept once.
+    seen, unique = set(), []
+    for e in out.evidence:
+        key = (e.field, e.start, e.end)
+        if key not in seen:
+            seen.add(key)
+            unique.append(e)
+    out.evidence = unique

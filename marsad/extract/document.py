@@ -1,0 +1,180 @@
+"""Document-level pass: dates in reading order, one event per incident, main or background.
+
+A report tells its incident in several sentences (the lead, the statement,
+the numbers, the accusation) and mentions older incidents in passing. The
+drafts of all clauses are read in order; each joins the most recent earlier
+incident it is compatible with (same day, same place, same sides), or opens
+a new one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from marsad.clean.segment import clauses, sentences
+from marsad.extract.candidates import Draft, clause_draft
+from marsad.extract.clause import Clause
+from marsad.extract.mentions import find_mentions
+from marsad.extract.combine import combine
+from marsad.merge.compat import compatible, dates_fit
+from marsad.resolve.dates import DateMention
+from marsad.settings import Settings
+from marsad.types import Candidate, Doc, Span
+
+PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
+LEAD_SENTENCES = 2  # the title and the first sentence state the main incident
+
+
+@dataclass
+class DateContext:
+    """The date the narrative is at: the last date a clause stated."""
+
+    date: date | None
+    precision: str
+    range: tuple[date, date] | None
+
+
+@dataclass
+class Incident:
+    drafts: list[Draft] = field(default_factory=list)
+
+    def values(self, name: str) -> list:
+        return [getattr(d.cand, name) for d in self.drafts if getattr(d.cand, name) not in (None, [], "unknown")]
+
+
+def _resolve_refers_back(m: DateMention, ctx: DateContext) -> DateContext | None:
+    if ctx.date is None:
+        return None
+    if m.refers_back == "same_day":
+        return DateContext(ctx.date, ctx.precision, ctx.range)
+    if m.refers_back == "same_month" and m.day:
+        try:
+            d = ctx.date.replace(day=m.day)
+        except ValueError:
+            return None
+        return DateContext(d, "day", (d, d))
+    return None
+
+
+def _clause_date(clause: Clause, ctx: DateContext) -> tuple[DateContext, DateMention | None]:
+    """The most precise date the clause states, else the narrative's date."""
+    stated: list[tuple[DateContext, DateMention]] = []
+    for m in clause.dates:
+        if m.refers_back:
+            resolved = _resolve_refers_back(m, ctx)
+            if resolved:
+                stated.append((resolved, m))
+        elif m.date is not None:
+            stated.append((DateContext(m.date, m.precision, m.range), m))
+    if not stated:
+        return ctx, None
+    return min(stated, key=lambda s: (PRECISION_ORDER.index(s[0].precision), s[1].start))
+
+
+def fits(inc: Incident, d: Draft) -> bool:
+    return compatible([o.cand for o in inc.drafts], d.cand)
+
+
+def _infer_counterstrike(incidents: list[Incident], d: Draft) -> None:
+    """B strikes right after A hit B: B's target is A ("وعقب الاستهداف قامت قوات التحالف بإطلاق…")."""
+    c = d.cand
+    if c.attacker is None or c.target_actor is not None:
+        return
+    for inc in reversed(incidents):
+        if c.attacker in inc.values("target_actor") and all(dates_fit(o.cand, c) for o in inc.drafts):
+            attackers = inc.values("attacker")
+            if attackers:
+                c.target_actor = attackers[0]
+                ev = next((e for o in inc.drafts for e in o.cand.evidence if e.field == "attacker"), None)
+                if ev:
+                    c.cite("target_actor", Span(ev.start, ev.end, ev.text), "counterstrike:attacker-of-previous")
+            c.responds_to_anchor = inc.drafts[0].cand.anchor
+            if c.location is None:
+                launch = next((o.cand.launch_site for o in inc.drafts if o.cand.launch_site), None)
+                if launch:
+                    c.location = launch
+                    ev = next((e for o in inc.drafts for e in o.cand.evidence if e.field == "launch_site"), None)
+                    if ev:
+                        c.cite("location", Span(ev.start, ev.end, ev.text), "counterstrike:launch-site-of-previous")
+            return
+
+
+def _inherit_attacker(prev: Draft | None, d: Draft) -> None:
+    """Within one sentence a later clause without a named attacker keeps the earlier clause's."""
+    c = d.cand
+    if prev is None or prev.clause.sentence != d.clause.sentence or c.attacker or not prev.cand.attacker:
+        return
+    if prev.cand.attacker == c.target_actor:
+        return
+    c.attacker, c.attacker_name = prev.cand.attacker, prev.cand.attacker_name
+    c.attribution = prev.cand.attribution
+    ev = next((e for e in prev.cand.evidence if e.field == "attacker"), None)
+    if ev:
+        c.cite("attacker", Span(ev.start, ev.end, ev.text), "same-sentence-attacker")
+
+
+def read_drafts(doc: Doc) -> list[Draft]:
+    """Every clause that states an attack, in reading order, with its date resolved."""
+    mentions = find_mentions(doc)
+    breaks = mentions.cue("clause_break")
+    pub = doc.published
+    ctx = DateContext(pub, "day", (pub, pub)) if pub else DateContext(None, "unknown", None)
+    drafts: list[Draft] = []
+    for sentence in sentences(doc.text):
+        for seg in clauses(sentence, breaks):
+            clause = Clause.build(doc.text, seg, sentence, mentions)
+            ctx, stated = _clause_date(clause, ctx)
+            draft = clause_draft(doc.doc_id, clause)
+            if draft is None:
+                continue
+            c = draft.cand
+            c.date, c.date_precision, c.date_range = ctx.date, ctx.precision, ctx.range
+            c.date_explicit = stated is not None
+            if stated is not None:
+                c.cite("date", Span(stated.start, stated.end, stated.text), f"dates:{stated.rule}")
+            drafts.append(draft)
+    return drafts
+
+
+def group_incidents(drafts: list[Draft]) -> list[Incident]:
+    incidents: list[Incident] = []
+    prev: Draft | None = None
+    for d in drafts:
+        if d.rejected:
+            continue
+        _inherit_attacker(prev, d)
+        _infer_counterstrike(incidents, d)
+        prev = d
+        home = next((inc for inc in reversed(incidents) if fits(inc, d)), None)
+        if home is None:
+            incidents.append(Incident([d]))
+        else:
+            home.drafts.append(d)
+    return incidents
+
+
+def _role(inc: Incident, published: date | None) -> str:
+    if any(d.clause.sentence.sentence < LEAD_SENTENCES for d in inc.drafts):
+        return "main"
+    if inc.drafts[0].background_cue:
+        return "background"
+    dates = [d.cand.date for d in inc.drafts if d.cand.date]
+    if published is None or not dates:
+        return "main"
+    return "main" if max(dates) >= published else "background"
+
+
+def _is_event(c: Candidate) -> bool:
+    """An incident needs a place finer than a country and a stated kind of violence."""
+    return c.location is not None and c.location.precision != "country"
+
+
+def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidate]:
+    """The events a document states, one candidate each, with evidence."""
+    events = []
+    for inc in group_incidents(read_drafts(doc)):
+        cand = combine([d.cand for d in inc.drafts])
+        cand.role = _role(inc, doc.published)
+        if _is_event(cand):
+            events.append(cand)
+    return events

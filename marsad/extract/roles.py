@@ -1,0 +1,89 @@
+"""Who fired and who was hit, read from the words around each actor mention.
+
+Arabic reports put the attacker in many places: after the verb or masdar
+("استهداف الميليشيات لقاعدة…"), before a verb ("قامت قوات التحالف بإطلاق…"),
+after a launch word ("أطلقتها ميليشيات…", "مصدرها…"), or behind an
+accusation ("…بالوقوف وراء القصف"). The target follows على/ضد/مواقع, carries
+the preposition ل ("لقاعدة", "للحرس الثوري"), or is the one who suffered
+("في صفوف الجيش", "إصابة جنديين أمريكيين").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marsad.extract.clause import Clause
+from marsad.types import Mention
+
+CUE_WINDOW = 30  # characters before an actor in which a role cue counts
+VERB_WINDOW = 22  # characters between an actor and the attack verb that follows it
+ACCUSE_WINDOW = 80  # "اتهمت … X … بالوقوف وراء"
+ATTACK_KINDS = {"attack", "disrupted", "clash"}
+
+
+@dataclass(frozen=True)
+class Role:
+    mention: Mention
+    actor: str
+    role: str  # attacker | target | none
+    rule: str
+
+
+def actor_code(m: Mention) -> str:
+    return m.data.get("actor", m.entry_id)
+
+
+def _nearest_before(items: list[Mention], pos: int, window: int) -> Mention | None:
+    before = [i for i in items if i.end <= pos and pos - i.end <= window]
+    return max(before, key=lambda i: i.end, default=None)
+
+
+def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
+    text = clause.text
+    triggers = [t for t in clause.triggers if t.data.get("kind") in ATTACK_KINDS]
+    role_cues = [c for c in clause.cues if c.data.get("type") in
+                 {"attacker_before", "target_before", "launch_site", "accuse", "killed", "injured"}]
+    if m.data.get("adjective"):
+        # "غارات أمريكية": a nationality adjective right after a strike noun names the attacker.
+        prev = _nearest_before(triggers + clause.weapons, m.start, 2)
+        return ("attacker", "adjective-after-strike") if prev else ("none", "adjective")
+    if any(c.start <= m.start < c.end for c in clause.cues if c.data.get("type") == "accuse") or any(
+            0 <= c.start - m.end <= ACCUSE_WINDOW for c in clause.cues
+            if c.data.get("type") == "accuse" and "وراء" in c.text):
+        return "attacker", "accused-behind"
+    speech = _nearest_before([c for c in clause.cues if c.data.get("type") == "speech"], m.start, 3)
+    if speech is not None:
+        return "none", f"speaker-after:{speech.text}"  # "أعلن التحالف عن استهداف…": who speaks, not who fired
+    cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
+    verb = _nearest_before(triggers, m.start, 2)
+    if verb is not None and (cue is None or verb.end >= cue.end):
+        if verb.data.get("subject_is_target"):
+            return "target", "subject-of-suffer-verb"
+        return "attacker", "agent-after-attack-word"
+    if cue is not None:
+        kind = cue.data["type"]
+        if kind in {"attacker_before", "accuse"}:
+            return "attacker", f"cue:{cue.text}"
+        if kind == "launch_site":
+            return "attacker", f"launch-site:{cue.text}"
+        return "target", f"cue:{cue.text}"
+    if text[m.start] == "ل" and not m.entry_id.startswith("ل") and clause.text[m.start:m.start + 2] != "لا":
+        return "target", "preposition-li"
+    following = [t for t in triggers if 0 <= t.start - m.end <= VERB_WINDOW]
+    if following and not any(m.end <= a.start < following[0].start for a in clause.actors + clause.places):
+        if following[0].data.get("subject_is_target"):
+            return "target", "subject-of-suffer-verb"
+        return "attacker", "subject-before-attack-verb"
+    return "none", "unassigned"
+
+
+def actor_roles(clause: Clause) -> list[Role]:
+    """The role of every actor mention in the clause, in text order."""
+    roles = [Role(m, actor_code(m), *_role_of(clause, m)) for m in clause.actors]
+    responses = [t for t in clause.triggers if t.data.get("kind") == "response"]
+    if responses and not any(r.role == "attacker" for r in roles):
+        # "أعلنت القيادة المركزية … عن ردها على…": whoever speaks of its response is the one striking.
+        for i, r in enumerate(roles):
+            if r.mention.end <= responses[0].start and r.role == "none":
+                roles[i] = Role(r.mention, r.actor, "attacker", "responder")
+                break
+    return roles

@@ -1,0 +1,123 @@
+"""Fill the countable and descriptive fields of a candidate from its clause.
+
+Each function reads one clause and writes one family of fields, citing the
+words it used.
+"""
+from __future__ import annotations
+
+import re
+
+from marsad.extract.clause import Clause
+from marsad.extract.numbers import NumberMention
+from marsad.types import Candidate, Casualty, Span
+
+TYPE_BY_WEAPON = {  # ACLED sub-event type implied by a weapon, strongest first
+    "ied": "Remote explosive/landmine/IED",
+    "drone": "Air/drone strike",
+    "aircraft": "Air/drone strike",
+    "missile": "Shelling/artillery/missile attack",
+    "rocket": "Shelling/artillery/missile attack",
+    "mortar": "Shelling/artillery/missile attack",
+    "artillery": "Shelling/artillery/missile attack",
+    "small_arms": "Armed clash",
+}
+STATUS_WINDOW = 25  # a status verb this close to a count decides which count it is
+CASUALTY_WINDOW = 30
+
+
+def _span(n: NumberMention) -> Span:
+    return Span(n.start, n.end, n.text)
+
+
+def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
+    """Weapons from weapon words; the ACLED type from the trigger kind, then the weapons."""
+    for w in clause.weapons:
+        if w.entry_id not in cand.weapons:
+            cand.weapons.append(w.entry_id)
+            cand.cite("weapons", w, f"weapons:{w.entry_id}")
+    kinds = {t.data.get("kind") for t in clause.triggers}
+    if "disrupted" in kinds:
+        trig = next(t for t in clause.triggers if t.data.get("kind") == "disrupted")
+        cand.sub_event_type = "Disrupted weapons use"
+        cand.cite("sub_event_type", trig, "triggers:disrupted")
+        return
+    for weapon, sub_type in TYPE_BY_WEAPON.items():
+        if weapon in cand.weapons:
+            w = next(m for m in clause.weapons if m.entry_id == weapon)
+            cand.sub_event_type = sub_type
+            cand.cite("sub_event_type", w, f"weapon->{weapon}")
+            return
+    typed = [t for t in clause.triggers if t.data.get("default_type")]
+    if typed:
+        cand.sub_event_type = typed[0].data["default_type"]
+        cand.cite("sub_event_type", typed[0], f"triggers:{typed[0].entry_id}")
+
+
+def _status(clause: Clause, n: NumberMention) -> str:
+    """launched | impacted | intercepted | unlaunched, from the verb nearest the count."""
+    best, best_gap = "launched", STATUS_WINDOW + 1
+    for cue in clause.cues:
+        kind = cue.data.get("type")
+        if kind not in {"impacted", "intercepted", "unlaunched"}:
+            continue
+        if cue.end <= n.start:
+            gap = n.start - cue.end
+        elif re.search(r"[,،.:;]", clause.text[n.end:cue.start]):
+            continue  # "عددها 5، انفجرت اثنتين": the verb after the comma counts the next number
+        else:
+            gap = cue.start - n.end
+        if 0 <= gap < best_gap:
+            best, best_gap = kind, gap
+    return best
+
+
+def fill_munitions(cand: Candidate, clause: Clause) -> None:
+    """Counts of munitions: the first count of each status in the clause."""
+    for n in clause.numbers:
+        if n.value is None or n.noun_category not in {"munition", None}:
+            continue
+        status = _status(clause, n)
+        if n.noun_category is None and status == "launched":
+            continue  # a bare number ("5") is a count only when a status verb says of what
+        if getattr(cand, status) is None:
+            setattr(cand, status, n.value)
+            cand.cite(f"munitions.{status}", _span(n), f"numbers:{n.rule}")
+
+
+def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, str]) -> None:
+    """Killed and injured per party: a person or casualty count next to a death or injury word."""
+    cues = [c for c in clause.cues if c.data.get("type") in {"killed", "injured"}]
+    for n in clause.numbers:
+        if n.value is None or n.noun_category not in {"person", "casualty"}:
+            continue
+        kind = n.noun_id if n.noun_id in {"killed", "injured"} else None
+        if kind is None:
+            near = [c for c in cues if -CASUALTY_WINDOW <= n.start - c.end <= CASUALTY_WINDOW
+                    or c.start <= n.start < c.end]
+            if not near:
+                continue
+            kind = min(near, key=lambda c: abs(n.start - c.end)).data["type"]
+        party = next((code for pos, code in sorted(actor_at.items())
+                      if n.start <= pos <= n.end + CASUALTY_WINDOW), "unknown")
+        cas = next((c for c in cand.casualties if c.party == party), None)
+        if cas is None:
+            cas = Casualty(party)
+            cand.casualties.append(cas)
+        if getattr(cas, kind) is None:
+            setattr(cas, kind, n.value)
+            cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule}")
+
+
+def fill_damage_and_time(cand: Candidate, clause: Clause) -> None:
+    for cue in clause.cues:
+        kind = cue.data.get("type")
+        if kind == "damage_none" and cand.damage == "unknown":
+            cand.damage = "none"
+            cand.cite("damage", cue, "cues:damage_none")
+        elif kind == "damage_material" and cand.damage == "unknown":
+            cand.damage, cand.damage_text = "material", cue.text
+            cand.cite("damage", cue, "cues:damage_material")
+    if clause.times and cand.time is None:
+        t = clause.times[0]
+        cand.time = t.time
+        cand.cite("time", Span(t.start, t.end, t.text), f"times:{t.rule}")

@@ -1,0 +1,83 @@
+"""Could two accounts describe one incident? Shared by in-document and cross-document merging.
+
+Accounts conflict when their dates cannot overlap, their sides are reversed
+or different, their places are far apart, or their weapons differ. They
+support each other when they name the same place (or one names none).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from marsad.resolve.actors import related
+from marsad.resolve.geo import km
+from marsad.types import Candidate, Location
+
+SAME_PLACE_KM = 40.0
+COARSE = ("admin1", "country")
+
+
+def date_range(c: Candidate) -> tuple[date, date] | None:
+    if c.date_range:
+        return c.date_range
+    return (c.date, c.date) if c.date else None
+
+
+def dates_fit(a: Candidate, b: Candidate, slack_days: int = 1) -> bool:
+    """Ranges overlap; an undated-by-the-text account gets a day of slack."""
+    ra, rb = date_range(a), date_range(b)
+    if ra is None or rb is None:
+        return True
+    slack = timedelta(days=0 if a.date_explicit and b.date_explicit else slack_days)
+    return ra[0] - slack <= rb[1] and rb[0] - slack <= ra[1]
+
+
+def _values(members: list[Candidate], name: str) -> list:
+    return [getattr(m, name) for m in members if getattr(m, name) not in (None, [], "unknown")]
+
+
+def sides_fit(members: list[Candidate], c: Candidate) -> bool:
+    attackers, targets = set(_values(members, "attacker")), set(_values(members, "target_actor"))
+    if c.attacker and (c.attacker in targets or any(not related(c.attacker, a) for a in attackers)):
+        return False
+    if c.target_actor and (c.target_actor in attackers or any(not related(c.target_actor, t) for t in targets)):
+        return False
+    return True
+
+
+def near(a: Location, b: Location) -> bool:
+    return a.place_id == b.place_id or km((a.lat, a.lon), (b.lat, b.lon)) <= SAME_PLACE_KM
+
+
+def places_fit(members: list[Candidate], c: Candidate) -> bool:
+    if c.location is None:
+        return True
+    for loc in _values(members, "location"):
+        if loc.country != c.location.country:
+            return False
+        coarse = {loc.precision, c.location.precision} & set(COARSE)
+        if "country" in coarse:
+            continue
+        if coarse:
+            if loc.admin1 != c.location.admin1:
+                return False
+        elif not near(loc, c.location):
+            return False
+    return True
+
+
+def weapons_fit(members: list[Candidate], c: Candidate) -> bool:
+    had = {w for ws in _values(members, "weapons") for w in ws} - {"unknown"}
+    mine = set(c.weapons) - {"unknown"}
+    return not (had and mine and not had & mine)
+
+
+def supports(members: list[Candidate], c: Candidate) -> bool:
+    """Same place as the incident, or the account names no place finer than a country."""
+    if c.location is None or c.location.precision == "country":
+        return True
+    return any(near(loc, c.location) for loc in _values(members, "location") if loc.precision not in COARSE)
+
+
+def compatible(members: list[Candidate], c: Candidate, slack_days: int = 1) -> bool:
+    return (all(dates_fit(m, c, slack_days) for m in members) and sides_fit(members, c)
+            and places_fit(members, c) and weapons_fit(members, c) and supports(members, c))

@@ -1,0 +1,20 @@
+"""Actor codes and which codes may name the same side of one incident."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from marsad.lexicon.load import load_lexicon
+
+
+@lru_cache(maxsize=1)
+def _related_pairs() -> frozenset[frozenset[str]]:
+    pairs = set()
+    for entry in load_lexicon("actors").entries:
+        for other in entry.attrs.get("related", []):
+            pairs.add(frozenset({entry.id, other}))
+    return frozenset(pairs)
+
+
+def related(a: str, b: str) -> bool:
+    """Same code, or codes the lexicon says one report may use for the other (IRGC / its militias)."""
+    return a == b or frozenset({a, b}) in _related_pairs()

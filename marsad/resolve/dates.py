@@ -1,0 +1,562 @@
+"""Find date and time expressions (Arabic first, English too) and resolve them.
+
+Spans are found by regexes built from ``data/lexicons/dates.yaml`` on the
+normalised view, so "١٨ أيلول" and "18 ايلول" are one pattern and no spelling
+variant needs its own rule. dateparser's ``search_dates`` is not used: it
+misses Levantine months (أيلول، تشرين الأول) and reads counts such as
+"14 صاروخاً" as dates. Resolution is calendar arithmetic against the
+publication date and never against the machine clock: without a publication
+date, a relative expression keeps its span but gets ``date=None`` and
+precision "unknown".
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, Callable
+
+from marsad.clean.normalize import NormalizedText, fold, normalize
+from marsad.lexicon.load import load_lexicon
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression, its span in the original text and its resolution."""
+
+    start: int
+    end: int
+    text: str
+    date: date | None  # best estimate; None when it cannot be resolved
+    precision: str  # day | week | month | year | unknown
+    range: tuple[date, date] | None  # honest range: a week is Monday..Sunday, a month 1st..last
+    rule: str  # which rule fired, e.g. "weekday+today", "day-month-levantine", "last-week"
+    relative: bool  # resolved against the publication date (True) or stated absolutely
+    refers_back: str | None = None  # "same_day" | "same_month": the caller resolves it
+    day: int | None = None  # day of month for refers_back="same_month"
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    """A clock time, its span in the original text, and the 24-hour value."""
+
+    start: int
+    end: int
+    text: str
+    time: str  # "HH:MM"
+    rule: str
+
+
+@dataclass(frozen=True)
+class _Value:
+    date: date | None
+    precision: str
+    range: tuple[date, date] | None
+    rule: str
+    relative: bool
+    refers_back: str | None = None
+    day: int | None = None
+
+
+@dataclass(frozen=True)
+class _Word:
+    id: str
+    attrs: dict[str, Any]
+
+
+class _Vocab:
+    """The word classes of dates.yaml as regex alternations and a form -> entry lookup."""
+
+    def __init__(self) -> None:
+        self._words: dict[str, dict[str, _Word]] = {}
+        for entry in load_lexicon("dates").entries:
+            kind = entry.attrs["kind"]
+            for form in entry.forms:
+                self._words.setdefault(kind, {})[" ".join(fold(form).split())] = _Word(entry.id, entry.attrs)
+
+    def alt(self, kind: str, script: str | None = None, **want: Any) -> str:
+        """Alternation over the forms of ``kind`` (longest first, so الثاني عشر beats الثاني)."""
+        forms = [f for f, w in self._words[kind].items()
+                 if all(w.attrs.get(k) == v for k, v in want.items())
+                 and (script is None or f.isascii() == (script == "en"))]
+        forms.sort(key=len, reverse=True)
+        return "(?:" + "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms) + ")"
+
+    def get(self, kind: str, matched: str) -> _Word:
+        return self._words[kind][" ".join(matched.split())]
+
+
+# Calendar arithmetic -------------------------------------------------------
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _week_range(day: date) -> tuple[date, date]:
+    monday = day - timedelta(day.isoweekday() - 1)
+    return monday, monday + timedelta(6)
+
+
+def _weekday_near(ref: date, iso: int, direction: str | None) -> date:
+    """The ``iso`` weekday relative to ``ref``: on or before (None), strictly before
+    ("past": الجمعة الماضي), strictly after ("next") or in ref's week ("current")."""
+    if direction == "next":
+        return ref + timedelta((iso - ref.isoweekday()) % 7 or 7)
+    if direction == "current":
+        return _week_range(ref)[0] + timedelta(iso - 1)
+    back = (ref.isoweekday() - iso) % 7
+    return ref - timedelta(back or (7 if direction == "past" else 0))
+
+
+def _valid(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _day_year(month: int, day: int, pub: date, direction: str | None) -> date | None:
+    """The year of a day-month without one: the most recent such day on or before
+    publication ("25 من آب" and "25 من آب الماضي"), this year for الجاري, the next
+    such day for المقبل. A few years are tried so 29 شباط finds a leap year."""
+    if direction == "current":
+        return _valid(pub.year, month, day)
+    step = 1 if direction == "next" else -1
+    for year in range(pub.year, pub.year + 9 * step, step):
+        found = _valid(year, month, day)
+        if found and (found > pub if direction == "next" else found <= pub):
+            return found
+    return None
+
+
+def _month_year(month: int, pub: date, direction: str | None) -> int:
+    """The year of a month name without one. "آب الماضي" is the last August
+    before the publication month; a bare "في آب" may be the current month."""
+    if direction == "current":
+        return pub.year
+    if direction == "past":
+        return pub.year if month < pub.month else pub.year - 1
+    if direction == "next":
+        return pub.year if month > pub.month else pub.year + 1
+    return pub.year if month <= pub.month else pub.year - 1
+
+
+def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + by
+    return index // 12, index % 12 + 1
+
+
+def _day_value(day: date, rule: str, relative: bool, span: tuple[date, date] | None = None) -> _Value:
+    return _Value(day, "day", span or (day, day), rule, relative)
+
+
+def _unresolved(rule: str) -> _Value:
+    return _Value(None, "unknown", None, rule, True)
+
+
+_DIRECTION_NAME = {"past": "last", "current": "this", "next": "next"}
+
+
+# Grammar ---------------------------------------------------------------------
+
+# A proclitic و/ف may precede any word; ب/ل/ك only the article (بالأمس, وفي).
+_PRE = r"(?<!\w)[وف]?(?:[بلك](?=ال))?"
+_YEAR = r"(?P<y>(?:19|20)\d\d)(?!\d)(?:\s*م(?!\w))?"  # 2022م: Gregorian-era suffix
+# Grammar words of the patterns below (not vocabulary): من "of", الموافق
+# "corresponding to", يوم "day (of)", شهر "month (of)", prepositions before
+# a bare month or year, قبل/منذ "ago", نحو/حوالي "about".
+_PREP = r"(?:في|خلال|منذ|حتى|in|since|during|until)"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    handler: Callable[[re.Match[str], _Vocab, str, date | None], _Value | None]
+
+
+def _year_tail(v: _Vocab) -> str:
+    """What may follow a month: a year (", 2022", "من العام 2022", "عام 2022م"),
+    a year named relatively ("من العام الماضي", "هذا العام"), or a qualifier
+    ("أيلول الماضي", "كانون الثاني/ يناير الجاري")."""
+    q_post, q_pre, year_word = v.alt("qualifier", pre=False), v.alt("qualifier", pre=True), v.alt("year_word")
+    return (rf"(?:\s*,?\s*(?:من\s+)?(?:{year_word}\s+)?{_YEAR}"
+            rf"|\s+(?:من\s+)?(?:{year_word}\s+(?P<yq>{q_post})|(?P<yq2>{q_pre})\s+{year_word})"
+            rf"|\s+(?P<q>{q_post}))?")
+
+
+def _months(v: _Vocab) -> str:
+    # "7 نيسان/أبريل", "كانون الثاني/ يناير", "يناير (كانون الثاني)": both names, one month
+    month = v.alt("month")
+    return rf"(?P<m1>{month})(?:\s*[/(\-]\s*(?P<m2>{month})\s*\)?)?"
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> tuple[_Vocab, tuple[_Rule, ...], tuple[_Rule, ...]]:
+    v = _Vocab()
+    wd, ordinal, months, tail = v.alt("weekday"), v.alt("ordinal"), _months(v), _year_tail(v)
+    pod_ar, pod_en = v.alt("part_of_day", script="ar"), v.alt("part_of_day", script="en")
+    period_adv, part = v.alt("day_period"), v.alt("period_part")
+    q_post, q_pre = v.alt("qualifier", pre=False), v.alt("qualifier", pre=True)
+    relday, unit = v.alt("relday"), v.alt("unit")
+    same_pre, same_post = v.alt("same_pre"), v.alt("same_post")
+    day_noun, month_noun = v.alt("period", unit="day"), v.alt("period", unit="month")
+    dates = (
+        # [مساء] [يوم] [الأحد،] [الموافق] 18 [من] أيلول[/سبتمبر] [2022 | الماضي | من العام الجاري]
+        _Rule(re.compile(
+            rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:(?:يوم\s+)?(?P<wd>{wd})\s*,?\s*(?:الموافق\s+)?)?"
+            rf"(?:يوم\s+|the\s+)?(?:(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|(?P<o>{ordinal}))"
+            rf"\s*(?:(?:من|of)\s+)?(?:شهر\s+)?{months}{tail})(?!\w)"), _day_month),
+        # Tuesday, July 7, 2021
+        _Rule(re.compile(
+            rf"{_PRE}(?P<s>(?:(?P<wd>{wd}),?\s+)?(?P<m1>{v.alt('month', scheme='en')})\.?\s+"
+            rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+{_YEAR})?)(?!\w)"), _day_month),
+        _Rule(re.compile(r"(?<![\w/.\-])(?P<s>(?P<y>(?:19|20)\d\d)(?P<sep>[/.\-])(?P<mo>\d{1,2})(?P=sep)"
+                         r"(?P<d>\d{1,2}))(?![\w/\-]|\.\d)"), _numeric),
+        _Rule(re.compile(r"(?<![\w/.\-])(?P<s>(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<mo>\d{1,2})(?P=sep)"
+                         r"(?P<y>(?:19|20)\d\d))(?![\w/\-]|\.\d)"), _numeric),
+        # ليل الأربعاء-الخميس, ليلة الأربعاء على الخميس
+        _Rule(re.compile(
+            rf"{_PRE}(?P<s>(?P<pod>{v.alt('part_of_day', night=True)})\s+(?:يومي?\s+)?(?P<wd>{wd})"
+            rf"\s*(?:[-/]|\s(?:على|الى|و)\s*)?\s*(?P<wd2>{wd}))(?!\w)"), _night_span),
+        # [مساء] [يوم] أمس [الثلاثاء] [مساءً], yesterday morning
+        _Rule(re.compile(
+            rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:يوم\s+)?(?P<rel>{relday})(?:\s*,?\s*(?P<wd>{wd}))?"
+            rf"(?:\s+(?P<pod2>{period_adv}|{pod_en}))?)(?!\w)"), _relative_day),
+        # [مساء] [يوم] الجمعة [الماضي] [مساءً], last Sunday evening
+        _Rule(re.compile(
+            rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:يوم\s+)?(?:(?P<eq>{q_pre})\s+)?(?P<wd>{wd})"
+            rf"(?:\s+(?P<q>{q_post}))?(?:\s+(?P<pod2>{pod_en}|{period_adv}))?)(?!\w)"), _weekday),
+        # قبل ثلاثة أيام, منذ يومين; not "قبل يوم الجمعة" (before Friday)
+        _Rule(re.compile(
+            rf"{_PRE}(?P<s>(?:قبل|منذ)\s+(?:(?:نحو|حوالي|قرابه)\s+)?(?:(?P<n>\d{{1,2}}|{v.alt('cardinal')})\s+)?"
+            rf"(?P<u>{unit})(?!\s+(?:{wd}|{relday}|\d)))(?!\w)"), _ago),
+        _Rule(re.compile(
+            rf"(?<!\w)(?P<s>(?:(?P<n>\d{{1,2}}|{v.alt('cardinal')})\s+)?(?P<u>{unit})\s+ago)(?!\w)"), _ago),
+        # [مطلع] الأسبوع|الشهر|العام [الماضي], early last month
+        _Rule(re.compile(
+            rf"{_PRE}(?P<s>(?:(?P<part>{part})[\s\-]+)?(?:(?P<eq>{q_pre})\s+)?"
+            rf"(?P<per>{v.alt('period', unit='week')}|{month_noun}|{v.alt('period', unit='year')})"
+            rf"(?:\s+(?P<q>{q_post}))?)(?!\w)"), _period),
+        # [في] [مطلع] [شهر] آب [الماضي | 2022]
+        _Rule(re.compile(
+            rf"(?<!\w)[وف]?(?:(?P<prep>{_PREP})\s+)?(?P<s>(?:(?P<part>{part})[\s\-]+)?"
+            rf"(?:(?P<mw>شهر|month\s+of)\s+)?{months}{tail})(?!\w)"), _month),
+        # [في] [أواخر] [عام] 2019
+        _Rule(re.compile(
+            rf"(?<!\w)[وف]?(?:(?P<prep>{_PREP})\s+)?(?P<s>(?:(?P<part>{part})[\s\-]+)?"
+            rf"(?:(?P<yw>{v.alt('year_word')})\s+)?{_YEAR})(?!\w)"), _year),
+        # في اليوم نفسه, في ذات اليوم, the same day
+        _Rule(re.compile(
+            rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:{day_noun}\s+{same_post}|{same_pre}\s+{day_noun}))(?!\w)"),
+            _same_day),
+        # في 15 من الشهر نفسه, في الخامس عشر من ذات الشهر
+        _Rule(re.compile(
+            rf"{_PRE}(?P<s>(?:(?:(?<!\d)(?P<d>\d{{1,2}})|(?P<o>{ordinal}))\s+(?:من\s+)?)?"
+            rf"(?:{month_noun}\s+{same_post}|{same_pre}\s+{month_noun}))(?!\w)"), _same_month),
+    )
+    hour_period = rf"(?:\s*(?P<per>{period_adv}))?"
+    times = (
+        # 10:15, الساعة 10:15 صباحاً
+        _Rule(re.compile(rf"(?<![\w:.])[وف]?(?:[بلك](?=ال))?(?P<s>(?:(?P<sa>الساعه)\s+)?(?P<h>\d{{1,2}}):"
+                         rf"(?P<mi>\d{{2}})(?!\d)(?::\d\d(?!\d))?{hour_period})(?!\w)"), _clock),
+        # الساعة 12.30 ظهراً, بالساعة ١٢٣٠ (four digits after الساعة are HHMM)
+        _Rule(re.compile(rf"{_PRE}(?P<s>(?P<sa>الساعه)\s+(?:(?P<h>\d{{1,2}})(?:[.:](?P<mi>\d{{2}}))?|"
+                         rf"(?P<hm>\d{{4}}))(?!\d){hour_period})(?!\w)"), _clock),
+        # الساعة الخامسة والنصف فجراً, الثالثة بعد منتصف الليل
+        _Rule(re.compile(rf"{_PRE}(?P<s>(?:(?P<sa>الساعه)\s+)?(?P<hw>{v.alt('hour')})"
+                         rf"(?:\s+(?P<frac>{v.alt('minute_fraction')})|\s+و\s*(?P<mi>\d{{1,2}})\s+(?:دقيقه|دقايق))?"
+                         rf"(?:\s+(?P<per>{period_adv}))?)(?!\w)"), _clock),
+        # 9 PM, 12:30 p.m.
+        _Rule(re.compile(rf"(?<![\w:.])(?P<s>(?P<h>\d{{1,2}})(?::(?P<mi>\d{{2}}))?\s*"
+                         rf"(?P<per>{v.alt('day_period', script='en')}))(?!\w)"), _clock),
+    )
+    return v, dates, times
+
+
+# Handlers: one match -> a resolved value, or None to reject the match --------
+
+def _group_word(v: _Vocab, kind: str, m: re.Match[str], *names: str) -> _Word | None:
+    for name in names:
+        if m.group(name):
+            return v.get(kind, m.group(name))
+    return None
+
+
+def _day_number(v: _Vocab, m: re.Match[str]) -> int:
+    return int(m.group("d")) if m.group("d") else v.get("ordinal", m.group("o")).attrs["value"]
+
+
+def _resolve_day_month(v: _Vocab, m: re.Match[str], pub: date | None, day: int, month: _Word,
+                       rule: str) -> _Value | None:
+    if m.group("y"):
+        found = _valid(int(m.group("y")), month.attrs["month"], day)
+        return _day_value(found, rule, False) if found else None
+    if day > calendar.monthrange(2000, month.attrs["month"])[1]:
+        return None  # "31 شباط" is no date in any year
+    year_q = _group_word(v, "qualifier", m, "yq", "yq2") if "yq" in m.re.groupindex else None
+    if pub is None:
+        return _unresolved(rule)
+    if year_q:
+        offset = {"past": -1, "current": 0, "next": 1}[year_q.attrs["dir"]]
+        found = _valid(pub.year + offset, month.attrs["month"], day)
+    else:
+        q = _group_word(v, "qualifier", m, "q") if "q" in m.re.groupindex else None
+        found = _day_year(month.attrs["month"], day, pub, q.attrs["dir"] if q else None)
+    return _day_value(found, rule, True) if found else None
+
+
+def _day_month(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    month = v.get("month", m.group("m1"))
+    scheme = month.attrs["scheme"]
+    if "o" in m.re.groupindex:
+        rule = ("ordinal-" if m.group("o") else "") + f"day-month-{scheme}"
+    else:
+        rule = "month-day-en"
+    if m.group("wd"):
+        rule = "weekday+" + rule
+    return _resolve_day_month(v, m, pub, _day_number(v, m), month, rule)
+
+
+def _numeric(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    day, month, year = int(m.group("d")), int(m.group("mo")), int(m.group("y"))
+    rule = "numeric-ymd" if m.start("y") < m.start("d") else "numeric-dmy"
+    if month > 12 >= day and rule == "numeric-dmy":
+        day, month, rule = month, day, "numeric-mdy"  # 09/20/2022: only US order fits
+    found = _valid(year, month, day)
+    return _day_value(found, rule, False) if found else None
+
+
+def _night_span(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    # "ليل الأربعاء-الخميس": one night over two days; the later day is the date
+    first, second = v.get("weekday", m.group("wd")).attrs["iso"], v.get("weekday", m.group("wd2")).attrs["iso"]
+    if second != first % 7 + 1:
+        return None
+    if pub is None:
+        return _unresolved("night-weekday-span")
+    later = _weekday_near(pub, second, None)
+    return _day_value(later, "night-weekday-span", True, (later - timedelta(1), later))
+
+
+_NOT_TODAY_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def _not_today(v: _Vocab, view: str, pos: int) -> bool:
+    """اليوم followed by التالي، الأول، نفسه ... is another day, not today."""
+    pattern = _NOT_TODAY_CACHE.get(id(v))
+    if pattern is None:
+        pattern = re.compile(rf"\s+(?:{v.alt('not_today')}|{v.alt('ordinal')}|{v.alt('same_post')})(?!\w)")
+        _NOT_TODAY_CACHE[id(v)] = pattern
+    return pattern.match(view, pos) is not None
+
+
+def _relative_day(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    rel = v.get("relday", m.group("rel"))
+    if rel.id == "rel_today" and _not_today(v, view, m.end("rel")):
+        return None
+    rule = ("weekday+" if m.group("wd") else "") + ("part-of-day+" if m.group("pod") else "") + rel.id[4:].replace("_", "-")
+    if pub is None:
+        return _unresolved(rule)
+    target = pub + timedelta(rel.attrs["offset"])
+    if m.group("wd"):
+        iso = v.get("weekday", m.group("wd")).attrs["iso"]
+        if target.isoweekday() != iso:  # the stated weekday wins: "اليوم الخميس" in a Friday 00:30 dateline
+            target = _weekday_near(target, iso, None)
+    pod = _group_word(v, "part_of_day", m, "pod")
+    night = rel.attrs.get("night") or (pod is not None and pod.attrs["night"])
+    return _day_value(target, rule, True, (target, target + timedelta(1)) if night else None)
+
+
+def _weekday(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    iso = v.get("weekday", m.group("wd")).attrs["iso"]
+    q = _group_word(v, "qualifier", m, "q", "eq")
+    direction = q.attrs["dir"] if q else None
+    rule = ("part-of-day+" if m.group("pod") or m.group("pod2") else "") + "weekday" + (f"-{direction}" if q else "")
+    if pub is None:
+        return _unresolved(rule)
+    day = _weekday_near(pub, iso, direction)
+    pod = _group_word(v, "part_of_day", m, "pod")
+    if pod is not None and pod.attrs["night"]:
+        # "ليلة الجمعة" is the night before Friday in classical usage and Friday
+        # night in much news copy: the honest range holds both.
+        return _day_value(day, rule, True, (day - timedelta(1), day + timedelta(1)))
+    return _day_value(day, rule, True)
+
+
+def _ago(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    unit = v.get("unit", m.group("u"))
+    n = m.group("n")
+    count = (int(n) if n.isdigit() else v.get("cardinal", n).attrs["value"]) if n else unit.attrs["count"]
+    if not count or (n and unit.attrs["count"] in (1, 2)):
+        return None  # "قبل أيام" (a few days) has no number; "3 يوم" is not Arabic
+    rule = f"{unit.attrs['unit']}s-ago"
+    if pub is None:
+        return _unresolved(rule)
+    if unit.attrs["unit"] == "day":
+        return _day_value(pub - timedelta(count), rule, True)
+    week = _week_range(pub - timedelta(7 * count))
+    return _Value(week[0], "week", week, rule, True)
+
+
+def _period(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    q = _group_word(v, "qualifier", m, "q", "eq")
+    part = _group_word(v, "period_part", m, "part")
+    if q is None and part is None:
+        return None  # bare الشهر / العام is no date
+    unit = v.get("period", m.group("per")).attrs["unit"]
+    if m.group("per") == "العام" and not (part or m.group("eq")) and re.search(r"(?:^|\s)ال\w+\s+$", view[:m.start("s")]):
+        return None  # "الأمين العام الحالي": العام is an adjective there
+    direction = q.attrs["dir"] if q else "current"
+    rule = (f"{part.attrs['part']}+" if part else "") + f"{_DIRECTION_NAME[direction]}-{unit}"
+    if pub is None:
+        return _unresolved(rule)
+    step = {"past": -1, "current": 0, "next": 1}[direction]
+    if unit == "week":
+        week = _week_range(pub + timedelta(7 * step))
+        return _Value(week[0], "week", week, rule, True)
+    if unit == "month":
+        span = _month_range(*_shift_month(pub.year, pub.month, step))
+        return _Value(span[0], "month", span, rule, True)
+    year = pub.year + step
+    return _Value(date(year, 1, 1), "year", (date(year, 1, 1), date(year, 12, 31)), rule, True)
+
+
+def _month(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    month = v.get("month", m.group("m1"))
+    q = _group_word(v, "qualifier", m, "q")
+    year_q = _group_word(v, "qualifier", m, "yq", "yq2")
+    part = _group_word(v, "period_part", m, "part")
+    if month.attrs.get("abbr") or not (m.group("prep") or part or m.group("mw") or q or year_q or m.group("y")):
+        return None  # a bare "آب" is also "father"; "may" is also the verb
+    rule = (f"{part.attrs['part']}+" if part else "") + f"month-{month.attrs['scheme']}"
+    if m.group("y"):
+        span = _month_range(int(m.group("y")), month.attrs["month"])
+        return _Value(span[0], "month", span, rule, False)
+    if pub is None:
+        return _unresolved(rule)
+    if year_q:
+        year = pub.year + {"past": -1, "current": 0, "next": 1}[year_q.attrs["dir"]]
+    else:
+        year = _month_year(month.attrs["month"], pub, q.attrs["dir"] if q else None)
+    span = _month_range(year, month.attrs["month"])
+    return _Value(span[0], "month", span, rule, True)
+
+
+def _year(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    part = _group_word(v, "period_part", m, "part")
+    if not (m.group("prep") or part or m.group("yw")):
+        return None  # a bare four-digit number may be a count
+    year = int(m.group("y"))
+    rule = (f"{part.attrs['part']}+" if part else "") + "year"
+    return _Value(date(year, 1, 1), "year", (date(year, 1, 1), date(year, 12, 31)), rule, False)
+
+
+def _same_day(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    return _Value(None, "day", None, "same-day", True, refers_back="same_day")
+
+
+def _same_month(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    if m.group("d") or m.group("o"):
+        day = _day_number(v, m)
+        if not 1 <= day <= 31:
+            return None
+        return _Value(None, "day", None, "day-same-month", True, refers_back="same_month", day=day)
+    return _Value(None, "month", None, "same-month", True, refers_back="same_month")
+
+
+def _clock(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    """Times reuse the handler shape; the "HH:MM" string travels in ``rule``."""
+    groups = m.re.groupindex
+    if "hw" in groups:
+        if not (m.group("sa") or m.group("per")):
+            return None  # "للمرة الثالثة": an hour word needs الساعة or a part of the day
+        hour, rule = v.get("hour", m.group("hw")).attrs["value"], "hour-word"
+    elif "hm" in groups and m.group("hm"):
+        hour, rule = int(m.group("hm")[:2]), "saa+hhmm"
+    else:
+        hour, rule = int(m.group("h")), ("hh:mm" if ":" in m.group("s") else "saa+hour")
+    minute = int(m.group("hm")[2:]) if "hm" in groups and m.group("hm") else int(m.group("mi") or 0)
+    if "frac" in groups and m.group("frac"):
+        minute += v.get("minute_fraction", m.group("frac")).attrs["minutes"]
+    if m.group("per"):
+        shift = v.get("day_period", m.group("per")).attrs["shift"]
+        if shift in ("am", "pm") and m.group("per").isascii() and not 1 <= hour <= 12:
+            return None  # "15 PM" is no time
+        hour, rule = _to_24(hour, shift), rule + "+period"
+    if not (0 <= hour <= 23 and 0 <= minute <= 59) and not (minute < 0 and 1 <= hour <= 23):
+        return None
+    total = (hour * 60 + minute) % (24 * 60)  # "الخامسة إلا ربعا" is 04:45
+    return _Value(None, "unknown", None, f"{total // 60:02d}:{total % 60:02d} {rule}", False)
+
+
+def _to_24(hour: int, shift: str) -> int:
+    """Read a 12-hour value after صباحاً/مساءً/ظهراً/ليلاً/بعد منتصف الليل/AM/PM."""
+    if hour > 12:
+        return hour  # already a 24-hour value: "الساعة 22:00 مساءً"
+    if shift in ("am", "after_midnight"):
+        return 0 if hour == 12 else hour
+    if shift == "noon":  # "الثانية عشرة ظهراً" 12, "الواحدة ظهراً" 13
+        return hour + 12 if hour <= 6 else hour
+    if shift == "night":  # "الواحدة ليلاً" 01, "العاشرة ليلاً" 22
+        return 0 if hour == 12 else hour if hour <= 4 else hour + 12
+    return hour if hour == 12 else hour + 12  # pm: "12:30 PM" stays 12:30
+
+
+# Span finding ----------------------------------------------------------------
+
+_MARKS = frozenset(chr(c) for c in range(0x064B, 0x0660)) | {"\u0670", "\u0640"}
+
+
+def _source_span(norm: NormalizedText, text: str, start: int, end: int) -> tuple[int, int]:
+    """Map a view range back, keeping trailing harakat ("مساءً") inside the span."""
+    s, e = norm.to_source(start, end)
+    while e < len(text) and text[e] in _MARKS:
+        e += 1
+    return s, e
+
+
+def _scan(rules: tuple[_Rule, ...], v: _Vocab, view: str,
+          pub: date | None) -> list[tuple[int, int, _Value]]:
+    """Longest non-overlapping matches over all rules; ties go to the earlier rule."""
+    found: list[tuple[int, int, int, _Value]] = []
+    for rank, rule in enumerate(rules):
+        pos = 0
+        while (m := rule.pattern.search(view, pos)) is not None:
+            value = rule.handler(m, v, view, pub)
+            if value is None:
+                pos = m.start() + 1  # a rejected match must not hide a later one inside it
+                continue
+            found.append((m.start("s"), m.end("s"), rank, value))
+            pos = max(m.end(), m.start() + 1)
+    found.sort(key=lambda f: (f[0] - f[1], f[2], f[0]))
+    kept: list[tuple[int, int, _Value]] = []
+    for start, end, _, value in found:
+        if all(end <= s or e <= start for s, e, _ in kept):
+            kept.append((start, end, value))
+    kept.sort(key=lambda k: k[0])
+    return kept
+
+
+def find_dates(text: str, published: date | None) -> list[DateMention]:
+    """Date expressions in ``text``, resolved against ``published`` when relative."""
+    v, rules, _ = _grammar()
+    norm = normalize(text)
+    mentions = []
+    for start, end, value in _scan(rules, v, norm.text, published):
+        s, e = _source_span(norm, text, start, end)
+        mentions.append(DateMention(s, e, text[s:e], value.date, value.precision, value.range, value.rule,
+                                    value.relative, value.refers_back, value.day))
+    return mentions
+
+
+def find_times(text: str) -> list[TimeMention]:
+    """Clock times in ``text`` as 24-hour "HH:MM" values."""
+    v, _, rules = _grammar()
+    norm = normalize(text)
+    mentions = []
+    for start, end, value in _scan(rules, v, norm.text, None):
+        s, e = _source_span(norm, text, start, end)
+        clock, rule = value.rule.split(" ", 1)
+        mentions.append(TimeMention(s, e, text[s:e], clock, rule))
+    return mentions

@@ -1,0 +1,77 @@
+"""Turn place mentions into the event's location and launch site.
+
+The most specific place named in the clause wins (a base beats its town,
+a town its governorate). Words in front of a name change its meaning:
+"من غرب مدينة الميادين" after a launch verb is where fire came from,
+"ريف دير الزور" is the countryside (district precision), "قرب"/"محيط"/
+"على بعد 5 كم من" keep the anchor place at one level less precision.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from marsad.extract.clause import Clause
+from marsad.resolve.gazetteer import Place, load_gazetteer
+from marsad.types import Location, Mention
+
+PRECISION_ORDER = ("site", "town", "district", "admin1", "country")
+LAUNCH_WINDOW = 25
+_COUNTRYSIDE = re.compile(r"ريف\s*$")
+_FROM = re.compile(r"(^|\s)(من|from)\s+((مدينة|بلدة|قرية|منطقة|بادية|غرب|شرق|شمال|جنوب|ريف)\s+)*\S{0,3}$")
+_NEAR = re.compile(r"(قرب|بالقرب من|محيط|مقربة من|بعد [^\s]+ (كم|كيلومترات?) من|near|outside)\s*(مدينة|بلدة|قرية)?\s*$")
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    mention: Mention
+    place: Place
+    precision: str
+    launch_site: bool
+
+
+def _rank(precision: str) -> int:
+    return PRECISION_ORDER.index(precision) if precision in PRECISION_ORDER else len(PRECISION_ORDER)
+
+
+def _coarser(precision: str) -> str:
+    return PRECISION_ORDER[min(_rank(precision) + 1, len(PRECISION_ORDER) - 1)]
+
+
+def read_places(clause: Clause) -> list[PlaceMention]:
+    """Every place mention of the clause with its effective precision and role."""
+    gaz = load_gazetteer()
+    launch_cues = [c for c in clause.cues if c.data.get("type") == "launch_site"]
+    out = []
+    for m in clause.places:
+        place = gaz.places.get(m.entry_id)
+        if place is None:
+            continue
+        before = clause.text[max(clause.seg.start, m.start - 24):m.start]
+        precision = place.precision
+        if _COUNTRYSIDE.search(before):
+            precision = "district" if _rank(precision) < _rank("district") else precision
+        elif _NEAR.search(before):
+            precision = _coarser(precision)
+        launch = any(0 <= m.start - c.end <= LAUNCH_WINDOW for c in launch_cues) or _after_launch_from(clause, m)
+        out.append(PlaceMention(m, place, precision, launch))
+    return out
+
+
+def _after_launch_from(clause: Clause, m: Mention) -> bool:
+    """"جرى إطلاق القذائف من بادية الميادين": من right before the name, a launch word shortly before."""
+    before = clause.text[max(clause.seg.start, m.start - 60):m.start]
+    if not _FROM.search(before):
+        return False
+    return any(t.data.get("kind") == "attack" and t.entry_id == "launch" and 0 <= m.start - t.end <= 60
+               for t in clause.triggers) or "مصدر" in before
+
+
+def to_location(pm: PlaceMention) -> Location:
+    p = pm.place
+    return Location(p.id, p.name_en, p.name_ar, p.admin1, p.country, p.lat, p.lon, pm.precision)
+
+
+def best_place(mentions: list[PlaceMention]) -> PlaceMention | None:
+    """The most specific mention; the first one on a tie."""
+    return min(mentions, key=lambda pm: (_rank(pm.precision), pm.mention.start), default=None)

@@ -102,7 +102,7 @@ def _is_debris(line: str) -> bool:
     key = fold(line).strip()
     if any(p.fullmatch(key) for p in rules.patterns):
         return True
-    label = _label(line)
+    label = _LEADING_MARKS.sub("", key)
     lead = rules.lead.match(label)
     if lead and _LEAD_TAIL.match(label, lead.end()):
         return True
@@ -137,7 +137,7 @@ def _label(line: str) -> str:
 
 
 def guess_lang(text: str) -> str:
-    """"ar" when Arabic letters are at least half of the letters, else "en"."""
+    """Return "ar" when Arabic letters are at least half of the letters, else "en"."""
     letters = [ch for ch in text if ch.isalpha()]
     arabic = sum(1 for ch in letters if unicodedata.name(ch, "").startswith("ARABIC"))
     return "ar" if letters and arabic * 2 >= len(letters) else "en"

@@ -154,9 +154,13 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
 
 
 def _role(inc: Incident, published: date | None) -> str:
+    """Main: told in the lead, or dated by the text to the publication day; background otherwise."""
     if any(d.clause.sentence.sentence < LEAD_SENTENCES for d in inc.drafts):
         return "main"
-    if inc.drafts[0].background_cue:
+    stated = [d.cand.date for d in inc.drafts if d.cand.date_explicit and d.cand.date_precision == "day"]
+    if published is not None and stated:
+        return "main" if max(stated) >= published else "background"
+    if any(d.background_cue for d in inc.drafts):
         return "background"
     dates = [d.cand.date for d in inc.drafts if d.cand.date]
     if published is None or not dates:

@@ -42,6 +42,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     triggers = [t for t in clause.triggers if t.data.get("kind") in ATTACK_KINDS]
     role_cues = [c for c in clause.cues if c.data.get("type") in
                  {"attacker_before", "target_before", "launch_site", "accuse", "killed", "injured"}]
+    if m.data.get("facility"):
+        return "target", "facility"  # "يستهدف القاعدة الأمريكية": a base is never the one firing
     if m.data.get("adjective"):
         # "غارات أمريكية": a nationality adjective right after a strike noun names the attacker.
         prev = _nearest_before(triggers + clause.weapons, m.start, 2)

@@ -21,6 +21,7 @@ TYPE_BY_WEAPON = {  # ACLED sub-event type implied by a weapon, strongest first
     "artillery": "Shelling/artillery/missile attack",
     "small_arms": "Armed clash",
 }
+WEAPON_WINDOW = 80  # characters between a weapon word and the attack word it belongs to
 STATUS_WINDOW = 25  # a status verb this close to a count decides which count it is
 CASUALTY_WINDOW = 30
 
@@ -29,9 +30,26 @@ def _span(n: NumberMention) -> Span:
     return Span(n.start, n.end, n.text)
 
 
+def attack_weapons(clause: Clause) -> list:
+    """Weapon words that belong to the attack: near an attack word, and not negated.
+
+    "…وإطلاق نار عشوائي من أسلحة متوسطة" far from the attack word is the
+    aftermath, and "وهي ليست غارات جوية" denies the weapon.
+    """
+    anchors = [t for t in clause.triggers if t.data.get("kind") in {"attack", "disrupted", "clash", "explosion"}]
+    negations = [c for c in clause.cues if c.data.get("type") == "negation"]
+    out = []
+    for w in clause.weapons:
+        if any(0 <= w.start - n.end <= 3 for n in negations):
+            continue
+        if any(t.start - WEAPON_WINDOW <= w.start and w.end <= t.end + WEAPON_WINDOW for t in anchors):
+            out.append(w)
+    return out
+
+
 def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
     """Weapons from weapon words; the ACLED type from the trigger kind, then the weapons."""
-    for w in clause.weapons:
+    for w in attack_weapons(clause):
         if w.entry_id not in cand.weapons:
             cand.weapons.append(w.entry_id)
             cand.cite("weapons", w, f"weapons:{w.entry_id}")
@@ -43,7 +61,7 @@ def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
         return
     for weapon, sub_type in TYPE_BY_WEAPON.items():
         if weapon in cand.weapons:
-            w = next(m for m in clause.weapons if m.entry_id == weapon)
+            w = next(m for m in attack_weapons(clause) if m.entry_id == weapon)
             cand.sub_event_type = sub_type
             cand.cite("sub_event_type", w, f"weapon->{weapon}")
             return

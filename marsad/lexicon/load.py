@@ -61,7 +61,10 @@ def parse_lexicon(name: str, raw: bytes) -> Lexicon:
         if item["id"] in seen:
             raise LexiconError(f"lexicon {name}: duplicate id {item['id']!r}")
         seen.add(item["id"])
-        forms = tuple(str(f) for f in (item.get("forms_ar") or []) + (item.get("forms_en") or []))
+        forms = tuple((item.get("forms_ar") or []) + (item.get("forms_en") or []))
+        if not all(isinstance(f, str) for f in forms):
+            raise LexiconError(f"lexicon {name}: entry {item['id']!r} has a form that is not text "
+                               f"(quote YAML words like no/on/yes): {[f for f in forms if not isinstance(f, str)]}")
         entries.append(Entry(item["id"], forms, str(item["source"]),
                              dict(item.get("attrs") or {}), bool(item.get("prefix"))))
     return Lexicon(name, str(meta.get("version", "0")), hashlib.sha256(raw).hexdigest()[:12],

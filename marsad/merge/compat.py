@@ -52,8 +52,8 @@ def places_fit(members: list[Candidate], c: Candidate) -> bool:
     if c.location is None:
         return True
     for loc in _values(members, "location"):
-        if loc.country != c.location.country:
-            return False
+        if loc.country != c.location.country and not near(loc, c.location):
+            return False  # a border strike (القائم / البوكمال) may be named on either side
         coarse = {loc.precision, c.location.precision} & set(COARSE)
         if "country" in coarse:
             continue
@@ -78,6 +78,19 @@ def supports(members: list[Candidate], c: Candidate) -> bool:
     return any(near(loc, c.location) for loc in _values(members, "location") if loc.precision not in COARSE)
 
 
+def _within_day(a: Candidate, b: Candidate) -> bool:
+    ra, rb = date_range(a), date_range(b)
+    return ra is None or rb is None or (ra[0] - timedelta(days=1) <= rb[1] and rb[0] - timedelta(days=1) <= ra[1])
+
+
+def _same_sides(members: list[Candidate], c: Candidate) -> bool:
+    return bool(c.attacker and c.target_actor and c.attacker in _values(members, "attacker")
+                and c.target_actor in _values(members, "target_actor"))
+
+
 def compatible(members: list[Candidate], c: Candidate, slack_days: int = 1) -> bool:
-    return (all(dates_fit(m, c, slack_days) for m in members) and sides_fit(members, c)
+    # The same two sides a day apart: a statement dated the day after the strike it reports.
+    loose = _same_sides(members, c)
+    return (all(dates_fit(m, c, slack_days) or (loose and _within_day(m, c))
+                for m in members) and sides_fit(members, c)
             and places_fit(members, c) and weapons_fit(members, c) and supports(members, c))

@@ -66,6 +66,29 @@ class _Word:
     attrs: dict[str, Any]
 
 
+def _trie_regex(forms: list[str]) -> str:
+    """An alternation of ``forms`` factored as a trie: Python's re tries the
+    branches of "(?:الاثنين|الثلاثاء|...)" one by one at every word start, while
+    "ال(?:اثنين|ثلاثاء)" fails after one character. A longer form is always tried
+    before its prefix, so الثاني عشر beats الثاني."""
+    trie: dict[str, Any] = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [(r"\s+" if ch == " " else re.escape(ch)) + emit(child)
+                    for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(trie) + ")"
+
+
 class _Vocab:
     """The word classes of dates.yaml as regex alternations and a form -> entry lookup."""
 
@@ -75,14 +98,15 @@ class _Vocab:
             kind = entry.attrs["kind"]
             for form in entry.forms:
                 self._words.setdefault(kind, {})[" ".join(fold(form).split())] = _Word(entry.id, entry.attrs)
+        # اليوم followed by التالي، الأول، نفسه ... names another day, not today
+        self.not_today = re.compile(
+            rf"\s+(?:{self.alt('not_today')}|{self.alt('ordinal')}|{self.alt('same_post')})(?!\w)")
 
     def alt(self, kind: str, script: str | None = None, **want: Any) -> str:
-        """Alternation over the forms of ``kind`` (longest first, so الثاني عشر beats الثاني)."""
-        forms = [f for f, w in self._words[kind].items()
-                 if all(w.attrs.get(k) == v for k, v in want.items())
-                 and (script is None or f.isascii() == (script == "en"))]
-        forms.sort(key=len, reverse=True)
-        return "(?:" + "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms) + ")"
+        """Regex for the forms of ``kind`` matching attrs ``want`` (script "ar"/"en")."""
+        return _trie_regex([f for f, w in self._words[kind].items()
+                            if all(w.attrs.get(k) == v for k, v in want.items())
+                            and (script is None or f.isascii() == (script == "en"))])
 
     def get(self, kind: str, matched: str) -> _Word:
         return self._words[kind][" ".join(matched.split())]
@@ -171,9 +195,15 @@ _PREP = r"(?:في|خلال|منذ|حتى|in|since|during|until)"
 
 
 @dataclass(frozen=True)
+class _Clock:
+    time: str
+    rule: str
+
+
+@dataclass(frozen=True)
 class _Rule:
     pattern: re.Pattern[str]
-    handler: Callable[[re.Match[str], _Vocab, str, date | None], _Value | None]
+    handler: Callable[[re.Match[str], _Vocab, str, date | None], _Value | _Clock | None]
 
 
 def _year_tail(v: _Vocab) -> str:
@@ -260,17 +290,17 @@ def _grammar() -> tuple[_Vocab, tuple[_Rule, ...], tuple[_Rule, ...]]:
     times = (
         # 10:15, الساعة 10:15 صباحاً
         _Rule(re.compile(rf"(?<![\w:.])[وف]?(?:[بلك](?=ال))?(?P<s>(?:(?P<sa>الساعه)\s+)?(?P<h>\d{{1,2}}):"
-                         rf"(?P<mi>\d{{2}})(?!\d)(?::\d\d(?!\d))?{hour_period})(?!\w)"), _clock),
+                         rf"(?P<mi>\d{{2}})(?!\d)(?::\d\d(?!\d))?{hour_period})(?!\w)"), _clock("hh:mm")),
         # الساعة 12.30 ظهراً, بالساعة ١٢٣٠ (four digits after الساعة are HHMM)
         _Rule(re.compile(rf"{_PRE}(?P<s>(?P<sa>الساعه)\s+(?:(?P<h>\d{{1,2}})(?:[.:](?P<mi>\d{{2}}))?|"
-                         rf"(?P<hm>\d{{4}}))(?!\d){hour_period})(?!\w)"), _clock),
+                         rf"(?P<hm>\d{{4}}))(?!\d){hour_period})(?!\w)"), _clock("saa")),
         # الساعة الخامسة والنصف فجراً, الثالثة بعد منتصف الليل
         _Rule(re.compile(rf"{_PRE}(?P<s>(?:(?P<sa>الساعه)\s+)?(?P<hw>{v.alt('hour')})"
                          rf"(?:\s+(?P<frac>{v.alt('minute_fraction')})|\s+و\s*(?P<mi>\d{{1,2}})\s+(?:دقيقه|دقايق))?"
-                         rf"(?:\s+(?P<per>{period_adv}))?)(?!\w)"), _clock),
+                         rf"(?:\s+(?P<per>{period_adv}))?)(?!\w)"), _clock("hour-word")),
         # 9 PM, 12:30 p.m.
         _Rule(re.compile(rf"(?<![\w:.])(?P<s>(?P<h>\d{{1,2}})(?::(?P<mi>\d{{2}}))?\s*"
-                         rf"(?P<per>{v.alt('day_period', script='en')}))(?!\w)"), _clock),
+                         rf"(?P<per>{v.alt('day_period', script='en')}))(?!\w)"), _clock("en-ampm")),
     )
     return v, dates, times
 
@@ -339,21 +369,9 @@ def _night_span(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Va
     return _day_value(later, "night-weekday-span", True, (later - timedelta(1), later))
 
 
-_NOT_TODAY_CACHE: dict[int, re.Pattern[str]] = {}
-
-
-def _not_today(v: _Vocab, view: str, pos: int) -> bool:
-    """اليوم followed by التالي، الأول، نفسه ... is another day, not today."""
-    pattern = _NOT_TODAY_CACHE.get(id(v))
-    if pattern is None:
-        pattern = re.compile(rf"\s+(?:{v.alt('not_today')}|{v.alt('ordinal')}|{v.alt('same_post')})(?!\w)")
-        _NOT_TODAY_CACHE[id(v)] = pattern
-    return pattern.match(view, pos) is not None
-
-
 def _relative_day(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
     rel = v.get("relday", m.group("rel"))
-    if rel.id == "rel_today" and _not_today(v, view, m.end("rel")):
+    if rel.id == "rel_today" and v.not_today.match(view, m.end("rel")):
         return None
     rule = ("weekday+" if m.group("wd") else "") + ("part-of-day+" if m.group("pod") else "") + rel.id[4:].replace("_", "-")
     if pub is None:
@@ -465,29 +483,31 @@ def _same_month(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Va
     return _Value(None, "month", None, "same-month", True, refers_back="same_month")
 
 
-def _clock(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
-    """Times reuse the handler shape; the "HH:MM" string travels in ``rule``."""
-    groups = m.re.groupindex
-    if "hw" in groups:
-        if not (m.group("sa") or m.group("per")):
-            return None  # "للمرة الثالثة": an hour word needs الساعة or a part of the day
-        hour, rule = v.get("hour", m.group("hw")).attrs["value"], "hour-word"
-    elif "hm" in groups and m.group("hm"):
-        hour, rule = int(m.group("hm")[:2]), "saa+hhmm"
-    else:
-        hour, rule = int(m.group("h")), ("hh:mm" if ":" in m.group("s") else "saa+hour")
-    minute = int(m.group("hm")[2:]) if "hm" in groups and m.group("hm") else int(m.group("mi") or 0)
-    if "frac" in groups and m.group("frac"):
-        minute += v.get("minute_fraction", m.group("frac")).attrs["minutes"]
-    if m.group("per"):
-        shift = v.get("day_period", m.group("per")).attrs["shift"]
-        if shift in ("am", "pm") and m.group("per").isascii() and not 1 <= hour <= 12:
-            return None  # "15 PM" is no time
-        hour, rule = _to_24(hour, shift), rule + "+period"
-    if not (0 <= hour <= 23 and 0 <= minute <= 59) and not (minute < 0 and 1 <= hour <= 23):
-        return None
-    total = (hour * 60 + minute) % (24 * 60)  # "الخامسة إلا ربعا" is 04:45
-    return _Value(None, "unknown", None, f"{total // 60:02d}:{total % 60:02d} {rule}", False)
+def _clock(name: str) -> Callable[[re.Match[str], _Vocab, str, date | None], _Clock | None]:
+    """Handler for one time pattern; ``name`` becomes the rule ("saa" = after الساعة)."""
+    def handle(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Clock | None:
+        groups = m.re.groupindex
+        if "hw" in groups:
+            if not (m.group("sa") or m.group("per")):
+                return None  # "للمرة الثالثة": an hour word needs الساعة or a part of the day
+            hour, minute = v.get("hour", m.group("hw")).attrs["value"], int(m.group("mi") or 0)
+        elif "hm" in groups and m.group("hm"):
+            hour, minute = int(m.group("hm")[:2]), int(m.group("hm")[2:])
+        else:
+            hour, minute = int(m.group("h")), int(m.group("mi") or 0)
+        if not (0 <= hour <= 23 and 0 <= minute <= 59):
+            return None
+        rule = name
+        if m.group("per"):
+            per = m.group("per")
+            if per.isascii() and not 1 <= hour <= 12:
+                return None  # "15 PM" is no time
+            hour, rule = _to_24(hour, v.get("day_period", per).attrs["shift"]), name + "+period"
+        if "frac" in groups and m.group("frac"):
+            minute += v.get("minute_fraction", m.group("frac")).attrs["minutes"]
+        total = (hour * 60 + minute) % (24 * 60)  # "الخامسة إلا ربعا" is 04:45
+        return _Clock(f"{total // 60:02d}:{total % 60:02d}", rule)
+    return handle
 
 
 def _to_24(hour: int, shift: str) -> int:
@@ -517,9 +537,9 @@ def _source_span(norm: NormalizedText, text: str, start: int, end: int) -> tuple
 
 
 def _scan(rules: tuple[_Rule, ...], v: _Vocab, view: str,
-          pub: date | None) -> list[tuple[int, int, _Value]]:
+          pub: date | None) -> list[tuple[int, int, Any]]:
     """Longest non-overlapping matches over all rules; ties go to the earlier rule."""
-    found: list[tuple[int, int, int, _Value]] = []
+    found: list[tuple[int, int, int, Any]] = []
     for rank, rule in enumerate(rules):
         pos = 0
         while (m := rule.pattern.search(view, pos)) is not None:
@@ -530,7 +550,7 @@ def _scan(rules: tuple[_Rule, ...], v: _Vocab, view: str,
             found.append((m.start("s"), m.end("s"), rank, value))
             pos = max(m.end(), m.start() + 1)
     found.sort(key=lambda f: (f[0] - f[1], f[2], f[0]))
-    kept: list[tuple[int, int, _Value]] = []
+    kept: list[tuple[int, int, Any]] = []
     for start, end, _, value in found:
         if all(end <= s or e <= start for s, e, _ in kept):
             kept.append((start, end, value))
@@ -557,6 +577,5 @@ def find_times(text: str) -> list[TimeMention]:
     mentions = []
     for start, end, value in _scan(rules, v, norm.text, None):
         s, e = _source_span(norm, text, start, end)
-        clock, rule = value.rule.split(" ", 1)
-        mentions.append(TimeMention(s, e, text[s:e], clock, rule))
+        mentions.append(TimeMention(s, e, text[s:e], value.time, value.rule))
     return mentions

@@ -1,0 +1,650 @@
+"""Counts in Arabic and English news text, attached to the nouns they count.
+
+A report's numbers are its launched/impacted/killed figures, but news text is
+full of numbers that count nothing (years, clock times, dates, calibres,
+percentages, "منطقة الـ 55"), and Arabic writes many counts with no numeral at
+all (جنديين is two soldiers, إحدى القذائف is one shell). This module finds the
+counts, says what each one counts, and drops the rest.
+
+It works on the normalised view (folded letters, ASCII digits) token by token;
+every number word, noun and context word comes from the YAML lexicons
+``number_words``, ``countable_nouns`` and ``number_contexts``.
+
+What is returned: counts with kind exact | approx | vague | range | dual, and
+measures (5 كم, ثلاث ساعات, يومين) with kind ``other`` and the noun's category
+(distance, duration, money): callers that want counts of things keep
+``is_count`` mentions. Years, clock times, dates, calibres, percentages,
+ordinals, model designators (F-16) and "الـ N" names are never returned;
+calibres have their own finder, :func:`parse_calibre`.
+
+Bounds: ``low``/``high`` are inclusive bounds on the true figure when the text
+gives one: "أكثر من 10" gives low 11, "ما لا يقل عن 10" low 10, "أقل من 10"
+high 9, "ما يصل إلى 10" high 10, "نحو 10" neither. A range "بين 3 و5" gives
+low 3, high 5 and value 3 (ACLED codes the lowest figure of a range).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from marsad.clean.normalize import NormalizedText, fold, normalize
+from marsad.lexicon.load import Entry, load_lexicon
+from marsad.lexicon.match import PROCLITICS
+
+LEXICONS = ("number_words", "countable_nouns", "number_contexts")
+NOUN = "noun"  # index kind of countable nouns; number_words/contexts use attrs.kind
+GAP_WORDS = 2  # English words allowed between a number and its noun ("three minor injuries")
+CUE_REACH = 3  # tokens allowed between "عددها" and its number ("عددها بلغ نحو 5")
+
+# Digit runs, longest reading first: d/m/y and h:m are not counts ("x"); 1,200 is.
+_TOKEN = re.compile(
+    r"(?P<x>[0-9]+(?:[-./:][0-9]+){2,}|[0-9]+[:/][0-9]+)"
+    r"|(?P<d>[0-9]{1,3}(?:[,\u066c][0-9]{3})+(?![0-9])|[0-9]+\.[0-9]+|[0-9]+)"
+    r"|(?P<w>[^\W\d_]+)|(?P<p>\S)")
+_THOUSANDS = re.compile(r"[,\u066c]")
+_ARTICLE = "ال"
+# Lam + article merge into لل (للجنود = ل + الجنود); match.PROCLITICS has no such entry.
+_LAM_ARTICLE = {"لل": 1, "ولل": 2, "فلل": 2}
+
+
+def _prefixes() -> tuple[tuple[str, int, bool], ...]:
+    """(letters, proclitic length, has article), shortest first, for stripping a word."""
+    out = [(p, len(p) - 2 if p.endswith(_ARTICLE) else len(p), p.endswith(_ARTICLE))
+           for p in PROCLITICS]
+    out += [(p, n, True) for p, n in _LAM_ARTICLE.items()]
+    return tuple(sorted(out, key=lambda x: len(x[0])))
+
+
+_PREFIXES = _prefixes()
+_GLUED_CLITICS = frozenset(p for p, n, art in _PREFIXES if p and not art)  # و5، ب3
+_GLUED_ARTICLES = frozenset(p for p, n, art in _PREFIXES if art)  # الـ14، والـ14
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A number (or a number-bearing noun) with the noun it counts, offsets in the text given."""
+
+    start: int
+    end: int
+    text: str  # number and noun together: "ثمانية صواريخ", "جنديين", "قذيفتين اثنتين"
+    value: int | None  # exact count, the stated figure when approximate, None when vague
+    low: int | None
+    high: int | None
+    kind: str  # exact | approx | vague | range | dual | other (a measure: km, hours)
+    noun_id: str | None
+    noun_category: str | None
+    noun_start: int | None
+    noun_end: int | None
+    number_start: int  # the number words/digits alone; for a lone dual noun, that noun
+    number_end: int
+    rule: str
+
+    @property
+    def is_count(self) -> bool:
+        """False for measures (distances, durations, money), which count no things."""
+        return self.kind != "other"
+
+
+@dataclass(frozen=True)
+class CalibreMention:
+    """A calibre in millimetres ("عيار 107 ملم", "122mm"); ``label`` is "107mm"."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    mm: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    kind: str  # w word | d number | x date or clock digits | p punctuation
+
+
+@dataclass(frozen=True)
+class _Form:
+    """One surface form in the index, keyed by its first word."""
+
+    rest: tuple[str, ...]  # the form's words after the first
+    kind: str
+    entry: Entry
+    number: str  # nouns: singular | plural | dual
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    form: _Form
+    i: int  # first token
+    j: int  # one past the last token
+    start: int  # view offset, after any proclitic
+    end: int
+    clitic: str
+    article: bool
+
+    @property
+    def attrs(self) -> dict[str, Any]:
+        return self.form.entry.attrs
+
+
+@dataclass(frozen=True, slots=True)
+class _Num:
+    """A parsed number phrase: tokens [i, j), view offsets [start, end)."""
+
+    i: int
+    j: int
+    start: int
+    end: int
+    value: int
+    words: bool
+    article: bool
+    needs_noun: bool = False
+    construct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    value: int
+    role: str  # unit | teen | ten | hundred | scale | digits
+    j: int
+    start: int
+    end: int
+    clitic: str
+    article: bool
+    latin: bool
+    plural: bool = False
+    needs_noun: bool = False
+    construct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    value: int | None
+    low: int | None
+    high: int | None
+    kind: str
+    noun: _Hit | None
+    num_start: int
+    num_end: int
+    rule: str
+
+
+def _tokenize(view: str) -> list[_Tok]:
+    return [_Tok(m.start(), m.end(), m.group(), m.lastgroup or "p") for m in _TOKEN.finditer(view)]
+
+
+def _arabic(word: str) -> bool:
+    return "\u0600" <= word[0] <= "\u06ff"
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[_Form, ...]]:
+    """Every form of the three lexicons, by folded first word, longest form first."""
+    index: dict[str, list[_Form]] = {}
+    for name in LEXICONS:
+        for entry in load_lexicon(name).entries:
+            kind = NOUN if name == "countable_nouns" else str(entry.attrs.get("kind"))
+            plural = {fold(f) for f in entry.attrs.get("plural", [])}
+            dual = {fold(f) for f in entry.attrs.get("dual", [])}
+            for form in entry.forms:
+                folded = fold(form)
+                words = tuple(t.text for t in _tokenize(folded))
+                if not words:
+                    continue
+                number = "dual" if folded in dual else "plural" if folded in plural else "singular"
+                index.setdefault(words[0], []).append(_Form(words[1:], kind, entry, number))
+    return {k: tuple(sorted(v, key=lambda f: -len(f.rest))) for k, v in index.items()}
+
+
+@lru_cache(maxsize=65536)
+def _readings(word: str) -> tuple[tuple[int, bool, str], ...]:
+    """(proclitic length, article, indexed base) for each way to read ``word``, plain first."""
+    index = _index()
+    if not _arabic(word):
+        return ((0, False, word),) if word in index else ()
+    return tuple((n, art, word[len(p):]) for p, n, art in _PREFIXES
+                 if word.startswith(p) and len(word) - len(p) >= 2 and word[len(p):] in index)
+
+
+@lru_cache(maxsize=65536)
+def _kinds(word: str) -> frozenset[str]:
+    """Kinds of every form whose first word ``word`` can be read as (a cheap pre-check)."""
+    index = _index()
+    return frozenset(f.kind for _, _, base in _readings(word) for f in index[base])
+
+
+class _Scan:
+    """One pass over the tokens of a view; methods return view offsets."""
+
+    def __init__(self, toks: list[_Tok]):
+        self.toks = toks
+        self.n = len(toks)
+        self.index = _index()
+
+    # --- lookups -------------------------------------------------------------------------
+    def match(self, i: int, kinds: frozenset[str] | set[str]) -> _Hit | None:
+        """The longest form of one of ``kinds`` starting at token ``i``."""
+        if i >= self.n:
+            return None
+        tok = self.toks[i]
+        if tok.kind in "wp":
+            if tok.kind == "w" and not (_kinds(tok.text) & kinds):
+                return None
+            readings = _readings(tok.text) if tok.kind == "w" else (
+                ((0, False, tok.text),) if tok.text in self.index else ())
+        else:
+            return None
+        for clen, article, base in readings:
+            for form in self.index[base]:
+                if form.kind in kinds and self._rest_ok(i + 1, form.rest, article):
+                    j = i + 1 + len(form.rest)
+                    return _Hit(form, i, j, tok.start + clen, self.toks[j - 1].end,
+                                tok.text[:clen], article)
+        return None
+
+    def _rest_ok(self, k: int, rest: tuple[str, ...], article: bool) -> bool:
+        if k + len(rest) > self.n:
+            return False
+        for off, word in enumerate(rest):
+            text = self.toks[k + off].text
+            if text != word and not (article and text == _ARTICLE + word):
+                return False
+        return True
+
+    def ending_at(self, k: int, kinds: set[str], reach: int = 4) -> _Hit | None:
+        """A form of ``kinds`` whose last token is ``k - 1``."""
+        for s in range(k - 1, max(k - 1 - reach, -1), -1):
+            hit = self.match(s, kinds)
+            if hit and hit.j == k:
+                return hit
+        return None
+
+    def glued(self, a: int, b: int) -> bool:
+        return 0 <= a and b < self.n and self.toks[a].end == self.toks[b].start
+
+    # --- number phrases ------------------------------------------------------------------
+    def part(self, j: int) -> _Part | None:
+        """One numeral at token j; a unit followed by عشر/عشرة is read as one teen."""
+        if j >= self.n:
+            return None
+        tok = self.toks[j]
+        if tok.kind == "d":
+            if "." in tok.text:
+                return _Part(0, "decimal", j + 1, tok.start, tok.end, "", False, False)
+            return _Part(int(_THOUSANDS.sub("", tok.text)), "digits", j + 1, tok.start, tok.end,
+                         "", False, False)
+        hit = self.match(j, {"cardinal"})
+        if hit is None:
+            return None
+        a = hit.attrs
+        value, role = int(a["value"]), str(a["role"])
+        latin = not _arabic(tok.text)
+        if role == "unit":
+            ten = self.match(hit.j, {"cardinal"})
+            if ten and ten.attrs["value"] == 10 and not ten.clitic and not ten.article and not latin:
+                return _Part(value + 10, "teen", ten.j, hit.start, ten.end, hit.clitic, hit.article,
+                             latin)
+            if a.get("teen_only"):  # اثنا/اثني without عشر is no numeral
+                return None
+        return _Part(value, role, hit.j, hit.start, hit.end, hit.clitic, hit.article, latin,
+                     bool(a.get("plural")), bool(a.get("needs_noun")), bool(a.get("construct")))
+
+    def number(self, i: int) -> _Num | None:
+        """The number phrase starting at token i: digits (with a scale word) or numerals."""
+        first = self.part(i)
+        if first is None or first.plural or first.role == "decimal" and not self._scale_next(i + 1):
+            return None
+        if first.construct:
+            return _Num(i, first.j, first.start, first.end, 1, True, first.article,
+                        construct=True)
+        article = first.article or self._article_before(i)
+        start = self.toks[i - 1].start if article and not first.article else first.start
+        if first.role in ("digits", "decimal"):
+            return self._digits(i, first, start, article)
+        total, group, last = 0, first.value, first
+        if first.role == "scale":
+            total, group = first.value, 0
+        end, j = first.end, first.j
+        while True:
+            step = self._continue(j, last, group, total)
+            if step is None:
+                break
+            last, total, group = step
+            end, j = last.end, last.j
+        single = j == first.j
+        return _Num(i, j, start, end, total + group, True, article,
+                    needs_noun=single and first.needs_noun)
+
+    def _scale_next(self, j: int) -> bool:
+        nxt = self.part(j)
+        return bool(nxt and nxt.role == "scale" and not nxt.clitic and not nxt.article)
+
+    def _digits(self, i: int, first: _Part, start: int, article: bool) -> _Num | None:
+        """Digits, times a following scale word: "3 آلاف", "1.5 مليون", "10 thousand"."""
+        nxt = self.part(first.j)
+        if nxt and nxt.role == "scale" and not nxt.clitic and not nxt.article:
+            raw = float(self.toks[i].text) if first.role == "decimal" else first.value
+            return _Num(i, nxt.j, start, nxt.end, int(round(raw * nxt.value)), False, article)
+        return _Num(i, first.j, start, first.end, first.value, False, article)
+
+    def _article_before(self, i: int) -> bool:
+        """Digits after a detached article: "الـ14" (the view drops the tatweel)."""
+        tok = self.toks[i]
+        return (tok.kind == "d" and i > 0 and self.toks[i - 1].kind == "w"
+                and self.toks[i - 1].text in _GLUED_ARTICLES
+                and (self.glued(i - 1, i) or self.toks[i - 1].text == _ARTICLE))
+
+    def _continue(self, j: int, last: _Part, group: int,
+                  total: int) -> tuple[_Part, int, int] | None:
+        """The next numeral of a compound and the new (total, group), or None to stop."""
+        connector = ""
+        if j < self.n and self.toks[j].text in ("and", "-"):
+            if self.toks[j].text == "-" and not (self.glued(j - 1, j) and self.glued(j, j + 1)):
+                return None
+            connector, j = self.toks[j].text, j + 1
+        nxt = self.part(j)
+        if nxt is None or nxt.role in ("digits", "decimal") or nxt.article or nxt.construct:
+            return None
+        if nxt.clitic:
+            if nxt.clitic != "و" or connector:
+                return None
+            connector = "و"
+        if last.role == "digits":
+            return None
+        v, r = nxt.value, nxt.role
+        if r == "scale":
+            # ثلاثة آلاف، مئة ألف، خمسة وعشرون ألفاً
+            if connector or group == 0 or last.role == "scale":
+                return None
+            return nxt, total + group * v, 0
+        if not connector:
+            if r == "hundred" and v == 100 and last.role == "unit":  # ثلاث مئة، two hundred
+                return nxt, total, group * 100
+            if nxt.latin and last.role == "ten" and last.value >= 20 and r == "unit":
+                return nxt, total, group + v  # twenty one
+            if nxt.latin and last.role in ("hundred", "scale") and v < 100:
+                return nxt, total, group + v  # two hundred fifty
+            return None
+        if connector == "-":
+            return (nxt, total, group + v) if last.role == "ten" and r == "unit" else None
+        if r == "ten" and v >= 20 and last.role == "unit" and group < 100 or \
+                r == "ten" and v >= 20 and last.role == "unit" and group % 100 < 10:
+            return nxt, total, group + v  # خمسة وعشرون، مئة وخمسة وعشرون
+        if last.role == "hundred" and v < 100 or last.role == "scale" and v < last.value:
+            return nxt, total, group + v  # مئة وخمسة، ألف ومئتان، one hundred and five
+        return None
+
+    # --- what surrounds a number -----------------------------------------------------------
+    def not_a_count(self, num: _Num, check_before: bool) -> bool:
+        """A date, clock time, percentage, calibre, ordinal or model number."""
+        j = num.j
+        if self.match(j, {"month", "time_after", "percent", "calibre_unit"}):
+            return True
+        part = self.match(j, {"partitive"})
+        if part and part.form.kind == "partitive" and self.match(part.j, {"month"}):
+            return True  # 18 من أيلول
+        if self.glued(j - 1, j) and self.match(j, {"ordinal_suffix"}):
+            return True  # 14th
+        if not check_before or num.i == 0:
+            return False
+        i = num.i
+        if self.ending_at(i, {"time_before", "calibre_marker", "month"}, reach=2):
+            return True
+        prev = self.toks[i - 1]
+        if num.words or not self.glued(i - 1, i):
+            return False
+        if prev.kind == "w":  # a letter glued to digits: clitic, article, or a name (M16)
+            return prev.text not in _GLUED_CLITICS and prev.text not in _GLUED_ARTICLES
+        # F-16, MQ-9: digits hyphenated to a word
+        return prev.text == "-" and self.glued(i - 2, i - 1) and self.toks[i - 2].kind == "w"
+
+    def noun_after(self, j: int) -> _Hit | None:
+        """The countable noun a number at tokens before ``j`` counts, if it follows."""
+        gap, k = 0, j
+        while k < self.n:
+            hit = self.match(k, {NOUN, "partitive", "partitive_pronoun"})
+            if hit and hit.form.kind == NOUN:
+                return hit
+            if hit and hit.form.kind == "partitive":
+                k = hit.j
+                continue
+            tok = self.toks[k]
+            if tok.text == "-" and self.glued(k - 1, k) and self.glued(k, k + 1) and k > j:
+                k += 2  # "Iranian-backed": one gap word
+                continue
+            if tok.kind != "w" or _arabic(tok.text) or hit:
+                return None
+            if _kinds(tok.text) & {"barrier", "cardinal", "vague", "approx", "month"}:
+                return None
+            gap += 1
+            if gap > GAP_WORDS:
+                return None
+            k += 1
+        return None
+
+    def noun_before(self, num: _Num) -> tuple[_Hit, str] | None:
+        """A noun before the number: adjectival (الصواريخ الثلاثة) or via عددها."""
+        i = num.i
+        subset = self.match(num.j, {"partitive_pronoun"})
+        if (num.words or num.article) and not subset:
+            noun = self.ending_at(i, {NOUN})
+            if noun is None and num.article and i > 0 and self.toks[i - 1].text.startswith(_ARTICLE):
+                noun = self.ending_at(i - 1, {NOUN})  # one definite adjective between
+            if noun and self._adjectival(noun, num):
+                return noun, "noun<number"
+        for c in range(i - 1, max(i - 2 - CUE_REACH, -1), -1):
+            if self.toks[c].kind != "w":
+                return None
+            cue = self.match(c, {"count_cue"})
+            if cue is None or cue.j > i:
+                continue
+            if fold(cue.form.entry.forms[0]) == self.toks[c].text[len(cue.clitic):]:
+                noun = self.match(cue.j, {NOUN})  # عدد القتلى ... 5
+            else:
+                noun = self.ending_at(c, {NOUN}) or self.ending_at(c - 1, {NOUN})  # القذائف (بلغ) عددها
+            return (noun, "noun-count-cue") if noun else None
+        return None
+
+    @staticmethod
+    def _adjectival(noun: _Hit, num: _Num) -> bool:
+        if noun.attrs.get("measure") or noun.form.number == "dual":
+            return False  # اليوم الاثنين is "today, Monday"; a dual takes its own emphasis
+        if num.article:
+            # الاثنين after a definite noun is nearly always Monday (نفذ الهجوم الاثنين)
+            return noun.article and num.value != 2
+        return True
+
+
+def _bounds(bound: str, value: int) -> tuple[int | None, int | None]:
+    return {"above": (value + 1, None), "at_least": (value, None), "below": (None, value - 1),
+            "at_most": (None, value)}.get(bound, (None, None))
+
+
+class _Finder(_Scan):
+    """The rules, tried in order at each token; each returns (mention or None, next token)."""
+
+    def run(self) -> list[_Found]:
+        found: list[_Found] = []
+        i = 0
+        rules = (self.ordinal, self.approx, self.range_open, self.plain, self.vague, self.one_of,
+                 self.dual)
+        while i < self.n:
+            tok = self.toks[i]
+            if tok.kind == "w" and not _kinds(tok.text) or tok.kind in "xp":
+                i += 1
+                continue
+            for rule in rules:
+                result = rule(i)
+                if result is not None:
+                    mention, i = result
+                    if mention:
+                        found.append(mention)
+                    break
+            else:
+                i += 1
+        return found
+
+    def ordinal(self, i: int) -> tuple[None, int] | None:
+        """الحادي عشر، الخامس والعشرين: skip the ordinal and its tens."""
+        hit = self.match(i, {"ordinal"})
+        if hit is None:
+            return None
+        nxt = self.part(hit.j)
+        if nxt and nxt.role == "ten" and (not nxt.clitic or nxt.clitic == "و"):
+            return None, nxt.j
+        return None, hit.j
+
+    def approx(self, i: int) -> tuple[_Found | None, int] | None:
+        hit = self.match(i, {"approx"})
+        num = self.number(hit.j) if hit else None
+        if hit is None or num is None or num.construct:
+            return None
+        if self.not_a_count(num, check_before=False):
+            return None, num.j
+        noun, rule = self.noun_after(num.j), "approx>noun"
+        if noun is None:
+            before = self.noun_before(num)
+            noun, rule = before if before else (None, "approx")
+        if noun is None and (num.article or num.needs_noun):
+            return None, num.j
+        bound = str(hit.attrs["bound"])
+        low, high = _bounds(bound, num.value)
+        return self._found(hit.start, num, num.value, low, high, "approx", noun,
+                           f"{rule}:{bound}"), max(num.j, noun.j if noun else 0)
+
+    def range_open(self, i: int) -> tuple[_Found | None, int] | None:
+        """بين 3 و5، من 3 إلى 5، between three and five."""
+        hit = self.match(i, {"range_open"})
+        a = self.number(hit.j) if hit else None
+        if hit is None or a is None or a.construct:
+            return None
+        closer = self.match(a.j, {"range_join", "range_to"})
+        if closer:
+            b = self.number(closer.j)
+        else:
+            b = self.number(a.j)  # "و5" glued: the و is the number's proclitic
+            if b and self.toks[a.j].text[:1] != "و":
+                b = None
+        if b is None or b.value <= a.value or self.not_a_count(b, check_before=False):
+            return None
+        return self._range(hit.start, a, b, "range:between")
+
+    def plain(self, i: int) -> tuple[_Found | None, int] | None:
+        num = self.number(i)
+        if num is None or num.construct:
+            return None
+        if self.not_a_count(num, check_before=True):
+            return None, num.j
+        closer = self.match(num.j, {"range_to"})
+        if closer:
+            b = self.number(closer.j)
+            if b and b.value > num.value and not self.not_a_count(b, check_before=False):
+                return self._range(num.start, num, b, "range:to")
+        noun, rule = self.noun_after(num.j), "number>noun"
+        if noun is None:
+            before = self.noun_before(num)
+            noun, rule = before if before else (None, "bare")
+        if noun is None:
+            # الاثنين (Monday), لم يصب أحد, "no one", and years are not counts on their own
+            year = not num.words and 1900 <= num.value <= 2100 and len(self.toks[i].text) == 4
+            if num.article or num.needs_noun or year:
+                return None, num.j
+        return self._found(num.start, num, num.value, None, None, "exact", noun, rule), \
+            max(num.j, noun.j if noun else 0)
+
+    def vague(self, i: int) -> tuple[_Found | None, int] | None:
+        """عشرات الصواريخ، عدد من الجنود، آلاف المدنيين، several rockets."""
+        hit = self.match(i, {"vague"})
+        if hit is None:
+            part = self.part(i)
+            if not (part and part.plural):
+                return None
+            hit = self.match(i, {"cardinal"})
+            assert hit is not None
+        noun = self.noun_after(hit.j)
+        end = noun.end if noun else hit.end
+        kind = "other" if noun and noun.attrs.get("measure") else "vague"
+        return _Found(hit.start, end, None, None, None, kind, noun, hit.start, hit.end,
+                      "vague>noun" if noun else "vague"), noun.j if noun else hit.j
+
+    def one_of(self, i: int) -> tuple[_Found | None, int] | None:
+        """إحدى القذائف، أحد الصواريخ: one of a definite plural."""
+        hit = self.match(i, {"cardinal"})
+        if hit is None or not hit.attrs.get("construct") or hit.article:
+            return None
+        noun = self.match(hit.j, {NOUN})
+        if noun is None or not noun.article:
+            return None, hit.j
+        return _Found(hit.start, noun.end, 1, None, None, "exact", noun, hit.start, hit.end,
+                      "one-of"), noun.j
+
+    def dual(self, i: int) -> tuple[_Found | None, int] | None:
+        """جنديين = two soldiers; قذيفتين اثنتين is one mention of two."""
+        noun = self.match(i, {NOUN})
+        if noun is None or noun.form.number != "dual":
+            return None
+        kind = "other" if noun.attrs.get("measure") else "dual"
+        two = self.part(noun.j)
+        if two and two.value == 2 and two.role == "unit" and not two.clitic:
+            return _Found(noun.start, two.end, 2, None, None, "exact" if kind == "dual" else kind,
+                          noun, two.start, two.end, "dual+emphasis"), two.j
+        return _Found(noun.start, noun.end, 2, None, None, kind, noun, noun.start, noun.end,
+                      "dual"), noun.j
+
+    def _range(self, start: int, a: _Num, b: _Num, rule: str) -> tuple[_Found, int]:
+        noun = self.noun_after(b.j)
+        return self._found(start, _Num(a.i, b.j, a.start, b.end, a.value, a.words, a.article),
+                           a.value, a.value, b.value, "range", noun,
+                           rule + (">noun" if noun else "")), noun.j if noun else b.j
+
+    @staticmethod
+    def _found(start: int, num: _Num, value: int | None, low: int | None, high: int | None,
+               kind: str, noun: _Hit | None, rule: str) -> _Found:
+        if noun and noun.attrs.get("measure"):
+            kind = "other"
+        lo = min(start, noun.start) if noun else start
+        hi = max(num.end, noun.end) if noun else num.end
+        return _Found(lo, hi, value, low, high, kind, noun, num.start, num.end, rule)
+
+
+def find_numbers(text: str, norm: NormalizedText | None = None) -> list[NumberMention]:
+    """Counts in ``text`` with the nouns they count, offsets into ``text``.
+
+    Pass ``norm`` when the caller already has ``normalize(text)``.
+    """
+    norm = norm or normalize(text)
+    out = []
+    for f in _Finder(_tokenize(norm.text)).run():
+        s, e = norm.to_source(f.start, f.end)
+        ns, ne = norm.to_source(f.num_start, f.num_end)
+        noun = f.noun
+        nos, noe = norm.to_source(noun.start, noun.end) if noun else (None, None)
+        out.append(NumberMention(
+            s, e, text[s:e], f.value, f.low, f.high, f.kind,
+            noun.form.entry.id if noun else None,
+            str(noun.attrs["category"]) if noun else None, nos, noe, ns, ne, f.rule))
+    return out
+
+
+def parse_calibre(text: str, norm: NormalizedText | None = None) -> list[CalibreMention]:
+    """Calibres: digits before a millimetre unit (107 ملم, 122mm) or after عيار/calibre."""
+    norm = norm or normalize(text)
+    scan = _Scan(_tokenize(norm.text))
+    out = []
+    for i, tok in enumerate(scan.toks):
+        if tok.kind != "d":
+            continue
+        unit = scan.match(i + 1, {"calibre_unit"})
+        marker = scan.ending_at(i, {"calibre_marker"}, reach=1)
+        if not (unit or marker):
+            continue
+        figure = _THOUSANDS.sub("", tok.text)
+        s, e = norm.to_source(marker.start if marker else tok.start, unit.end if unit else tok.end)
+        out.append(CalibreMention(s, e, text[s:e], f"{figure}mm", float(figure)))
+    return out

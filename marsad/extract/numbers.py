@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from marsad.clean.normalize import NormalizedText, fold, normalize
 from marsad.lexicon.load import Entry, load_lexicon
@@ -44,6 +44,7 @@ _TOKEN = re.compile(
     r"|(?P<d>[0-9]{1,3}(?:[,\u066c][0-9]{3})+(?![0-9])|[0-9]+\.[0-9]+|[0-9]+)"
     r"|(?P<w>[^\W\d_]+)|(?P<p>\S)")
 _THOUSANDS = re.compile(r"[,\u066c]")
+_DIGITS = frozenset({"cardinal"})  # a digit token can start what a numeral word starts
 _ARTICLE = "ال"
 # Lam + article merge into لل (للجنود = ل + الجنود); match.PROCLITICS has no such entry.
 _LAM_ARTICLE = {"لل": 1, "ولل": 2, "فلل": 2}
@@ -98,8 +99,7 @@ class CalibreMention:
     mm: float
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):  # a tuple: a document has thousands and they must be cheap to make
     start: int
     end: int
     text: str
@@ -116,8 +116,7 @@ class _Form:
     number: str  # nouns: singular | plural | dual
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
+class _Hit(NamedTuple):
     form: _Form
     i: int  # first token
     j: int  # one past the last token
@@ -131,8 +130,7 @@ class _Hit:
         return self.form.entry.attrs
 
 
-@dataclass(frozen=True, slots=True)
-class _Num:
+class _Num(NamedTuple):
     """A parsed number phrase: tokens [i, j), view offsets [start, end)."""
 
     i: int
@@ -146,8 +144,7 @@ class _Num:
     construct: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
+class _Part(NamedTuple):
     value: int
     role: str  # unit | teen | ten | hundred | scale | digits
     j: int
@@ -161,8 +158,7 @@ class _Part:
     construct: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):
     start: int
     end: int
     value: int | None
@@ -190,8 +186,8 @@ def _index() -> dict[str, tuple[_Form, ...]]:
     for name in LEXICONS:
         for entry in load_lexicon(name).entries:
             kind = NOUN if name == "countable_nouns" else str(entry.attrs.get("kind"))
-            plural = {fold(f) for f in entry.attrs.get("plural", [])}
-            dual = {fold(f) for f in entry.attrs.get("dual", [])}
+            plural = {fold(f) for f in entry.attrs.get("plural", [])} if kind == NOUN else set()
+            dual = {fold(f) for f in entry.attrs.get("dual", [])} if kind == NOUN else set()
             for form in entry.forms:
                 folded = fold(form)
                 words = tuple(t.text for t in _tokenize(folded))
@@ -209,7 +205,8 @@ def _readings(word: str) -> tuple[tuple[int, bool, str], ...]:
     if not _arabic(word):
         return ((0, False, word),) if word in index else ()
     return tuple((n, art, word[len(p):]) for p, n, art in _PREFIXES
-                 if word.startswith(p) and len(word) - len(p) >= 2 and word[len(p):] in index)
+                 if word.startswith(p) and (not p or len(word) - len(p) >= 2)
+                 and word[len(p):] in index)
 
 
 @lru_cache(maxsize=65536)
@@ -226,23 +223,26 @@ class _Scan:
         self.toks = toks
         self.n = len(toks)
         self.index = _index()
+        self.floor = 0  # tokens before this belong to a mention already made
 
     # --- lookups -------------------------------------------------------------------------
-    def match(self, i: int, kinds: frozenset[str] | set[str]) -> _Hit | None:
-        """The longest form of one of ``kinds`` starting at token ``i``."""
+    def match(self, i: int, kinds: frozenset[str] | set[str], attr: str = "") -> _Hit | None:
+        """The longest form of one of ``kinds`` (with ``attrs[attr]`` set) starting at token ``i``."""
         if i >= self.n:
             return None
         tok = self.toks[i]
-        if tok.kind in "wp":
-            if tok.kind == "w" and not (_kinds(tok.text) & kinds):
+        if tok.kind == "w":
+            if kinds.isdisjoint(_kinds(tok.text)):
                 return None
-            readings = _readings(tok.text) if tok.kind == "w" else (
-                ((0, False, tok.text),) if tok.text in self.index else ())
+            readings = _readings(tok.text)
+        elif tok.kind == "p" and tok.text in self.index:
+            readings = ((0, False, tok.text),)
         else:
             return None
         for clen, article, base in readings:
             for form in self.index[base]:
-                if form.kind in kinds and self._rest_ok(i + 1, form.rest, article):
+                if form.kind in kinds and (not attr or form.entry.attrs.get(attr)) \
+                        and self._rest_ok(i + 1, form.rest, article):
                     j = i + 1 + len(form.rest)
                     return _Hit(form, i, j, tok.start + clen, self.toks[j - 1].end,
                                 tok.text[:clen], article)
@@ -297,16 +297,16 @@ class _Scan:
 
     def number(self, i: int) -> _Num | None:
         """The number phrase starting at token i: digits (with a scale word) or numerals."""
+        if self.toks[i].text == _ARTICLE and i + 1 < self.n and self.toks[i + 1].kind == "d":
+            return self.number(i + 1)  # قرابة الـ 50: _digits takes the article back
         first = self.part(i)
         if first is None or first.plural or first.role == "decimal" and not self._scale_next(i + 1):
             return None
         if first.construct:
             return _Num(i, first.j, first.start, first.end, 1, True, first.article,
                         construct=True)
-        article = first.article or self._article_before(i)
-        start = self.toks[i - 1].start if article and not first.article else first.start
         if first.role in ("digits", "decimal"):
-            return self._digits(i, first, start, article)
+            return self._digits(i, first)
         total, group, last = 0, first.value, first
         if first.role == "scale":
             total, group = first.value, 0
@@ -318,27 +318,31 @@ class _Scan:
             last, total, group = step
             end, j = last.end, last.j
         single = j == first.j
-        return _Num(i, j, start, end, total + group, True, article,
+        return _Num(i, j, first.start, end, total + group, True, first.article,
                     needs_noun=single and first.needs_noun)
 
     def _scale_next(self, j: int) -> bool:
         nxt = self.part(j)
         return bool(nxt and nxt.role == "scale" and not nxt.clitic and not nxt.article)
 
-    def _digits(self, i: int, first: _Part, start: int, article: bool) -> _Num | None:
-        """Digits, times a following scale word: "3 آلاف", "1.5 مليون", "10 thousand"."""
+    def _digits(self, i: int, first: _Part) -> _Num:
+        """Digits, times a following scale word: "3 آلاف", "1.5 مليون", "10 thousand".
+
+        Digits after the article (الجنود الـ14, منطقة الـ 55; the view drops the tatweel)
+        are definite: the article token becomes part of the number, which then needs a noun.
+        """
+        end, j, value = first.end, first.j, first.value
         nxt = self.part(first.j)
         if nxt and nxt.role == "scale" and not nxt.clitic and not nxt.article:
             raw = float(self.toks[i].text) if first.role == "decimal" else first.value
-            return _Num(i, nxt.j, start, nxt.end, int(round(raw * nxt.value)), False, article)
-        return _Num(i, first.j, start, first.end, first.value, False, article)
-
-    def _article_before(self, i: int) -> bool:
-        """Digits after a detached article: "الـ14" (the view drops the tatweel)."""
-        tok = self.toks[i]
-        return (tok.kind == "d" and i > 0 and self.toks[i - 1].kind == "w"
-                and self.toks[i - 1].text in _GLUED_ARTICLES
-                and (self.glued(i - 1, i) or self.toks[i - 1].text == _ARTICLE))
+            end, j, value = nxt.end, nxt.j, int(round(raw * nxt.value))
+        prev = self.toks[i - 1] if i > 0 else None
+        if prev and prev.kind == "w" and (prev.text == _ARTICLE or
+                                          prev.text in _GLUED_ARTICLES and self.glued(i - 1, i)):
+            lead = prev.start + len(prev.text) - len(_ARTICLE) if prev.text.endswith(_ARTICLE) \
+                else prev.start
+            return _Num(i - 1, j, lead, end, value, False, True)
+        return _Num(i, j, first.start, end, value, False, False)
 
     def _continue(self, j: int, last: _Part, group: int,
                   total: int) -> tuple[_Part, int, int] | None:
@@ -355,8 +359,6 @@ class _Scan:
             if nxt.clitic != "و" or connector:
                 return None
             connector = "و"
-        if last.role == "digits":
-            return None
         v, r = nxt.value, nxt.role
         if r == "scale":
             # ثلاثة آلاف، مئة ألف، خمسة وعشرون ألفاً
@@ -373,8 +375,7 @@ class _Scan:
             return None
         if connector == "-":
             return (nxt, total, group + v) if last.role == "ten" and r == "unit" else None
-        if r == "ten" and v >= 20 and last.role == "unit" and group < 100 or \
-                r == "ten" and v >= 20 and last.role == "unit" and group % 100 < 10:
+        if r == "ten" and v >= 20 and last.role == "unit" and group % 100 < 10:
             return nxt, total, group + v  # خمسة وعشرون، مئة وخمسة وعشرون
         if last.role == "hundred" and v < 100 or last.role == "scale" and v < last.value:
             return nxt, total, group + v  # مئة وخمسة، ألف ومئتان، one hundred and five
@@ -387,7 +388,7 @@ class _Scan:
         if self.match(j, {"month", "time_after", "percent", "calibre_unit"}):
             return True
         part = self.match(j, {"partitive"})
-        if part and part.form.kind == "partitive" and self.match(part.j, {"month"}):
+        if part and self.match(part.j, {"month"}):
             return True  # 18 من أيلول
         if self.glued(j - 1, j) and self.match(j, {"ordinal_suffix"}):
             return True  # 14th
@@ -410,7 +411,8 @@ class _Scan:
         while k < self.n:
             hit = self.match(k, {NOUN, "partitive", "partitive_pronoun"})
             if hit and hit.form.kind == NOUN:
-                return hit
+                # مقتل 3 وإصابة 5: a noun glued to و/ب starts a new phrase
+                return None if hit.clitic else hit
             if hit and hit.form.kind == "partitive":
                 k = hit.j
                 continue
@@ -436,19 +438,19 @@ class _Scan:
             noun = self.ending_at(i, {NOUN})
             if noun is None and num.article and i > 0 and self.toks[i - 1].text.startswith(_ARTICLE):
                 noun = self.ending_at(i - 1, {NOUN})  # one definite adjective between
-            if noun and self._adjectival(noun, num):
+            if noun and noun.i >= self.floor and self._adjectival(noun, num):
                 return noun, "noun<number"
         for c in range(i - 1, max(i - 2 - CUE_REACH, -1), -1):
             if self.toks[c].kind != "w":
                 return None
             cue = self.match(c, {"count_cue"})
-            if cue is None or cue.j > i:
+            if cue is None:
                 continue
-            if fold(cue.form.entry.forms[0]) == self.toks[c].text[len(cue.clitic):]:
+            if cue.attrs.get("construct"):
                 noun = self.match(cue.j, {NOUN})  # عدد القتلى ... 5
             else:
                 noun = self.ending_at(c, {NOUN}) or self.ending_at(c - 1, {NOUN})  # القذائف (بلغ) عددها
-            return (noun, "noun-count-cue") if noun else None
+            return (noun, "noun-count-cue") if noun and noun.i >= self.floor else None
         return None
 
     @staticmethod
@@ -472,19 +474,29 @@ class _Finder(_Scan):
     def run(self) -> list[_Found]:
         found: list[_Found] = []
         i = 0
-        rules = (self.ordinal, self.approx, self.range_open, self.plain, self.vague, self.one_of,
-                 self.dual)
+        # Each rule with the kinds of word that can start it, so most words try none.
+        rules = ((self.ordinal, {"ordinal"}), (self.approx, {"approx"}),
+                 (self.range_open, {"range_open"}), (self.one_of, {"cardinal"}),
+                 (self.plain, {"cardinal"}), (self.vague, {"vague", "cardinal"}),
+                 (self.dual, {NOUN}))
         while i < self.n:
             tok = self.toks[i]
-            if tok.kind == "w" and not _kinds(tok.text) or tok.kind in "xp":
+            if tok.kind == "d":
+                kinds: frozenset[str] = _DIGITS
+            elif tok.kind == "w":
+                kinds = _kinds(tok.text)
+            else:
                 i += 1
                 continue
-            for rule in rules:
+            for rule, starts in rules:
+                if starts.isdisjoint(kinds):
+                    continue
                 result = rule(i)
                 if result is not None:
                     mention, i = result
                     if mention:
                         found.append(mention)
+                        self.floor = i
                     break
             else:
                 i += 1
@@ -574,12 +586,17 @@ class _Finder(_Scan):
                       "vague>noun" if noun else "vague"), noun.j if noun else hit.j
 
     def one_of(self, i: int) -> tuple[_Found | None, int] | None:
-        """إحدى القذائف، أحد الصواريخ: one of a definite plural."""
-        hit = self.match(i, {"cardinal"})
-        if hit is None or not hit.attrs.get("construct") or hit.article:
+        """إحدى القذائف، أحد الصواريخ: one of a definite plural.
+
+        Folding makes وأحد and واحد one word, so a definite word after it decides:
+        وأحد المسؤولين is "and one of the officials" (no count), not "one".
+        """
+        hit = self.match(i, {"cardinal"}, attr="construct")
+        if hit is None or hit.article or hit.j >= self.n \
+                or not self.toks[hit.j].text.startswith(_ARTICLE):
             return None
         noun = self.match(hit.j, {NOUN})
-        if noun is None or not noun.article:
+        if noun is None or noun.clitic:
             return None, hit.j
         return _Found(hit.start, noun.end, 1, None, None, "exact", noun, hit.start, hit.end,
                       "one-of"), noun.j
@@ -591,14 +608,18 @@ class _Finder(_Scan):
             return None
         kind = "other" if noun.attrs.get("measure") else "dual"
         two = self.part(noun.j)
-        if two and two.value == 2 and two.role == "unit" and not two.clitic:
+        # أصيب جنديين الاثنين is "two soldiers were hurt on Monday": emphasis agrees in article
+        if two and two.value == 2 and two.role == "unit" and not two.clitic \
+                and two.article == noun.article:
             return _Found(noun.start, two.end, 2, None, None, "exact" if kind == "dual" else kind,
                           noun, two.start, two.end, "dual+emphasis"), two.j
         return _Found(noun.start, noun.end, 2, None, None, kind, noun, noun.start, noun.end,
                       "dual"), noun.j
 
-    def _range(self, start: int, a: _Num, b: _Num, rule: str) -> tuple[_Found, int]:
+    def _range(self, start: int, a: _Num, b: _Num, rule: str) -> tuple[_Found | None, int]:
         noun = self.noun_after(b.j)
+        if noun is None and not a.words and 1900 <= a.value <= 2100:
+            return None, b.j  # بين 2020 و2022: years
         return self._found(start, _Num(a.i, b.j, a.start, b.end, a.value, a.words, a.article),
                            a.value, a.value, b.value, "range", noun,
                            rule + (">noun" if noun else "")), noun.j if noun else b.j

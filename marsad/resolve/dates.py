@@ -111,6 +111,9 @@ class _Vocab:
     def get(self, kind: str, matched: str) -> _Word:
         return self._words[kind][" ".join(matched.split())]
 
+    def first_words(self, kind: str) -> set[str]:
+        return {form.split()[0] for form in self._words[kind]}
+
 
 # Calendar arithmetic -------------------------------------------------------
 
@@ -191,7 +194,9 @@ _YEAR = r"(?P<y>(?:19|20)\d\d)(?!\d)(?:\s*م(?!\w))?"  # 2022م: Gregorian-era s
 # Grammar words of the patterns below (not vocabulary): من "of", الموافق
 # "corresponding to", يوم "day (of)", شهر "month (of)", prepositions before
 # a bare month or year, قبل/منذ "ago", نحو/حوالي "about".
-_PREP = r"(?:في|خلال|منذ|حتى|in|since|during|until)"
+_PREP_WORDS = ("في", "خلال", "منذ", "حتى", "in", "since", "during", "until")
+_PREP = "(?:" + "|".join(_PREP_WORDS) + ")"
+_PREP_STARTS = tuple("=" + word for word in _PREP_WORDS)
 
 
 @dataclass(frozen=True)
@@ -202,8 +207,43 @@ class _Clock:
 
 @dataclass(frozen=True)
 class _Rule:
+    """A pattern, what resolves its matches, and what its first word may be:
+    word classes of the lexicon, literal words ("=يوم") or "#digit"."""
+
+    starts: tuple[str, ...]
     pattern: re.Pattern[str]
     handler: Callable[[re.Match[str], _Vocab, str, date | None], _Value | _Clock | None]
+
+
+@dataclass(frozen=True)
+class _RuleSet:
+    """Rules indexed by first word, so each is tried only at the words that can
+    start it: Python's re costs about half a microsecond per attempt, far too
+    much to try every rule at every word of a 4 KB article."""
+
+    rules: tuple[_Rule, ...]
+    by_word: dict[str, tuple[int, ...]]
+    on_digit: tuple[int, ...]
+
+    @classmethod
+    def build(cls, v: _Vocab, rules: tuple[_Rule, ...]) -> _RuleSet:
+        by_word: dict[str, list[int]] = {}
+        on_digit = []
+        for rank, rule in enumerate(rules):
+            for start in rule.starts:
+                if start == "#digit":
+                    on_digit.append(rank)
+                    continue
+                for word in ({fold(start[1:])} if start.startswith("=") else v.first_words(start)):
+                    by_word.setdefault(word, []).append(rank)
+        return cls(rules, {w: tuple(sorted(set(r))) for w, r in by_word.items()}, tuple(on_digit))
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    vocab: _Vocab
+    dates: _RuleSet
+    times: _RuleSet
 
 
 def _year_tail(v: _Vocab) -> str:
@@ -223,7 +263,7 @@ def _months(v: _Vocab) -> str:
 
 
 @lru_cache(maxsize=1)
-def _grammar() -> tuple[_Vocab, tuple[_Rule, ...], tuple[_Rule, ...]]:
+def _grammar() -> _Grammar:
     v = _Vocab()
     wd, ordinal, months, tail = v.alt("weekday"), v.alt("ordinal"), _months(v), _year_tail(v)
     pod_ar, pod_en = v.alt("part_of_day", script="ar"), v.alt("part_of_day", script="en")
@@ -234,75 +274,75 @@ def _grammar() -> tuple[_Vocab, tuple[_Rule, ...], tuple[_Rule, ...]]:
     day_noun, month_noun = v.alt("period", unit="day"), v.alt("period", unit="month")
     dates = (
         # [مساء] [يوم] [الأحد،] [الموافق] 18 [من] أيلول[/سبتمبر] [2022 | الماضي | من العام الجاري]
-        _Rule(re.compile(
+        _Rule(("part_of_day", "=يوم", "weekday", "=the", "#digit", "ordinal"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:(?:يوم\s+)?(?P<wd>{wd})\s*,?\s*(?:الموافق\s+)?)?"
             rf"(?:يوم\s+|the\s+)?(?:(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|(?P<o>{ordinal}))"
             rf"\s*(?:(?:من|of)\s+)?(?:شهر\s+)?{months}{tail})(?!\w)"), _day_month),
         # Tuesday, July 7, 2021
-        _Rule(re.compile(
+        _Rule(("weekday", "month"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<wd>{wd}),?\s+)?(?P<m1>{v.alt('month', scheme='en')})\.?\s+"
             rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)(?:,?\s+{_YEAR})?)(?!\w)"), _day_month),
-        _Rule(re.compile(r"(?<![\w/.\-])(?P<s>(?P<y>(?:19|20)\d\d)(?P<sep>[/.\-])(?P<mo>\d{1,2})(?P=sep)"
+        _Rule(("#digit",), re.compile(r"(?<![\w/.\-])(?P<s>(?P<y>(?:19|20)\d\d)(?P<sep>[/.\-])(?P<mo>\d{1,2})(?P=sep)"
                          r"(?P<d>\d{1,2}))(?![\w/\-]|\.\d)"), _numeric),
-        _Rule(re.compile(r"(?<![\w/.\-])(?P<s>(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<mo>\d{1,2})(?P=sep)"
+        _Rule(("#digit",), re.compile(r"(?<![\w/.\-])(?P<s>(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<mo>\d{1,2})(?P=sep)"
                          r"(?P<y>(?:19|20)\d\d))(?![\w/\-]|\.\d)"), _numeric),
         # ليل الأربعاء-الخميس, ليلة الأربعاء على الخميس
-        _Rule(re.compile(
+        _Rule(("part_of_day",), re.compile(
             rf"{_PRE}(?P<s>(?P<pod>{v.alt('part_of_day', night=True)})\s+(?:يومي?\s+)?(?P<wd>{wd})"
             rf"\s*(?:[-/]|\s(?:على|الى|و)\s*)?\s*(?P<wd2>{wd}))(?!\w)"), _night_span),
         # [مساء] [يوم] أمس [الثلاثاء] [مساءً], yesterday morning
-        _Rule(re.compile(
+        _Rule(("part_of_day", "=يوم", "relday"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:يوم\s+)?(?P<rel>{relday})(?:\s*,?\s*(?P<wd>{wd}))?"
             rf"(?:\s+(?P<pod2>{period_adv}|{pod_en}))?)(?!\w)"), _relative_day),
         # [مساء] [يوم] الجمعة [الماضي] [مساءً], last Sunday evening
-        _Rule(re.compile(
+        _Rule(("part_of_day", "=يوم", "qualifier", "weekday"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:يوم\s+)?(?:(?P<eq>{q_pre})\s+)?(?P<wd>{wd})"
             rf"(?:\s+(?P<q>{q_post}))?(?:\s+(?P<pod2>{pod_en}|{period_adv}))?)(?!\w)"), _weekday),
         # قبل ثلاثة أيام, منذ يومين; not "قبل يوم الجمعة" (before Friday)
-        _Rule(re.compile(
+        _Rule(("=قبل", "=منذ"), re.compile(
             rf"{_PRE}(?P<s>(?:قبل|منذ)\s+(?:(?:نحو|حوالي|قرابه)\s+)?(?:(?P<n>\d{{1,2}}|{v.alt('cardinal')})\s+)?"
             rf"(?P<u>{unit})(?!\s+(?:{wd}|{relday}|\d)))(?!\w)"), _ago),
-        _Rule(re.compile(
+        _Rule(("#digit", "cardinal", "unit"), re.compile(
             rf"(?<!\w)(?P<s>(?:(?P<n>\d{{1,2}}|{v.alt('cardinal')})\s+)?(?P<u>{unit})\s+ago)(?!\w)"), _ago),
         # [مطلع] الأسبوع|الشهر|العام [الماضي], early last month
-        _Rule(re.compile(
+        _Rule(("period_part", "qualifier", "period"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<part>{part})[\s\-]+)?(?:(?P<eq>{q_pre})\s+)?"
             rf"(?P<per>{v.alt('period', unit='week')}|{month_noun}|{v.alt('period', unit='year')})"
             rf"(?:\s+(?P<q>{q_post}))?)(?!\w)"), _period),
         # [في] [مطلع] [شهر] آب [الماضي | 2022]
-        _Rule(re.compile(
+        _Rule((*_PREP_STARTS, "period_part", "=شهر", "=month", "month"), re.compile(
             rf"(?<!\w)[وف]?(?:(?P<prep>{_PREP})\s+)?(?P<s>(?:(?P<part>{part})[\s\-]+)?"
             rf"(?:(?P<mw>شهر|month\s+of)\s+)?{months}{tail})(?!\w)"), _month),
         # [في] [أواخر] [عام] 2019
-        _Rule(re.compile(
+        _Rule((*_PREP_STARTS, "period_part", "year_word", "#digit"), re.compile(
             rf"(?<!\w)[وف]?(?:(?P<prep>{_PREP})\s+)?(?P<s>(?:(?P<part>{part})[\s\-]+)?"
             rf"(?:(?P<yw>{v.alt('year_word')})\s+)?{_YEAR})(?!\w)"), _year),
         # في اليوم نفسه, في ذات اليوم, the same day
-        _Rule(re.compile(
+        _Rule(("part_of_day", "period", "same_pre"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:{day_noun}\s+{same_post}|{same_pre}\s+{day_noun}))(?!\w)"),
             _same_day),
         # في 15 من الشهر نفسه, في الخامس عشر من ذات الشهر
-        _Rule(re.compile(
+        _Rule(("#digit", "ordinal", "period", "same_pre"), re.compile(
             rf"{_PRE}(?P<s>(?:(?:(?<!\d)(?P<d>\d{{1,2}})|(?P<o>{ordinal}))\s+(?:من\s+)?)?"
             rf"(?:{month_noun}\s+{same_post}|{same_pre}\s+{month_noun}))(?!\w)"), _same_month),
     )
     hour_period = rf"(?:\s*(?P<per>{period_adv}))?"
     times = (
         # 10:15, الساعة 10:15 صباحاً
-        _Rule(re.compile(rf"(?<![\w:.])[وف]?(?:[بلك](?=ال))?(?P<s>(?:(?P<sa>الساعه)\s+)?(?P<h>\d{{1,2}}):"
+        _Rule(("#digit", "=الساعة"), re.compile(rf"(?<![\w:.])[وف]?(?:[بلك](?=ال))?(?P<s>(?:(?P<sa>الساعه)\s+)?(?P<h>\d{{1,2}}):"
                          rf"(?P<mi>\d{{2}})(?!\d)(?::\d\d(?!\d))?{hour_period})(?!\w)"), _clock("hh:mm")),
         # الساعة 12.30 ظهراً, بالساعة ١٢٣٠ (four digits after الساعة are HHMM)
-        _Rule(re.compile(rf"{_PRE}(?P<s>(?P<sa>الساعه)\s+(?:(?P<h>\d{{1,2}})(?:[.:](?P<mi>\d{{2}}))?|"
+        _Rule(("=الساعة",), re.compile(rf"{_PRE}(?P<s>(?P<sa>الساعه)\s+(?:(?P<h>\d{{1,2}})(?:[.:](?P<mi>\d{{2}}))?|"
                          rf"(?P<hm>\d{{4}}))(?!\d){hour_period})(?!\w)"), _clock("saa")),
         # الساعة الخامسة والنصف فجراً, الثالثة بعد منتصف الليل
-        _Rule(re.compile(rf"{_PRE}(?P<s>(?:(?P<sa>الساعه)\s+)?(?P<hw>{v.alt('hour')})"
+        _Rule(("=الساعة", "hour"), re.compile(rf"{_PRE}(?P<s>(?:(?P<sa>الساعه)\s+)?(?P<hw>{v.alt('hour')})"
                          rf"(?:\s+(?P<frac>{v.alt('minute_fraction')})|\s+و\s*(?P<mi>\d{{1,2}})\s+(?:دقيقه|دقايق))?"
                          rf"(?:\s+(?P<per>{period_adv}))?)(?!\w)"), _clock("hour-word")),
         # 9 PM, 12:30 p.m.
-        _Rule(re.compile(rf"(?<![\w:.])(?P<s>(?P<h>\d{{1,2}})(?::(?P<mi>\d{{2}}))?\s*"
+        _Rule(("#digit",), re.compile(rf"(?<![\w:.])(?P<s>(?P<h>\d{{1,2}})(?::(?P<mi>\d{{2}}))?\s*"
                          rf"(?P<per>{v.alt('day_period', script='en')}))(?!\w)"), _clock("en-ampm")),
     )
-    return v, dates, times
+    return _Grammar(v, _RuleSet.build(v, dates), _RuleSet.build(v, times))
 
 
 # Handlers: one match -> a resolved value, or None to reject the match --------
@@ -536,19 +576,32 @@ def _source_span(norm: NormalizedText, text: str, start: int, end: int) -> tuple
     return s, e
 
 
-def _scan(rules: tuple[_Rule, ...], v: _Vocab, view: str,
-          pub: date | None) -> list[tuple[int, int, Any]]:
+_WORD = re.compile(r"\w+")
+
+
+def _bare_forms(word: str) -> set[str]:
+    """``word`` without the proclitics a pattern allows before it (وفي، بالأمس، و18)."""
+    forms = {word}
+    if word[:1] in "وف" and len(word) > 1:
+        forms.add(word := word[1:])
+    if word[:1] in "بلك" and word[1:3] == "ال":
+        forms.add(word[1:])
+    return forms
+
+
+def _scan(rule_set: _RuleSet, v: _Vocab, view: str, pub: date | None) -> list[tuple[int, int, Any]]:
     """Longest non-overlapping matches over all rules; ties go to the earlier rule."""
     found: list[tuple[int, int, int, Any]] = []
-    for rank, rule in enumerate(rules):
-        pos = 0
-        while (m := rule.pattern.search(view, pos)) is not None:
-            value = rule.handler(m, v, view, pub)
-            if value is None:
-                pos = m.start() + 1  # a rejected match must not hide a later one inside it
-                continue
-            found.append((m.start("s"), m.end("s"), rank, value))
-            pos = max(m.end(), m.start() + 1)
+    for word in _WORD.finditer(view):
+        ranks: set[int] = set()
+        for bare in _bare_forms(word.group()):
+            ranks.update(rule_set.by_word.get(bare, ()))
+            if bare[0].isdigit():
+                ranks.update(rule_set.on_digit)
+        for rank in ranks:
+            m = rule_set.rules[rank].pattern.match(view, word.start())
+            if m is not None and (value := rule_set.rules[rank].handler(m, v, view, pub)) is not None:
+                found.append((m.start("s"), m.end("s"), rank, value))
     found.sort(key=lambda f: (f[0] - f[1], f[2], f[0]))
     kept: list[tuple[int, int, Any]] = []
     for start, end, _, value in found:
@@ -560,10 +613,10 @@ def _scan(rules: tuple[_Rule, ...], v: _Vocab, view: str,
 
 def find_dates(text: str, published: date | None) -> list[DateMention]:
     """Date expressions in ``text``, resolved against ``published`` when relative."""
-    v, rules, _ = _grammar()
+    grammar = _grammar()
     norm = normalize(text)
     mentions = []
-    for start, end, value in _scan(rules, v, norm.text, published):
+    for start, end, value in _scan(grammar.dates, grammar.vocab, norm.text, published):
         s, e = _source_span(norm, text, start, end)
         mentions.append(DateMention(s, e, text[s:e], value.date, value.precision, value.range, value.rule,
                                     value.relative, value.refers_back, value.day))
@@ -572,10 +625,10 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
 
 def find_times(text: str) -> list[TimeMention]:
     """Clock times in ``text`` as 24-hour "HH:MM" values."""
-    v, _, rules = _grammar()
+    grammar = _grammar()
     norm = normalize(text)
     mentions = []
-    for start, end, value in _scan(rules, v, norm.text, None):
+    for start, end, value in _scan(grammar.times, grammar.vocab, norm.text, None):
         s, e = _source_span(norm, text, start, end)
         mentions.append(TimeMention(s, e, text[s:e], value.time, value.rule))
     return mentions

@@ -12,6 +12,7 @@ from marsad.resolve.places import best_place, read_places, to_location
 from marsad.types import Candidate
 
 EVENT_KINDS = {"attack", "disrupted", "clash"}
+NOT_EVENT_AFTER = 15  # characters after the first attack word in which a threat word still blocks it
 
 
 @dataclass
@@ -72,8 +73,12 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     fill_attribution(cand, clause, attacker)
 
     rejected = None
-    if clause.cue("not_event"):
-        rejected = f"not an incident: {clause.cue('not_event')[0].text}"
+    first = min(t.start for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | {"explosion"})
+    # A threat, warning or exercise word before the attack word, or right after it
+    # ("تتعرض لتهديدات"), makes the clause about something that did not happen.
+    blockers = [c for c in clause.cue("not_event") if c.start < first or c.start - first <= NOT_EVENT_AFTER]
+    if blockers:
+        rejected = f"not an incident: {blockers[0].text}"
     elif clause.cue("aggregate"):
         rejected = f"aggregate of several attacks: {clause.cue('aggregate')[0].text}"
     return Draft(cand, clause, response="response" in kinds,

@@ -72,12 +72,20 @@ def _clause_date(clause: Clause, ctx: DateContext) -> tuple[DateContext, DateMen
 
 
 def fits(inc: Incident, d: Draft) -> bool:
-    return compatible([o.cand for o in inc.drafts], d.cand)
+    return compatible([o.cand for o in inc.drafts], d.cand, strict_precision=True)
 
 
 def _infer_counterstrike(incidents: list[Incident], d: Draft) -> None:
     """B strikes right after A hit B: B's target is A ("وعقب الاستهداف قامت قوات التحالف بإطلاق…")."""
     c = d.cand
+    if d.response and c.attacker is None and incidents:
+        # "وردّ بقصف مواقع…" with no subject: the side that was just hit answers.
+        hit = incidents[-1].values("target_actor")
+        if hit:
+            c.attacker = hit[0]
+            ev = next((e for o in incidents[-1].drafts for e in o.cand.evidence if e.field == "target_actor"), None)
+            if ev:
+                c.cite("attacker", Span(ev.start, ev.end, ev.text), "responder:target-of-previous")
     if c.attacker is None or c.target_actor is not None:
         return
     for inc in reversed(incidents):

@@ -45,6 +45,8 @@ _TOKEN = re.compile(
     r"|(?P<w>[^\W\d_]+)|(?P<p>\S)")
 _THOUSANDS = re.compile(r"[,\u066c]")
 _DIGITS = frozenset({"cardinal"})  # a digit token can start what a numeral word starts
+# Kinds of English word that end the search for a noun ("3 in attacks", "3 to 5").
+_STOP_GAP = frozenset({"barrier", "cardinal", "vague", "approx", "month"})
 _ARTICLE = "ال"
 # Lam + article merge into لل (للجنود = ل + الجنود); match.PROCLITICS has no such entry.
 _LAM_ARTICLE = {"لل": 1, "ولل": 2, "فلل": 2}
@@ -99,11 +101,14 @@ class CalibreMention:
     mm: float
 
 
-class _Tok(NamedTuple):  # a tuple: a document has thousands and they must be cheap to make
-    start: int
-    end: int
-    text: str
-    kind: str  # w word | d number | x date or clock digits | p punctuation
+class _Tokens(NamedTuple):
+    """Tokens of a view as parallel lists: a document has thousands, and one object per
+    token costs more than the whole scan."""
+
+    starts: list[int]
+    ends: list[int]
+    texts: list[str]
+    kinds: list[str]  # w word | d number | x date or clock digits | p punctuation
 
 
 @dataclass(frozen=True)
@@ -171,8 +176,10 @@ class _Found(NamedTuple):
     rule: str
 
 
-def _tokenize(view: str) -> list[_Tok]:
-    return [_Tok(m.start(), m.end(), m.group(), m.lastgroup or "p") for m in _TOKEN.finditer(view)]
+def _tokenize(view: str) -> _Tokens:
+    found = list(_TOKEN.finditer(view))
+    return _Tokens([m.start() for m in found], [m.end() for m in found],
+                   [m.group() for m in found], [m.lastgroup or "p" for m in found])
 
 
 def _arabic(word: str) -> bool:
@@ -219,9 +226,9 @@ def _kinds(word: str) -> frozenset[str]:
 class _Scan:
     """One pass over the tokens of a view; methods return view offsets."""
 
-    def __init__(self, toks: list[_Tok]):
-        self.toks = toks
-        self.n = len(toks)
+    def __init__(self, toks: _Tokens):
+        self.start, self.end, self.text, self.kind = toks
+        self.n = len(self.text)
         self.index = _index()
         self.floor = 0  # tokens before this belong to a mention already made
 
@@ -230,13 +237,13 @@ class _Scan:
         """The longest form of one of ``kinds`` (with ``attrs[attr]`` set) starting at token ``i``."""
         if i >= self.n:
             return None
-        tok = self.toks[i]
-        if tok.kind == "w":
-            if kinds.isdisjoint(_kinds(tok.text)):
+        text, kind = self.text[i], self.kind[i]
+        if kind == "w":
+            if kinds.isdisjoint(_kinds(text)):
                 return None
-            readings = _readings(tok.text)
-        elif tok.kind == "p" and tok.text in self.index:
-            readings = ((0, False, tok.text),)
+            readings = _readings(text)
+        elif kind == "p" and text in self.index:
+            readings = ((0, False, text),)
         else:
             return None
         for clen, article, base in readings:
@@ -244,15 +251,15 @@ class _Scan:
                 if form.kind in kinds and (not attr or form.entry.attrs.get(attr)) \
                         and self._rest_ok(i + 1, form.rest, article):
                     j = i + 1 + len(form.rest)
-                    return _Hit(form, i, j, tok.start + clen, self.toks[j - 1].end,
-                                tok.text[:clen], article)
+                    return _Hit(form, i, j, self.start[i] + clen, self.end[j - 1], text[:clen],
+                                article)
         return None
 
     def _rest_ok(self, k: int, rest: tuple[str, ...], article: bool) -> bool:
         if k + len(rest) > self.n:
             return False
         for off, word in enumerate(rest):
-            text = self.toks[k + off].text
+            text = self.text[k + off]
             if text != word and not (article and text == _ARTICLE + word):
                 return False
         return True
@@ -266,25 +273,25 @@ class _Scan:
         return None
 
     def glued(self, a: int, b: int) -> bool:
-        return 0 <= a and b < self.n and self.toks[a].end == self.toks[b].start
+        return 0 <= a and b < self.n and self.end[a] == self.start[b]
 
     # --- number phrases ------------------------------------------------------------------
     def part(self, j: int) -> _Part | None:
         """One numeral at token j; a unit followed by عشر/عشرة is read as one teen."""
         if j >= self.n:
             return None
-        tok = self.toks[j]
-        if tok.kind == "d":
-            if "." in tok.text:
-                return _Part(0, "decimal", j + 1, tok.start, tok.end, "", False, False)
-            return _Part(int(_THOUSANDS.sub("", tok.text)), "digits", j + 1, tok.start, tok.end,
+        text, start, end = self.text[j], self.start[j], self.end[j]
+        if self.kind[j] == "d":
+            if "." in text:
+                return _Part(0, "decimal", j + 1, start, end, "", False, False)
+            return _Part(int(_THOUSANDS.sub("", text)), "digits", j + 1, start, end,
                          "", False, False)
         hit = self.match(j, {"cardinal"})
         if hit is None:
             return None
         a = hit.attrs
         value, role = int(a["value"]), str(a["role"])
-        latin = not _arabic(tok.text)
+        latin = not _arabic(text)
         if role == "unit":
             ten = self.match(hit.j, {"cardinal"})
             if ten and ten.attrs["value"] == 10 and not ten.clitic and not ten.article and not latin:
@@ -297,7 +304,7 @@ class _Scan:
 
     def number(self, i: int) -> _Num | None:
         """The number phrase starting at token i: digits (with a scale word) or numerals."""
-        if self.toks[i].text == _ARTICLE and i + 1 < self.n and self.toks[i + 1].kind == "d":
+        if self.text[i] == _ARTICLE and i + 1 < self.n and self.kind[i + 1] == "d":
             return self.number(i + 1)  # قرابة الـ 50: _digits takes the article back
         first = self.part(i)
         if first is None or first.plural or first.role == "decimal" and not self._scale_next(i + 1):
@@ -334,13 +341,11 @@ class _Scan:
         end, j, value = first.end, first.j, first.value
         nxt = self.part(first.j)
         if nxt and nxt.role == "scale" and not nxt.clitic and not nxt.article:
-            raw = float(self.toks[i].text) if first.role == "decimal" else first.value
+            raw = float(self.text[i]) if first.role == "decimal" else first.value
             end, j, value = nxt.end, nxt.j, int(round(raw * nxt.value))
-        prev = self.toks[i - 1] if i > 0 else None
-        if prev and prev.kind == "w" and (prev.text == _ARTICLE or
-                                          prev.text in _GLUED_ARTICLES and self.glued(i - 1, i)):
-            lead = prev.start + len(prev.text) - len(_ARTICLE) if prev.text.endswith(_ARTICLE) \
-                else prev.start
+        prev = self.text[i - 1] if i > 0 and self.kind[i - 1] == "w" else ""
+        if prev == _ARTICLE or prev in _GLUED_ARTICLES and self.glued(i - 1, i):
+            lead = self.start[i - 1] + (len(prev) - len(_ARTICLE) if prev.endswith(_ARTICLE) else 0)
             return _Num(i - 1, j, lead, end, value, False, True)
         return _Num(i, j, first.start, end, value, False, False)
 
@@ -348,10 +353,10 @@ class _Scan:
                   total: int) -> tuple[_Part, int, int] | None:
         """The next numeral of a compound and the new (total, group), or None to stop."""
         connector = ""
-        if j < self.n and self.toks[j].text in ("and", "-"):
-            if self.toks[j].text == "-" and not (self.glued(j - 1, j) and self.glued(j, j + 1)):
+        if j < self.n and self.text[j] in ("and", "-"):
+            if self.text[j] == "-" and not (self.glued(j - 1, j) and self.glued(j, j + 1)):
                 return None
-            connector, j = self.toks[j].text, j + 1
+            connector, j = self.text[j], j + 1
         nxt = self.part(j)
         if nxt is None or nxt.role in ("digits", "decimal") or nxt.article or nxt.construct:
             return None
@@ -397,13 +402,13 @@ class _Scan:
         i = num.i
         if self.ending_at(i, {"time_before", "calibre_marker", "month"}, reach=2):
             return True
-        prev = self.toks[i - 1]
+        prev = self.text[i - 1]
         if num.words or not self.glued(i - 1, i):
             return False
-        if prev.kind == "w":  # a letter glued to digits: clitic, article, or a name (M16)
-            return prev.text not in _GLUED_CLITICS and prev.text not in _GLUED_ARTICLES
+        if self.kind[i - 1] == "w":  # a letter glued to digits: clitic, article, or a name (M16)
+            return prev not in _GLUED_CLITICS and prev not in _GLUED_ARTICLES
         # F-16, MQ-9: digits hyphenated to a word
-        return prev.text == "-" and self.glued(i - 2, i - 1) and self.toks[i - 2].kind == "w"
+        return prev == "-" and self.glued(i - 2, i - 1) and self.kind[i - 2] == "w"
 
     def noun_after(self, j: int) -> _Hit | None:
         """The countable noun a number at tokens before ``j`` counts, if it follows."""
@@ -416,13 +421,13 @@ class _Scan:
             if hit and hit.form.kind == "partitive":
                 k = hit.j
                 continue
-            tok = self.toks[k]
-            if tok.text == "-" and self.glued(k - 1, k) and self.glued(k, k + 1) and k > j:
+            text = self.text[k]
+            if text == "-" and self.glued(k - 1, k) and self.glued(k, k + 1) and k > j:
                 k += 2  # "Iranian-backed": one gap word
                 continue
-            if tok.kind != "w" or _arabic(tok.text) or hit:
+            if self.kind[k] != "w" or _arabic(text) or hit:
                 return None
-            if _kinds(tok.text) & {"barrier", "cardinal", "vague", "approx", "month"}:
+            if not _STOP_GAP.isdisjoint(_kinds(text)):
                 return None
             gap += 1
             if gap > GAP_WORDS:
@@ -436,12 +441,12 @@ class _Scan:
         subset = self.match(num.j, {"partitive_pronoun"})
         if (num.words or num.article) and not subset:
             noun = self.ending_at(i, {NOUN})
-            if noun is None and num.article and i > 0 and self.toks[i - 1].text.startswith(_ARTICLE):
+            if noun is None and num.article and i > 0 and self.text[i - 1].startswith(_ARTICLE):
                 noun = self.ending_at(i - 1, {NOUN})  # one definite adjective between
             if noun and noun.i >= self.floor and self._adjectival(noun, num):
                 return noun, "noun<number"
         for c in range(i - 1, max(i - 2 - CUE_REACH, -1), -1):
-            if self.toks[c].kind != "w":
+            if self.kind[c] != "w":
                 return None
             cue = self.match(c, {"count_cue"})
             if cue is None:
@@ -479,13 +484,11 @@ class _Finder(_Scan):
                  (self.range_open, {"range_open"}), (self.one_of, {"cardinal"}),
                  (self.plain, {"cardinal"}), (self.vague, {"vague", "cardinal"}),
                  (self.dual, {NOUN}))
+        any_start = frozenset().union(*(starts for _, starts in rules))
         while i < self.n:
-            tok = self.toks[i]
-            if tok.kind == "d":
-                kinds: frozenset[str] = _DIGITS
-            elif tok.kind == "w":
-                kinds = _kinds(tok.text)
-            else:
+            kind = self.kind[i]
+            kinds = _DIGITS if kind == "d" else _kinds(self.text[i]) if kind == "w" else None
+            if not kinds or any_start.isdisjoint(kinds):
                 i += 1
                 continue
             for rule, starts in rules:
@@ -541,7 +544,7 @@ class _Finder(_Scan):
             b = self.number(closer.j)
         else:
             b = self.number(a.j)  # "و5" glued: the و is the number's proclitic
-            if b and self.toks[a.j].text[:1] != "و":
+            if b and self.text[a.j][:1] != "و":
                 b = None
         if b is None or b.value <= a.value or self.not_a_count(b, check_before=False):
             return None
@@ -564,7 +567,7 @@ class _Finder(_Scan):
             noun, rule = before if before else (None, "bare")
         if noun is None:
             # الاثنين (Monday), لم يصب أحد, "no one", and years are not counts on their own
-            year = not num.words and 1900 <= num.value <= 2100 and len(self.toks[i].text) == 4
+            year = not num.words and 1900 <= num.value <= 2100 and len(self.text[i]) == 4
             if num.article or num.needs_noun or year:
                 return None, num.j
         return self._found(num.start, num, num.value, None, None, "exact", noun, rule), \
@@ -593,7 +596,7 @@ class _Finder(_Scan):
         """
         hit = self.match(i, {"cardinal"}, attr="construct")
         if hit is None or hit.article or hit.j >= self.n \
-                or not self.toks[hit.j].text.startswith(_ARTICLE):
+                or not self.text[hit.j].startswith(_ARTICLE):
             return None
         noun = self.match(hit.j, {NOUN})
         if noun is None or noun.clitic:
@@ -658,14 +661,15 @@ def parse_calibre(text: str, norm: NormalizedText | None = None) -> list[Calibre
     norm = norm or normalize(text)
     scan = _Scan(_tokenize(norm.text))
     out = []
-    for i, tok in enumerate(scan.toks):
-        if tok.kind != "d":
+    for i, kind in enumerate(scan.kind):
+        if kind != "d":
             continue
         unit = scan.match(i + 1, {"calibre_unit"})
         marker = scan.ending_at(i, {"calibre_marker"}, reach=1)
         if not (unit or marker):
             continue
-        figure = _THOUSANDS.sub("", tok.text)
-        s, e = norm.to_source(marker.start if marker else tok.start, unit.end if unit else tok.end)
+        figure = _THOUSANDS.sub("", scan.text[i])
+        s, e = norm.to_source(marker.start if marker else scan.start[i],
+                              unit.end if unit else scan.end[i])
         out.append(CalibreMention(s, e, text[s:e], f"{figure}mm", float(figure)))
     return out

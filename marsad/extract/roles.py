@@ -37,6 +37,14 @@ def _nearest_before(items: list[Mention], pos: int, window: int) -> Mention | No
     return max(before, key=lambda i: i.end, default=None)
 
 
+def _after_li(text: str, start: int) -> bool:
+    """The mention carries the preposition ل as a proclitic: "لقاعدة", "للحرس", "ولميليشيات"."""
+    word_start = start
+    while word_start > 0 and text[word_start - 1].isalpha():
+        word_start -= 1
+    return text[word_start:start] in {"ل", "ول", "فل"}
+
+
 def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     text = clause.text
     triggers = [t for t in clause.triggers if t.data.get("kind") in ATTACK_KINDS]
@@ -58,6 +66,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
     verb = _nearest_before(triggers, m.start, 2)
     if verb is not None and (cue is None or verb.end >= cue.end):
+        if verb.data.get("kind") == "disrupted":
+            return "none", "defender"  # "تصدي قسد لهجوم…": who stopped it, not who fired
         if verb.data.get("subject_is_target"):
             return "target", "subject-of-suffer-verb"
         return "attacker", "agent-after-attack-word"
@@ -68,10 +78,12 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         if kind == "launch_site":
             return "attacker", f"launch-site:{cue.text}"
         return "target", f"cue:{cue.text}"
-    if text[m.start] == "ل" and not m.entry_id.startswith("ل") and clause.text[m.start:m.start + 2] != "لا":
+    if _after_li(text, m.start):
         return "target", "preposition-li"
     following = [t for t in triggers if 0 <= t.start - m.end <= VERB_WINDOW]
     if following and not any(m.end <= a.start < following[0].start for a in clause.actors + clause.places):
+        if following[0].data.get("kind") == "disrupted":
+            return "none", "defender"
         if following[0].data.get("subject_is_target"):
             return "target", "subject-of-suffer-verb"
         return "attacker", "subject-before-attack-verb"

@@ -22,11 +22,23 @@ def date_range(c: Candidate) -> tuple[date, date] | None:
     return (c.date, c.date) if c.date else None
 
 
-def dates_fit(a: Candidate, b: Candidate, slack_days: int = 1) -> bool:
-    """Ranges overlap; an undated-by-the-text account gets a day of slack."""
+def _stated_day(c: Candidate) -> bool:
+    return c.date_explicit and c.date_precision == "day"
+
+
+def dates_fit(a: Candidate, b: Candidate, slack_days: int = 1, strict_precision: bool = False) -> bool:
+    """Ranges overlap; an undated-by-the-text account gets a day of slack.
+
+    With ``strict_precision`` (inside one document) a day the text states does
+    not join an account dated only to a week or month: "في 25 من آب" opens a
+    new incident after a paragraph about "مطلع آب".
+    """
     ra, rb = date_range(a), date_range(b)
     if ra is None or rb is None:
         return True
+    if strict_precision and ((_stated_day(a) and b.date_precision != "day")
+                             or (_stated_day(b) and a.date_precision != "day")):
+        return False
     slack = timedelta(days=0 if a.date_explicit and b.date_explicit else slack_days)
     return ra[0] - slack <= rb[1] and rb[0] - slack <= ra[1]
 
@@ -88,9 +100,9 @@ def _same_sides(members: list[Candidate], c: Candidate) -> bool:
                 and c.target_actor in _values(members, "target_actor"))
 
 
-def compatible(members: list[Candidate], c: Candidate, slack_days: int = 1) -> bool:
+def compatible(members: list[Candidate], c: Candidate, slack_days: int = 1, strict_precision: bool = False) -> bool:
     # The same two sides a day apart: a statement dated the day after the strike it reports.
     loose = _same_sides(members, c)
-    return (all(dates_fit(m, c, slack_days) or (loose and _within_day(m, c))
+    return (all(dates_fit(m, c, slack_days, strict_precision) or (loose and _within_day(m, c))
                 for m in members) and sides_fit(members, c)
             and places_fit(members, c) and weapons_fit(members, c) and supports(members, c))

@@ -224,6 +224,7 @@ class _RuleSet:
     rules: tuple[_Rule, ...]
     by_word: dict[str, tuple[int, ...]]
     on_digit: tuple[int, ...]
+    starter: re.Pattern[str]  # finds the words (or numbers) some rule may start with
 
     @classmethod
     def build(cls, v: _Vocab, rules: tuple[_Rule, ...]) -> _RuleSet:
@@ -236,7 +237,8 @@ class _RuleSet:
                     continue
                 for word in ({fold(start[1:])} if start.startswith("=") else v.first_words(start)):
                     by_word.setdefault(word, []).append(rank)
-        return cls(rules, {w: tuple(sorted(set(r))) for w, r in by_word.items()}, tuple(on_digit))
+        starter = re.compile(rf"{_PRE}(?P<w>{_trie_regex(list(by_word))}(?!\w)|\d)")
+        return cls(rules, {w: tuple(sorted(set(r))) for w, r in by_word.items()}, tuple(on_digit), starter)
 
 
 @dataclass(frozen=True)
@@ -576,37 +578,24 @@ def _source_span(norm: NormalizedText, text: str, start: int, end: int) -> tuple
     return s, e
 
 
-_WORD = re.compile(r"\w+")
-
-
-def _bare_forms(word: str) -> set[str]:
-    """``word`` without the proclitics a pattern allows before it (وفي، بالأمس، و18)."""
-    forms = {word}
-    if word[:1] in "وف" and len(word) > 1:
-        forms.add(word := word[1:])
-    if word[:1] in "بلك" and word[1:3] == "ال":
-        forms.add(word[1:])
-    return forms
-
-
 def _scan(rule_set: _RuleSet, v: _Vocab, view: str, pub: date | None) -> list[tuple[int, int, Any]]:
-    """Longest non-overlapping matches over all rules; ties go to the earlier rule."""
-    found: list[tuple[int, int, int, Any]] = []
-    for word in _WORD.finditer(view):
-        ranks: set[int] = set()
-        for bare in _bare_forms(word.group()):
-            ranks.update(rule_set.by_word.get(bare, ()))
-            if bare[0].isdigit():
-                ranks.update(rule_set.on_digit)
-        for rank in ranks:
+    """Longest non-overlapping matches over all rules; ties go to the earlier rule.
+    A match is resolved only once it has beaten the longer ones, so that the
+    many sub-spans (الأحد inside مساء الأحد 18 من أيلول) cost no handler call."""
+    found: list[tuple[int, int, int, re.Match[str]]] = []
+    for word in rule_set.starter.finditer(view):
+        first = word.group("w")
+        for rank in rule_set.on_digit if first[0].isdigit() else rule_set.by_word[first]:
             m = rule_set.rules[rank].pattern.match(view, word.start())
-            if m is not None and (value := rule_set.rules[rank].handler(m, v, view, pub)) is not None:
-                found.append((m.start("s"), m.end("s"), rank, value))
+            if m is not None:
+                found.append((m.start("s"), m.end("s"), rank, m))
     found.sort(key=lambda f: (f[0] - f[1], f[2], f[0]))
     kept: list[tuple[int, int, Any]] = []
-    for start, end, _, value in found:
+    for start, end, rank, m in found:
         if all(end <= s or e <= start for s, e, _ in kept):
-            kept.append((start, end, value))
+            value = rule_set.rules[rank].handler(m, v, view, pub)
+            if value is not None:
+                kept.append((start, end, value))
     kept.sort(key=lambda k: k[0])
     return kept
 

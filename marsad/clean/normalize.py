@@ -8,6 +8,7 @@ cleaned text it came from, so a hit in the view maps back to exact evidence.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 # One-for-one substitutions: the view keeps one character for each of these.
 _FOLD = {
@@ -28,6 +29,9 @@ _DROP = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640", "\u200b",
                                                    "\u200f", "\ufeff", "\u061c"}
 
 
+_TABLE = {ord(ch): folded for ch, folded in _FOLD.items()} | {ord(ch): None for ch in _DROP}
+
+
 def fold_char(ch: str) -> str:
     """The view's character for ``ch`` ('' when it is dropped)."""
     if ch in _DROP:
@@ -41,7 +45,9 @@ def fold_char(ch: str) -> str:
 
 def fold(text: str) -> str:
     """Normalise a string (a lexicon entry, a query) the same way as a document."""
-    return "".join(fold_char(ch) for ch in text)
+    view = text.translate(_TABLE)
+    lowered = view.lower()
+    return lowered if len(lowered) == len(view) else "".join(fold_char(ch) for ch in text)
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ class NormalizedText:
     """The matching view plus, for each of its characters, the source index."""
 
     text: str
-    source_index: tuple[int, ...]
+    source_index: tuple[int, ...] | range
     source_length: int
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
@@ -60,8 +66,22 @@ class NormalizedText:
         return self.source_index[start], self.source_index[end - 1] + 1
 
 
+@lru_cache(maxsize=16)
 def normalize(text: str) -> NormalizedText:
-    """Build the matching view of ``text``."""
+    """Build the matching view of ``text`` (cached: every finder of a document asks for it)."""
+    # Fast path: one translate call, then lower-casing when it keeps the length.
+    view = text.translate(_TABLE)
+    lowered = view.lower()
+    if len(lowered) == len(view):
+        if len(view) == len(text):
+            return NormalizedText(lowered, range(len(text)), len(text))
+        index = tuple(i for i, ch in enumerate(text) if ch not in _DROP)
+        return NormalizedText(lowered, index, len(text))
+    return _normalize_slow(text)
+
+
+def _normalize_slow(text: str) -> NormalizedText:
+    """Character by character, for the rare text whose lower-casing changes length (İ)."""
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):

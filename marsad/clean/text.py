@@ -28,6 +28,8 @@ _NEWLINES = re.compile("\r\n|[\r\v\f\x85\u2028\u2029\x1c\x1d\x1e]")
 # ZWJ/ZWNJ stay: they shape Persian names and emoji.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
                         "\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]")
+_OTHER_LETTER = re.compile(r"[^\W\d_\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # After a lead form, what turns the line into a teaser: "اقرأ أيضًا: <headline>".
 _LEAD_TAIL = re.compile(r"\s*([:|»>\-]|$)")
@@ -137,10 +139,10 @@ def _label(line: str) -> str:
 
 
 def guess_lang(text: str) -> str:
-    """Return "ar" when Arabic letters are at least half of the letters, else "en"."""
-    letters = [ch for ch in text if ch.isalpha()]
-    arabic = sum(1 for ch in letters if unicodedata.name(ch, "").startswith("ARABIC"))
-    return "ar" if letters and arabic * 2 >= len(letters) else "en"
+    """"ar" when Arabic letters are at least half of the letters, else "en"."""
+    arabic = len(_ARABIC_LETTER.findall(text))
+    letters = arabic + len(_OTHER_LETTER.findall(text))
+    return "ar" if letters and arabic * 2 >= letters else "en"
 
 
 def make_doc(article: Article, settings: Settings) -> Doc:

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
 from marsad.extract.roles import Role, actor_roles
-from marsad.extract.slots import fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
+from marsad.extract.slots import attack_weapons, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
 from marsad.resolve.places import best_place, read_places, to_location
 from marsad.types import Candidate
 
 EVENT_KINDS = {"attack", "disrupted", "clash"}
+WEAK_KINDS = {"explosion", "launch"}  # count only beside a weapon word
 NOT_EVENT_AFTER = 15  # characters after the first attack word in which a threat word still blocks it
 
 
@@ -34,11 +35,11 @@ def _trigger_kinds(clause: Clause) -> set[str]:
 def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     """Build the candidate a clause states, or None when it states no attack."""
     kinds = _trigger_kinds(clause)
-    if not kinds & (EVENT_KINDS | {"explosion"}):
+    if not kinds & (EVENT_KINDS | WEAK_KINDS):
         return None
-    if not kinds & EVENT_KINDS and not clause.weapons:
-        return None  # a blast with no weapon or attack word may be anything
-    trigger = next(t for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | {"explosion"})
+    if not kinds & EVENT_KINDS and not attack_weapons(clause):
+        return None  # a blast or a "launch" with no weapon word may be anything
+    trigger = next(t for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS)
     cand = Candidate(doc_id=doc_id, anchor=trigger.start)
     cand.cite("event", trigger, f"triggers:{trigger.entry_id}")
     fill_type_and_weapons(cand, clause)
@@ -73,7 +74,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     fill_attribution(cand, clause, attacker)
 
     rejected = None
-    first = min(t.start for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | {"explosion"})
+    first = min(t.start for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS)
     # A threat, warning or exercise word before the attack word, or right after it
     # ("تتعرض لتهديدات"), makes the clause about something that did not happen.
     blockers = [c for c in clause.cue("not_event") if c.start < first or c.start - first <= NOT_EVENT_AFTER]

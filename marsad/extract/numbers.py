@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from marsad.clean.normalize import NormalizedText, fold, normalize
+from marsad.clean.normalize import NormalizedText, fold, fold_char, normalize
 from marsad.lexicon.load import Entry, load_lexicon
 from marsad.lexicon.match import PROCLITICS
 
@@ -147,6 +147,7 @@ class _Num(NamedTuple):
     article: bool
     needs_noun: bool = False
     construct: bool = False
+    clitic: str = ""
 
 
 class _Part(NamedTuple):
@@ -197,7 +198,7 @@ def _index() -> dict[str, tuple[_Form, ...]]:
             dual = {fold(f) for f in entry.attrs.get("dual", [])} if kind == NOUN else set()
             for form in entry.forms:
                 folded = fold(form)
-                words = tuple(t.text for t in _tokenize(folded))
+                words = tuple(_tokenize(folded).texts)
                 if not words:
                     continue
                 number = "dual" if folded in dual else "plural" if folded in plural else "singular"
@@ -249,7 +250,7 @@ class _Scan:
         for clen, article, base in readings:
             for form in self.index[base]:
                 if form.kind in kinds and (not attr or form.entry.attrs.get(attr)) \
-                        and self._rest_ok(i + 1, form.rest, article):
+                        and (not form.rest or self._rest_ok(i + 1, form.rest, article)):
                     j = i + 1 + len(form.rest)
                     return _Hit(form, i, j, self.start[i] + clen, self.end[j - 1], text[:clen],
                                 article)
@@ -304,7 +305,7 @@ class _Scan:
 
     def number(self, i: int) -> _Num | None:
         """The number phrase starting at token i: digits (with a scale word) or numerals."""
-        if self.text[i] == _ARTICLE and i + 1 < self.n and self.kind[i + 1] == "d":
+        if i + 1 < self.n and self.text[i] == _ARTICLE and self.kind[i + 1] == "d":
             return self.number(i + 1)  # قرابة الـ 50: _digits takes the article back
         first = self.part(i)
         if first is None or first.plural or first.role == "decimal" and not self._scale_next(i + 1):
@@ -326,7 +327,7 @@ class _Scan:
             end, j = last.end, last.j
         single = j == first.j
         return _Num(i, j, first.start, end, total + group, True, first.article,
-                    needs_noun=single and first.needs_noun)
+                    needs_noun=single and first.needs_noun, clitic=first.clitic)
 
     def _scale_next(self, j: int) -> bool:
         nxt = self.part(j)
@@ -390,7 +391,7 @@ class _Scan:
     def not_a_count(self, num: _Num, check_before: bool) -> bool:
         """A date, clock time, percentage, calibre, ordinal or model number."""
         j = num.j
-        if self.match(j, {"month", "time_after", "percent", "calibre_unit"}):
+        if self.match(j, {"month", "time_after", "era", "percent", "calibre_unit"}):
             return True
         part = self.match(j, {"partitive"})
         if part and self.match(part.j, {"month"}):
@@ -566,9 +567,10 @@ class _Finder(_Scan):
             before = self.noun_before(num)
             noun, rule = before if before else (None, "bare")
         if noun is None:
-            # الاثنين (Monday), لم يصب أحد, "no one", and years are not counts on their own
+            # الاثنين (Monday), لم يصب أحد, "no one", and years are not counts on their own;
+            # nor is a numeral behind a preposition with no noun (لست is "I am not").
             year = not num.words and 1900 <= num.value <= 2100 and len(self.text[i]) == 4
-            if num.article or num.needs_noun or year:
+            if num.article or num.needs_noun or year or num.clitic.strip("وف"):
                 return None, num.j
         return self._found(num.start, num, num.value, None, None, "exact", noun, rule), \
             max(num.j, noun.j if noun else 0)
@@ -582,11 +584,16 @@ class _Finder(_Scan):
                 return None
             hit = self.match(i, {"cardinal"})
             assert hit is not None
-        noun = self.noun_after(hit.j)
-        end = noun.end if noun else hit.end
+        noun, rule = self.noun_after(hit.j), "vague>noun"
+        if noun is None and hit.attrs.get("follows_noun"):
+            noun, rule = self.ending_at(i, {NOUN}), "noun<vague"
+            if noun and noun.i < self.floor:
+                noun = None
+        start, end = (min(hit.start, noun.start), max(hit.end, noun.end)) if noun else \
+            (hit.start, hit.end)
         kind = "other" if noun and noun.attrs.get("measure") else "vague"
-        return _Found(hit.start, end, None, None, None, kind, noun, hit.start, hit.end,
-                      "vague>noun" if noun else "vague"), noun.j if noun else hit.j
+        return _Found(start, end, None, None, None, kind, noun, hit.start, hit.end,
+                      rule if noun else "vague"), max(hit.j, noun.j if noun else 0)
 
     def one_of(self, i: int) -> tuple[_Found | None, int] | None:
         """إحدى القذائف، أحد الصواريخ: one of a definite plural.
@@ -637,6 +644,14 @@ class _Finder(_Scan):
         return _Found(lo, hi, value, low, high, kind, noun, num.start, num.end, rule)
 
 
+def _source(norm: NormalizedText, text: str, start: int, end: int) -> tuple[int, int]:
+    """``norm.to_source``, keeping the harakat after the last letter (صاروخاً, not صاروخا)."""
+    s, e = norm.to_source(start, end)
+    while e < len(text) and not fold_char(text[e]):
+        e += 1
+    return s, e
+
+
 def find_numbers(text: str, norm: NormalizedText | None = None) -> list[NumberMention]:
     """Counts in ``text`` with the nouns they count, offsets into ``text``.
 
@@ -645,10 +660,10 @@ def find_numbers(text: str, norm: NormalizedText | None = None) -> list[NumberMe
     norm = norm or normalize(text)
     out = []
     for f in _Finder(_tokenize(norm.text)).run():
-        s, e = norm.to_source(f.start, f.end)
-        ns, ne = norm.to_source(f.num_start, f.num_end)
+        s, e = _source(norm, text, f.start, f.end)
+        ns, ne = _source(norm, text, f.num_start, f.num_end)
         noun = f.noun
-        nos, noe = norm.to_source(noun.start, noun.end) if noun else (None, None)
+        nos, noe = _source(norm, text, noun.start, noun.end) if noun else (None, None)
         out.append(NumberMention(
             s, e, text[s:e], f.value, f.low, f.high, f.kind,
             noun.form.entry.id if noun else None,
@@ -669,7 +684,7 @@ def parse_calibre(text: str, norm: NormalizedText | None = None) -> list[Calibre
         if not (unit or marker):
             continue
         figure = _THOUSANDS.sub("", scan.text[i])
-        s, e = norm.to_source(marker.start if marker else scan.start[i],
-                              unit.end if unit else scan.end[i])
+        s, e = _source(norm, text, marker.start if marker else scan.start[i],
+                       unit.end if unit else scan.end[i])
         out.append(CalibreMention(s, e, text[s:e], f"{figure}mm", float(figure)))
     return out

@@ -17,7 +17,7 @@ from marsad.types import Mention
 CUE_WINDOW = 30  # characters before an actor in which a role cue counts
 VERB_WINDOW = 22  # characters between an actor and the attack verb that follows it
 ACCUSE_WINDOW = 80  # "اتهمت … X … بالوقوف وراء"
-ATTACK_KINDS = {"attack", "disrupted", "clash"}
+ATTACK_KINDS = {"attack", "disrupted", "clash", "launch"}
 
 
 @dataclass(frozen=True)

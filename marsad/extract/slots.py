@@ -36,7 +36,7 @@ def attack_weapons(clause: Clause) -> list:
     "…وإطلاق نار عشوائي من أسلحة متوسطة" far from the attack word is the
     aftermath, and "وهي ليست غارات جوية" denies the weapon.
     """
-    anchors = [t for t in clause.triggers if t.data.get("kind") in {"attack", "disrupted", "clash", "explosion"}]
+    anchors = [t for t in clause.triggers if t.data.get("kind") in {"attack", "disrupted", "clash", "explosion", "launch"}]
     negations = [c for c in clause.cues if c.data.get("type") == "negation"]
     out = []
     for w in clause.weapons:

@@ -98,6 +98,7 @@ class _Vocab:
             kind = entry.attrs["kind"]
             for form in entry.forms:
                 self._words.setdefault(kind, {})[" ".join(fold(form).split())] = _Word(entry.id, entry.attrs)
+        self.general_head = re.compile(rf"(?<!\w){self.alt('general_head')}\s+\Z")
         # اليوم followed by التالي، الأول، نفسه ... names another day, not today
         self.not_today = re.compile(
             rf"\s+(?:{self.alt('not_today')}|{self.alt('ordinal')}|{self.alt('same_post')})(?!\w)")
@@ -465,8 +466,8 @@ def _period(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value 
     if q is None and part is None:
         return None  # bare الشهر / العام is no date
     unit = v.get("period", m.group("per")).attrs["unit"]
-    if m.group("per") == "العام" and not (part or m.group("eq")) and re.search(r"(?:^|\s)ال\w+\s+$", view[:m.start("s")]):
-        return None  # "الأمين العام الحالي": العام is an adjective there
+    if m.group("per") == "العام" and not (part or m.group("eq")) and v.general_head.search(view, max(0, m.start("s") - 40), m.start("s")):
+        return None  # "الأمين العام الحالي": العام is the adjective "general" there
     direction = q.attrs["dir"] if q else "current"
     rule = (f"{part.attrs['part']}+" if part else "") + f"{_DIRECTION_NAME[direction]}-{unit}"
     if pub is None:
@@ -600,10 +601,11 @@ def _scan(rule_set: _RuleSet, v: _Vocab, view: str, pub: date | None) -> list[tu
     return kept
 
 
-def find_dates(text: str, published: date | None) -> list[DateMention]:
-    """Date expressions in ``text``, resolved against ``published`` when relative."""
+def find_dates(text: str, published: date | None, *, norm: NormalizedText | None = None) -> list[DateMention]:
+    """Date expressions in ``text``, resolved against ``published`` when relative.
+    ``norm`` is ``normalize(text)`` when the caller already has it."""
     grammar = _grammar()
-    norm = normalize(text)
+    norm = norm or normalize(text)
     mentions = []
     for start, end, value in _scan(grammar.dates, grammar.vocab, norm.text, published):
         s, e = _source_span(norm, text, start, end)
@@ -612,10 +614,10 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
     return mentions
 
 
-def find_times(text: str) -> list[TimeMention]:
+def find_times(text: str, *, norm: NormalizedText | None = None) -> list[TimeMention]:
     """Clock times in ``text`` as 24-hour "HH:MM" values."""
     grammar = _grammar()
-    norm = normalize(text)
+    norm = norm or normalize(text)
     mentions = []
     for start, end, value in _scan(grammar.times, grammar.vocab, norm.text, None):
         s, e = _source_span(norm, text, start, end)

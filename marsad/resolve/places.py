@@ -63,7 +63,7 @@ def _after_launch_from(clause: Clause, m: Mention) -> bool:
     before = clause.text[max(clause.seg.start, m.start - 60):m.start]
     if not _FROM.search(before):
         return False
-    return any(t.data.get("kind") == "attack" and t.entry_id == "launch" and 0 <= m.start - t.end <= 60
+    return any(t.entry_id == "launch" and 0 <= m.start - t.end <= 60
                for t in clause.triggers) or "مصدر" in before
 
 

@@ -8,21 +8,37 @@ from rich.text import Text
 from marsad.store.sqlite import Store
 
 
+SHORT_TYPE = {"Shelling/artillery/missile attack": "shelling", "Air/drone strike": "air/drone",
+              "Remote explosive/landmine/IED": "IED", "Armed clash": "clash", "Suicide bomb": "suicide",
+              "Grenade": "grenade", "Disrupted weapons use": "disrupted"}
+
+
+def _counts(e: dict) -> str:
+    cas = e.get("casualties") or []
+    parts = []
+    launched = (e.get("munitions") or {}).get("launched")
+    if launched is not None:
+        parts.append(f"launched {launched}")
+    for key in ("killed", "injured"):
+        values = [c[key] for c in cas if c.get(key) is not None]
+        if values:
+            parts.append(f"{key} {sum(values)}")
+    return ", ".join(parts)
+
+
 def events_table(events: list[dict], title: str = "events") -> Table:
     table = Table(title=title, show_lines=False)
-    for col in ("id", "date", "type", "weapons", "place", "attacker → target", "launched", "killed", "injured",
-                "reports"):
-        table.add_column(col, overflow="fold")
+    for col, ratio in (("id", 2), ("date", 2), ("type", 2), ("place", 2), ("attacker → target", 3),
+                       ("counts", 2), ("outlets", 2)):
+        table.add_column(col, overflow="fold", ratio=ratio)
     for e in events:
         loc = e.get("location") or {}
-        cas = e.get("casualties") or []
-        killed = sum(c.get("killed") or 0 for c in cas) if any(c.get("killed") is not None for c in cas) else ""
-        injured = sum(c.get("injured") or 0 for c in cas) if any(c.get("injured") is not None for c in cas) else ""
-        table.add_row(e["id"], f"{e.get('date') or '?'} ({e.get('date_precision')})", e.get("sub_event_type") or "?",
-                      ", ".join(e.get("weapons") or []), loc.get("name") or loc.get("name_ar") or "?",
-                      f"{e.get('attacker')} → {e.get('target_actor')}",
-                      str((e.get("munitions") or {}).get("launched") or ""), str(killed), str(injured),
-                      ", ".join(sorted({r.get("outlet") or r["doc_id"] for r in e["reports"]})))
+        precision = e.get("date_precision")
+        table.add_row(e["id"], (e.get("date") or "?") + ("" if precision == "day" else f" ({precision})"),
+                      SHORT_TYPE.get(e.get("sub_event_type"), e.get("sub_event_type") or "?"),
+                      loc.get("name") or loc.get("name_ar") or "?",
+                      f"{e.get('attacker')} → {e.get('target_actor')}", _counts(e),
+                      "; ".join(sorted({r.get("outlet") or r["doc_id"] for r in e["reports"]})))
     return table
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from marsad.extract.clause import Clause
 from marsad.extract.roles import Role
+from marsad.resolve.actors import announces
 from marsad.types import Candidate
 
-AGENT_RULES = ("agent-after-attack-word", "subject-before-attack-verb", "adjective-after-strike")
+AGENT_RULES = ("agent-after-attack-word", "subject-before-attack-verb", "adjective-after-strike", "responder")
 
 
 def fill_attribution(cand: Candidate, clause: Clause, attacker: Role | None) -> None:
@@ -27,7 +28,7 @@ def fill_attribution(cand: Candidate, clause: Clause, attacker: Role | None) -> 
     elif hedges:
         cand.attribution = "suspected"
         cand.cite("attribution", hedges[0], "cues:hedge")
-    elif attacker.mention.data.get("announces") and attacker.rule in AGENT_RULES:
+    elif announces(attacker.actor) and attacker.rule in AGENT_RULES:
         # A state force named as the one who struck: such forces announce their own strikes.
         cand.attribution = "claimed"
         cand.cite("attribution", attacker.mention, f"actor-announces:{attacker.rule}")

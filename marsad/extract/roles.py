@@ -60,6 +60,12 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             0 <= c.start - m.end <= ACCUSE_WINDOW for c in clause.cues
             if c.data.get("type") == "accuse" and "وراء" in c.text):
         return "attacker", "accused-behind"
+    claims = [c for c in clause.cues if c.data.get("type") == "claim"]
+    if any(0 <= c.start - m.end <= ACCUSE_WINDOW for c in claims) or _nearest_before(claims, m.start, 3):
+        return "attacker", "claimant"  # "أعلنت المقاومة الإسلامية مسؤوليتها عن الهجوم", "تبنت X الهجوم"
+    hedge = _nearest_before([c for c in clause.cues if c.data.get("type") == "hedge"], m.start, CUE_WINDOW)
+    if hedge is not None and not m.data.get("facility"):
+        return "attacker", f"suspected:{hedge.text}"  # "مسلحون يُعتقد أنهم من خلايا داعش"
     speech = _nearest_before([c for c in clause.cues if c.data.get("type") == "speech"], m.start, 3)
     if speech is not None:
         return "none", f"speaker-after:{speech.text}"  # "أعلن التحالف عن استهداف…": who speaks, not who fired

@@ -15,6 +15,13 @@ def _related_pairs() -> frozenset[frozenset[str]]:
     return frozenset(pairs)
 
 
+@lru_cache(maxsize=None)
+def announces(code: str) -> bool:
+    """The actor routinely announces its own strikes (state forces), per the lexicon."""
+    entry = load_lexicon("actors").get(code)
+    return bool(entry and entry.attrs.get("announces"))
+
+
 def related(a: str, b: str) -> bool:
     """Same code, or codes the lexicon says one report may use for the other (IRGC / its militias)."""
     return a == b or frozenset({a, b}) in _related_pairs()

@@ -332,8 +332,9 @@ def _grammar() -> _Grammar:
     hour_period = rf"(?:\s*(?P<per>{period_adv}))?"
     times = (
         # 10:15, الساعة 10:15 صباحاً
-        _Rule(("#digit", "=الساعة"), re.compile(rf"(?<![\w:.])[وف]?(?:[بلك](?=ال))?(?P<s>(?:(?P<sa>الساعه)\s+)?(?P<h>\d{{1,2}}):"
-                         rf"(?P<mi>\d{{2}})(?!\d)(?::\d\d(?!\d))?{hour_period})(?!\w)"), _clock("hh:mm")),
+        _Rule(("#digit", "=الساعة"), re.compile(
+            rf"(?<![\w:.])[وف]?(?:[بلك](?=ال))?(?P<s>(?:(?P<sa>الساعه)\s+)?(?P<h>\d{{1,2}}):"
+            rf"(?P<mi>\d{{2}})(?!\d)(?::\d\d(?!\d))?{hour_period})(?!\w)"), _clock("hh:mm")),
         # الساعة 12.30 ظهراً, بالساعة ١٢٣٠ (four digits after الساعة are HHMM)
         _Rule(("=الساعة",), re.compile(rf"{_PRE}(?P<s>(?P<sa>الساعه)\s+(?:(?P<h>\d{{1,2}})(?:[.:](?P<mi>\d{{2}}))?|"
                          rf"(?P<hm>\d{{4}}))(?!\d){hour_period})(?!\w)"), _clock("saa")),
@@ -416,13 +417,14 @@ def _relative_day(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _
     rel = v.get("relday", m.group("rel"))
     if rel.id == "rel_today" and v.not_today.match(view, m.end("rel")):
         return None
-    rule = ("weekday+" if m.group("wd") else "") + ("part-of-day+" if m.group("pod") else "") + rel.id[4:].replace("_", "-")
+    rule = (("weekday+" if m.group("wd") else "") + ("part-of-day+" if m.group("pod") else "")
+            + rel.id[4:].replace("_", "-"))
     if pub is None:
         return _unresolved(rule)
     target = pub + timedelta(rel.attrs["offset"])
     if m.group("wd"):
         iso = v.get("weekday", m.group("wd")).attrs["iso"]
-        if target.isoweekday() != iso:  # the stated weekday wins: "اليوم الخميس" in a Friday 00:30 dateline
+        if target.isoweekday() != iso:  # the weekday wins: "اليوم الخميس" under a Friday 00:30 dateline
             target = _weekday_near(target, iso, None)
     pod = _group_word(v, "part_of_day", m, "pod")
     night = rel.attrs.get("night") or (pod is not None and pod.attrs["night"])
@@ -466,7 +468,9 @@ def _period(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value 
     if q is None and part is None:
         return None  # bare الشهر / العام is no date
     unit = v.get("period", m.group("per")).attrs["unit"]
-    if m.group("per") == "العام" and not (part or m.group("eq")) and v.general_head.search(view, max(0, m.start("s") - 40), m.start("s")):
+    before = m.start("s")
+    if (m.group("per") == "العام" and not (part or m.group("eq"))
+            and v.general_head.search(view, max(0, before - 40), before)):
         return None  # "الأمين العام الحالي": العام is the adjective "general" there
     direction = q.attrs["dir"] if q else "current"
     rule = (f"{part.attrs['part']}+" if part else "") + f"{_DIRECTION_NAME[direction]}-{unit}"
@@ -601,11 +605,10 @@ def _scan(rule_set: _RuleSet, v: _Vocab, view: str, pub: date | None) -> list[tu
     return kept
 
 
-def find_dates(text: str, published: date | None, *, norm: NormalizedText | None = None) -> list[DateMention]:
-    """Date expressions in ``text``, resolved against ``published`` when relative.
-    ``norm`` is ``normalize(text)`` when the caller already has it."""
+def find_dates(text: str, published: date | None) -> list[DateMention]:
+    """Date expressions in ``text``, resolved against ``published`` when relative."""
     grammar = _grammar()
-    norm = norm or normalize(text)
+    norm = normalize(text)
     mentions = []
     for start, end, value in _scan(grammar.dates, grammar.vocab, norm.text, published):
         s, e = _source_span(norm, text, start, end)
@@ -614,10 +617,10 @@ def find_dates(text: str, published: date | None, *, norm: NormalizedText | None
     return mentions
 
 
-def find_times(text: str, *, norm: NormalizedText | None = None) -> list[TimeMention]:
+def find_times(text: str) -> list[TimeMention]:
     """Clock times in ``text`` as 24-hour "HH:MM" values."""
     grammar = _grammar()
-    norm = norm or normalize(text)
+    norm = normalize(text)
     mentions = []
     for start, end, value in _scan(grammar.times, grammar.vocab, norm.text, None):
         s, e = _source_span(norm, text, start, end)

@@ -60,6 +60,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             0 <= c.start - m.end <= ACCUSE_WINDOW for c in clause.cues
             if c.data.get("type") == "accuse" and "وراء" in c.text):
         return "attacker", "accused-behind"
+    if _nearest_before([c for c in clause.cues if c.data.get("type") == "affiliation"], m.start, 4):
+        return "none", "patron"  # "الميليشيات الإيرانية الموالية لنظام الأسد": the regime is not the target
     claims = [c for c in clause.cues if c.data.get("type") == "claim"]
     if any(0 <= c.start - m.end <= ACCUSE_WINDOW for c in claims) or _nearest_before(claims, m.start, 3):
         return "attacker", "claimant"  # "أعلنت المقاومة الإسلامية مسؤوليتها عن الهجوم", "تبنت X الهجوم"

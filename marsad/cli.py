@@ -17,6 +17,16 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def _open(db: Path):
+    """The store at ``db``, or a one-line error instead of a traceback."""
+    from marsad.store.sqlite import Store, StoreError
+
+    try:
+        return Store(db)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 def _date(ctx, param, value):
     if value is None:
         return None
@@ -35,24 +45,23 @@ def cli() -> None:
 def _run_ingest(paths: list[Path], db: Path, published: date | None, quiet: bool) -> int:
     from marsad.ingest.readers import iter_articles
     from marsad.run import ingest_items
-    from marsad.store.sqlite import Store
 
     settings = Settings()
     items = list(iter_articles(paths, published=published, settings=settings))
-    with Store(db) as store, Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
+    with _open(db) as store, Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
                                       TextColumn("{task.description}"), console=err_console,
                                       disable=quiet or len(items) <= 3) as progress:
         task = progress.add_task("", total=len(items))
 
         def on_item(item, status):
             progress.update(task, advance=1, description=item.doc_id[:40])
-            if status == "failed":
-                err_console.print(f"[red]error[/red] {item.doc_id}: {item.reason}  ({item.source})")
+            if status == "failed":  # plain text: one line, whatever the width, brackets kept
+                click.echo(f"error {item.doc_id}: {item.reason}  ({item.source})", err=True)
 
         result = ingest_items(store, items, settings, on_item=on_item)
     if not quiet:
-        err_console.print(f"{result.stored} stored, {result.unchanged} unchanged, {len(result.failures)} failed; "
-                          f"{result.events} events in {db}")
+        click.echo(f"{result.stored} stored, {result.unchanged} unchanged, {len(result.failures)} failed; "
+                          f"{result.events} events in {db}", err=True)
     return 1 if result.failures else 0
 
 
@@ -73,9 +82,8 @@ def ingest(paths: tuple[Path, ...], db: Path, published: date | None, quiet: boo
 def export(db: Path, fmt: str, output: Path | None) -> None:
     """Write the merged events in an exchange format."""
     from marsad.export.jsonl import write_jsonl
-    from marsad.store.sqlite import Store
 
-    with Store(db) as store:
+    with _open(db) as store:
         events = store.events()
     if output:
         with open(output, "w", encoding="utf-8") as out:
@@ -90,9 +98,8 @@ def export(db: Path, fmt: str, output: Path | None) -> None:
 def events(db: Path) -> None:
     """Print the events as a table."""
     from marsad.show import events_table
-    from marsad.store.sqlite import Store
 
-    with Store(db) as store:
+    with _open(db) as store:
         console.print(events_table(store.events()))
 
 
@@ -102,9 +109,8 @@ def events(db: Path) -> None:
 def show(event_id: str, db: Path) -> None:
     """Print one event, its claims, and each report's text with the evidence highlighted."""
     from marsad.show import print_event
-    from marsad.store.sqlite import Store
 
-    with Store(db) as store:
+    with _open(db) as store:
         event = store.event(event_id)
         if event is None:
             raise click.ClickException(f"no event {event_id!r} in {db}")
@@ -116,9 +122,8 @@ def show(event_id: str, db: Path) -> None:
 def reprocess(db: Path) -> None:
     """Re-run extraction and merging on stored documents; say which events are new, changed or gone."""
     from marsad.run import reprocess as run_reprocess
-    from marsad.store.sqlite import Store
 
-    with Store(db) as store:
+    with _open(db) as store:
         diff = run_reprocess(store, Settings())
     console.print(f"{diff['new']} new, {diff['changed']} changed, {diff['gone']} gone")
 
@@ -139,15 +144,18 @@ def extract(file: Path, published: date | None, explain: bool) -> None:
 def demo(db: Path | None) -> None:
     """Ingest the built-in sample reports into a fresh database and print the events."""
     from marsad.show import events_table
-    from marsad.store.sqlite import Store
 
     samples = resources.files("marsad").joinpath("demo", "samples", "manifest.jsonl")
     target = db or Path(tempfile.mkdtemp(prefix="marsad-demo-")) / "demo.db"
     if target.exists():
+        with _open(target) as store:
+            foreign = [d.doc_id for d in store.documents() if not d.doc_id.startswith("demo-")]
+        if foreign:
+            raise click.ClickException(f"{target} holds documents that are not demo samples; give a new path")
         target.unlink()
     with resources.as_file(samples) as manifest:
         _run_ingest([manifest], target, None, quiet=True)
-    with Store(target) as store:
+    with _open(target) as store:
         console.print(events_table(store.events(), title="marsad demo: events from the built-in samples"))
     console.print(f"database: {target}  (try: marsad show EVENT_ID --db {target})")
 

@@ -30,7 +30,7 @@ def events_table(events: list[dict], title: str = "events") -> Table:
     table = Table(title=title, show_lines=False)
     for col, ratio in (("id", 2), ("date", 2), ("type", 2), ("place", 2), ("attacker → target", 3),
                        ("counts", 2), ("outlets", 2)):
-        table.add_column(col, overflow="fold", ratio=ratio)
+        table.add_column(col, overflow="fold", ratio=ratio, no_wrap=col == "id", min_width=16 if col == "id" else None)
     for e in events:
         loc = e.get("location") or {}
         precision = e.get("date_precision")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from marsad.errors import MarsadError
 from marsad.store.codec import candidate_from_json, candidate_to_json
 from marsad.types import Candidate, Doc, Failure
 
@@ -57,6 +58,10 @@ CREATE TABLE IF NOT EXISTS failures (
 """
 
 
+class StoreError(MarsadError):
+    """The database cannot be opened or written (not SQLite, missing folder, read-only, locked)."""
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -70,11 +75,14 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
-        self.conn = sqlite3.connect(self.path, timeout=30)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.executescript(SCHEMA)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=30)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot use database {self.path}: {exc}") from exc
 
     def close(self) -> None:
         self.conn.close()

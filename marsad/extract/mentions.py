@@ -1,7 +1,7 @@
 """Everything the lexicons, the date/time finders and the number finder see in one document."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from marsad.clean.normalize import normalize
@@ -37,6 +37,11 @@ class DocMentions:
 
     def cue(self, cue_type: str) -> list[Mention]:
         return [m for m in self.cues if m.data.get("type") == cue_type]
+
+    def within(self, start: int, end: int) -> dict[str, list]:
+        """Each kind of mention restricted to ``[start, end)``, by field name."""
+        return {f.name: [i for i in getattr(self, f.name) if start <= i.start and i.end <= end]
+                for f in fields(DocMentions)}
 
 
 def _outside(spans: list, items: list) -> list:

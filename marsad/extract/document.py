@@ -56,10 +56,10 @@ def _resolve_refers_back(m: DateMention, ctx: DateContext) -> DateContext | None
     return None
 
 
-def _clause_date(clause: Clause, ctx: DateContext) -> tuple[DateContext, DateMention | None]:
+def _clause_date(dates: list[DateMention], ctx: DateContext) -> tuple[DateContext, DateMention | None]:
     """The most precise date the clause states, else the narrative's date."""
     stated: list[tuple[DateContext, DateMention]] = []
-    for m in clause.dates:
+    for m in dates:
         if m.refers_back:
             resolved = _resolve_refers_back(m, ctx)
             if resolved:
@@ -130,8 +130,10 @@ def read_drafts(doc: Doc) -> list[Draft]:
     drafts: list[Draft] = []
     for sentence in sentences(doc.text):
         for seg in clauses(sentence, breaks):
+            ctx, stated = _clause_date(mentions.kind_within("dates", seg.start, seg.end), ctx)
+            if not mentions.kind_within("triggers", seg.start, seg.end):
+                continue  # most clauses state no attack: only their dates matter
             clause = Clause.build(doc.text, seg, sentence, mentions)
-            ctx, stated = _clause_date(clause, ctx)
             draft = clause_draft(doc.doc_id, clause)
             if draft is None:
                 continue

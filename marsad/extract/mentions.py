@@ -1,7 +1,8 @@
 """Everything the lexicons, the date/time finders and the number finder see in one document."""
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from marsad.clean.normalize import normalize
@@ -16,11 +17,11 @@ LEXICON_KINDS = ("actors", "weapons", "triggers", "cues", "sources")
 
 
 @lru_cache(maxsize=1)
-def matchers() -> dict[str, Matcher]:
-    """One matcher per lexicon kind, built once per process."""
-    built = {kind: Matcher(load_lexicon(kind), kind) for kind in LEXICON_KINDS}
-    built["places"] = Matcher(load_gazetteer().lexicon, "places")
-    return built
+def matcher() -> Matcher:
+    """One automaton over every lexicon and the gazetteer, built once per process."""
+    lexicons = {kind: load_lexicon(kind) for kind in LEXICON_KINDS}
+    lexicons["places"] = load_gazetteer().lexicon
+    return Matcher(lexicons=lexicons)
 
 
 @dataclass
@@ -34,14 +35,27 @@ class DocMentions:
     dates: list[DateMention]
     times: list[TimeMention]
     numbers: list[NumberMention]
+    _starts: dict[str, list[int]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def cue(self, cue_type: str) -> list[Mention]:
         return [m for m in self.cues if m.data.get("type") == cue_type]
 
     def within(self, start: int, end: int) -> dict[str, list]:
         """Each kind of mention restricted to ``[start, end)``, by field name."""
-        return {f.name: [i for i in getattr(self, f.name) if start <= i.start and i.end <= end]
-                for f in fields(DocMentions)}
+        return {name: self.kind_within(name, start, end) for name in _KINDS}
+
+    def kind_within(self, name: str, start: int, end: int) -> list:
+        """Mentions of one kind inside ``[start, end)``; binary search over the start offsets."""
+        items = getattr(self, name)
+        starts = self._starts.get(name)
+        if starts is None:
+            items.sort(key=lambda i: i.start)
+            starts = self._starts[name] = [i.start for i in items]
+        lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+        return [i for i in items[lo:hi] if i.end <= end]
+
+
+_KINDS = ("places", "actors", "weapons", "triggers", "cues", "sources", "dates", "times", "numbers")
 
 
 def _outside(spans: list, items: list) -> list:
@@ -51,7 +65,7 @@ def _outside(spans: list, items: list) -> list:
 
 def find_mentions(doc: Doc) -> DocMentions:
     norm = normalize(doc.text)
-    found = {kind: m.find(norm, doc.text) for kind, m in matchers().items()}
+    found = matcher().find_all(norm, doc.text)
     dates = find_dates(doc.text, doc.published)
     times = find_times(doc.text)
     numbers = _outside(dates + times, find_numbers(doc.text))

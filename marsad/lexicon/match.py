@@ -27,58 +27,75 @@ def is_letter(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class _Key:
+    kind: str
+    lexicon: str  # name@version, recorded on every mention
     entry: Entry
     form: str
     lam_article: bool  # the form lost its article after ل (ل + الحقل → للحقل)
 
 
 class Matcher:
-    """An Aho-Corasick automaton over one lexicon's folded surface forms."""
+    """One Aho-Corasick automaton over the folded surface forms of one or more lexicons.
 
-    def __init__(self, lexicon: Lexicon, kind: str):
-        self.kind = kind
-        self.lexicon = lexicon
+    All lexicons of a document are matched in a single pass over the text;
+    overlaps are resolved (longest, then leftmost) within each kind only, so a
+    place inside an actor name is still seen as a place.
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None, kind: str | None = None,
+                 *, lexicons: dict[str, Lexicon] | None = None):
+        self.kinds = dict(lexicons or {})
+        if lexicon is not None:
+            self.kinds[kind or lexicon.name] = lexicon
+        self.kind = kind or next(iter(self.kinds), "")
         self._automaton = ahocorasick.Automaton()
         keys: dict[str, list[_Key]] = {}
-        for entry in lexicon.entries:
-            for form in entry.forms:
-                folded = fold(form).strip()
-                if not folded:
-                    continue
-                keys.setdefault(folded, []).append(_Key(entry, form, False))
-                if folded.startswith(_ARTICLE) and len(folded) > 3:
-                    keys.setdefault("ل" + folded[2:], []).append(_Key(entry, form, True))
+        for k, lex in self.kinds.items():
+            label = f"{lex.name}@{lex.version}"
+            for entry in lex.entries:
+                for form in entry.forms:
+                    folded = fold(form).strip()
+                    if not folded:
+                        continue
+                    keys.setdefault(folded, []).append(_Key(k, label, entry, folded, False))
+                    if folded.startswith(_ARTICLE) and len(folded) > 3:
+                        keys.setdefault("ل" + folded[2:], []).append(_Key(k, label, entry, folded, True))
         for folded, ks in keys.items():
-            self._automaton.add_word(folded, (folded, tuple(ks)))
+            self._automaton.add_word(folded, (len(folded), tuple(ks)))
         if keys:
             self._automaton.make_automaton()
         self._empty = not keys
 
     def find(self, norm: NormalizedText, source_text: str) -> list[Mention]:
-        """Non-overlapping longest hits in ``norm``, as mentions in ``source_text``."""
+        """Non-overlapping longest hits of this matcher's (first) kind."""
+        return self.find_all(norm, source_text).get(self.kind, [])
+
+    def find_all(self, norm: NormalizedText, source_text: str) -> dict[str, list[Mention]]:
+        """Non-overlapping longest hits per kind, as mentions in ``source_text``."""
+        found: dict[str, list[Mention]] = {k: [] for k in self.kinds}
         if self._empty:
-            return []
+            return found
         view = norm.text
-        hits: list[tuple[int, int, _Key]] = []
-        for end_index, (folded, keys) in self._automaton.iter(view):
-            start, end = end_index - len(folded) + 1, end_index + 1
+        hits: dict[str, list[tuple[int, int, _Key]]] = {}
+        for end_index, (length, keys) in self._automaton.iter(view):
+            start, end = end_index - length + 1, end_index + 1
+            seen_kinds = set()
             for key in keys:
-                if self._boundaries_ok(view, start, end, key):
-                    hits.append((start, end, key))
-                    break
-        hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
-        taken: list[tuple[int, int]] = []
-        mentions = []
-        for start, end, key in hits:
-            if any(start < e and s < end for s, e in taken):
-                continue
-            taken.append((start, end))
-            s, e = norm.to_source(start, end)
-            mentions.append(Mention(s, e, source_text[s:e], self.kind, key.entry.id,
-                                    {"lexicon": f"{self.lexicon.name}@{self.lexicon.version}",
-                                     **key.entry.attrs}))
-        mentions.sort(key=lambda m: m.start)
-        return mentions
+                if key.kind not in seen_kinds and self._boundaries_ok(view, start, end, key):
+                    seen_kinds.add(key.kind)
+                    hits.setdefault(key.kind, []).append((start, end, key))
+        for k, kind_hits in hits.items():
+            kind_hits.sort(key=lambda h: (h[0] - h[1], h[0]))
+            taken = bytearray(len(view))
+            for start, end, key in kind_hits:
+                if any(taken[start:end]):
+                    continue
+                taken[start:end] = b"\x01" * (end - start)
+                s, e = norm.to_source(start, end)
+                found[k].append(Mention(s, e, source_text[s:e], k, key.entry.id,
+                                        {"lexicon": key.lexicon, **key.entry.attrs}))
+            found[k].sort(key=lambda m: m.start)
+        return found
 
     @staticmethod
     def _boundaries_ok(view: str, start: int, end: int, key: _Key) -> bool:
@@ -90,4 +107,4 @@ class Matcher:
         clitics = view[word_start:start]
         if key.lam_article:
             return clitics in {"ل", "ول", "فل"}
-        return clitics in PROCLITICS and not (clitics.endswith("ال") and key.form.startswith("ال"))
+        return clitics in PROCLITICS and not (clitics.endswith("ال") and key.form.startswith(_ARTICLE))

@@ -7,6 +7,7 @@ clauses: a sentence cut before each clause-break cue.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from marsad.types import Mention
@@ -24,8 +25,9 @@ class Segment:
     sentence: int  # index of the sentence in the document
 
 
-def sentences(text: str) -> list[Segment]:
-    """Sentence spans, trimmed of surrounding white space, with paragraph numbers."""
+@lru_cache(maxsize=4)
+def sentences(text: str) -> tuple[Segment, ...]:
+    """Sentence spans, trimmed of surrounding white space, with paragraph numbers (cached per text)."""
     out: list[Segment] = []
     paragraph = 0
     pos = 0
@@ -35,7 +37,7 @@ def sentences(text: str) -> list[Segment]:
             paragraph += 1
         pos = match.end()
     _append(out, text, pos, len(text), paragraph)
-    return out
+    return tuple(out)
 
 
 def _append(out: list[Segment], text: str, start: int, end: int, paragraph: int) -> None:

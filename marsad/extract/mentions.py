@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from marsad.clean.normalize import normalize
+from marsad.clean.segment import sentences
 from marsad.extract.numbers import NumberMention, find_numbers
 from marsad.lexicon.load import load_lexicon
 from marsad.lexicon.match import Matcher
@@ -63,12 +64,28 @@ def _outside(spans: list, items: list) -> list:
     return [i for i in items if not any(i.start < s.end and s.start < i.end for s in spans)]
 
 
+def _shift(n: NumberMention, by: int) -> NumberMention:
+    def move(x: int | None) -> int | None:
+        return None if x is None else x + by
+    return replace(n, start=n.start + by, end=n.end + by, number_start=n.number_start + by,
+                   number_end=n.number_end + by, noun_start=move(n.noun_start), noun_end=move(n.noun_end))
+
+
+def _numbers_near_triggers(text: str, triggers: list[Mention]) -> list[NumberMention]:
+    """Counts only matter in sentences that state an attack; the rest of the text is not scanned."""
+    out: list[NumberMention] = []
+    for sentence in sentences(text):
+        if any(sentence.start <= t.start < sentence.end for t in triggers):
+            out += [_shift(n, sentence.start) for n in find_numbers(text[sentence.start:sentence.end])]
+    return out
+
+
 def find_mentions(doc: Doc) -> DocMentions:
     norm = normalize(doc.text)
     found = matcher().find_all(norm, doc.text)
     dates = find_dates(doc.text, doc.published)
     times = find_times(doc.text)
-    numbers = _outside(dates + times, find_numbers(doc.text))
+    numbers = _outside(dates + times, _numbers_near_triggers(doc.text, found["triggers"]))
     # A place name inside an actor name (قوات سوريا الديمقراطية) is the actor, not the place.
     places = _outside(found["actors"] + found["sources"], found["places"])
     return DocMentions(places, found["actors"], found["weapons"], found["triggers"], found["cues"],

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from contextlib import nullcontext
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -75,22 +76,68 @@ def ingest(paths: tuple[Path, ...], db: Path, published: date | None, quiet: boo
     sys.exit(_run_ingest(list(paths), db, published, quiet))
 
 
+SUB_EVENT_TYPES = ("Shelling/artillery/missile attack", "Air/drone strike", "Remote explosive/landmine/IED",
+                   "Armed clash", "Suicide bomb", "Grenade", "Disrupted weapons use")
+
+
 @cli.command()
 @click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path, exists=True))
-@click.option("--format", "fmt", type=click.Choice(["marsad-jsonl"]), default="marsad-jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["marsad-jsonl", "csv", "geojson"]), default="marsad-jsonl",
+              show_default=True, help="csv: ACLED's columns; geojson: a FeatureCollection of points.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
-def export(db: Path, fmt: str, output: Path | None) -> None:
-    """Write the merged events in an exchange format."""
+@click.option("--from", "date_from", callback=_date, help="Events on or after this day (YYYY-MM-DD).")
+@click.option("--to", "date_to", callback=_date, help="Events on or before this day (YYYY-MM-DD).")
+@click.option("--place", help="Place id, English or Arabic name, or admin1 containing this text.")
+@click.option("--admin1", help="Governorate, as exported (e.g. 'Deir ez-Zor').")
+@click.option("--country", help="Country code (SY, IQ, JO).")
+@click.option("--actor", help="Actor code as attacker or target (e.g. us_coalition).")
+@click.option("--type", "sub_event_type", type=click.Choice(SUB_EVENT_TYPES, case_sensitive=False),
+              help="ACLED sub-event type.")
+def export(db: Path, fmt: str, output: Path | None, **conditions) -> None:
+    """Write the merged events in an exchange format, optionally filtered."""
+    from marsad.export.acled_csv import add_casualty_claims, write_acled_csv
+    from marsad.export.filters import EventFilter
+    from marsad.export.geojson import write_geojson
     from marsad.export.jsonl import write_jsonl
 
+    try:
+        keep = EventFilter(**conditions)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
     with _open(db) as store:
-        events = store.events()
-    if output:
-        with open(output, "w", encoding="utf-8") as out:
+        events = list(keep.select(store.events()))
+        if fmt == "csv":  # the lowest-fatalities rule needs every report's figure
+            events = add_casualty_claims(events, store)
+    with open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout) as out:
+        if fmt == "csv":
+            n = write_acled_csv(events, out)
+        elif fmt == "geojson":
+            result = write_geojson(events, out)
+            n = result.written
+            if result.without_coordinates:
+                click.echo(f"{result.without_coordinates} events without coordinates left out", err=True)
+        else:
             n = write_jsonl(events, out)
+    if output:
         err_console.print(f"{n} events written to {output}")
+
+
+@cli.command("datasette-metadata")
+@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path),
+              help="The database Datasette will serve (its file name names the database).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
+def datasette_metadata(db: Path, output: Path | None) -> None:
+    """Write Datasette metadata (titles, column descriptions): datasette DB -m FILE."""
+    import json
+
+    from marsad.store.datasette import datasette_metadata as metadata
+
+    text = json.dumps(metadata(db), ensure_ascii=False, indent=2) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err_console.print(f"metadata for {db} written to {output}")
     else:
-        write_jsonl(events, sys.stdout)
+        click.echo(text, nl=False)
 
 
 @cli.command()

@@ -32,12 +32,32 @@ def sentences(text: str) -> tuple[Segment, ...]:
     paragraph = 0
     pos = 0
     for match in _SENTENCE_END.finditer(text):
+        if _abbreviation_before(text, match.start()):
+            continue
         _append(out, text, pos, match.end() if "\n" not in match.group() else match.start(), paragraph)
         if "\n" in match.group():
             paragraph += 1
         pos = match.end()
     _append(out, text, pos, len(text), paragraph)
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    from marsad.lexicon.load import load_lexicon
+
+    return frozenset(f.lower() for e in load_lexicon("abbreviations").entries for f in e.forms)
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    """A full stop after "U.S", "Dec" or "approx" belongs to the word, not to the sentence."""
+    if text[dot] != ".":
+        return False
+    word = _WORD_BEFORE.search(text[max(0, dot - 12):dot])
+    return bool(word) and word.group(1).lower() in _abbreviations()
 
 
 def _append(out: list[Segment], text: str, start: int, end: int, paragraph: int) -> None:

@@ -8,8 +8,8 @@ from marsad.extract.clause import Clause
 from marsad.extract.roles import Role, actor_roles
 from marsad.extract.slots import attack_weapons, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
-from marsad.resolve.places import best_place, read_places, to_location
-from marsad.types import Candidate
+from marsad.resolve.places import PlaceMention, best_place, read_places, to_location
+from marsad.types import Candidate, Mention, Span
 
 EVENT_KINDS = {"attack", "disrupted", "clash"}
 WEAK_KINDS = {"explosion", "launch"}  # count only beside a weapon word
@@ -26,6 +26,16 @@ class Draft:
     background_cue: bool
     attacker_role: Role | None
     rejected: str | None = None  # why this mention is not an event (threat, aggregate, ...)
+
+
+def place_candidate(cand: Candidate, pm: PlaceMention, words: Span | Mention, rule: str) -> None:
+    """Set the location; a base with a known operator also names the target."""
+    cand.location = to_location(pm)
+    cand.cite("location", words, rule)
+    operator = site_operator(pm.place.id)
+    if cand.target_actor is None and operator and operator != cand.attacker:
+        cand.target_actor = operator
+        cand.cite("target_actor", words, f"site-operator:{pm.place.id}")
 
 
 def _trigger_kinds(clause: Clause) -> set[str]:
@@ -58,12 +68,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     hit = best_place([p for p in places if not p.launch_site])
     launch = best_place([p for p in places if p.launch_site])
     if hit:
-        cand.location = to_location(hit)
-        cand.cite("location", hit.mention, f"gazetteer:{hit.place.id}")
-        operator = site_operator(hit.place.id)
-        if cand.target_actor is None and operator and operator != cand.attacker:
-            cand.target_actor = operator
-            cand.cite("target_actor", hit.mention, f"site-operator:{hit.place.id}")
+        place_candidate(cand, hit, hit.mention, f"gazetteer:{hit.place.id}")
     if launch:
         cand.launch_site = to_location(launch)
         cand.cite("launch_site", launch.mention, f"gazetteer:{launch.place.id}")

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from marsad.clean.segment import clauses, sentences
-from marsad.extract.candidates import Draft, clause_draft
+from marsad.clean.segment import Segment, clauses, sentences
+from marsad.extract.candidates import Draft, clause_draft, place_candidate
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import find_mentions
 from marsad.extract.combine import combine
 from marsad.merge.compat import compatible, dates_fit
 from marsad.resolve.dates import DateMention
+from marsad.resolve.places import read_places
 from marsad.settings import Settings
 from marsad.types import Candidate, Doc, Span
 
@@ -56,8 +57,13 @@ def _resolve_refers_back(m: DateMention, ctx: DateContext) -> DateContext | None
     return None
 
 
-def _clause_date(dates: list[DateMention], ctx: DateContext) -> tuple[DateContext, DateMention | None]:
-    """The most precise date the clause states, else the narrative's date."""
+def _clause_date(dates: list[DateMention], ctx: DateContext,
+                 anchor: int | None = None) -> tuple[DateContext, DateMention | None]:
+    """The most precise date the clause states (nearest the attack word on a tie), else the narrative's.
+
+    "AMMAN, Jan 5 (Wire) - … drones struck the base on Thursday": the dateline
+    is the publication day, the date beside "struck" is the attack's.
+    """
     stated: list[tuple[DateContext, DateMention]] = []
     for m in dates:
         if m.refers_back:
@@ -68,7 +74,8 @@ def _clause_date(dates: list[DateMention], ctx: DateContext) -> tuple[DateContex
             stated.append((DateContext(m.date, m.precision, m.range), m))
     if not stated:
         return ctx, None
-    return min(stated, key=lambda s: (PRECISION_ORDER.index(s[0].precision), s[1].start))
+    return min(stated, key=lambda s: (PRECISION_ORDER.index(s[0].precision),
+                                      abs(s[1].start - anchor) if anchor is not None else s[1].start))
 
 
 def fits(inc: Incident, d: Draft) -> bool:
@@ -121,6 +128,20 @@ def _inherit_attacker(prev: Draft | None, d: Draft) -> None:
         c.cite("attacker", Span(ev.start, ev.end, ev.text), "same-sentence-attacker")
 
 
+def _resolve_anaphor(d: Draft, mentions) -> None:
+    """"The garrison was also targeted…": a clause naming no place means the last site named before it."""
+    if d.cand.location is not None:
+        return
+    anaphor = d.clause.cue("anaphor")
+    if not anaphor:
+        return
+    earlier = [pm for pm in read_places(Clause.build(d.clause.text, Segment(0, d.clause.seg.start, 0, 0),
+                                                     d.clause.sentence, mentions))
+               if pm.place.precision == "site" and not pm.launch_site]
+    if earlier:
+        place_candidate(d.cand, earlier[-1], anaphor[0], f"anaphor:last-named-site:{earlier[-1].place.id}")
+
+
 def read_drafts(doc: Doc) -> list[Draft]:
     """Every clause that states an attack, in reading order, with its date resolved."""
     mentions = find_mentions(doc)
@@ -130,13 +151,16 @@ def read_drafts(doc: Doc) -> list[Draft]:
     drafts: list[Draft] = []
     for sentence in sentences(doc.text):
         for seg in clauses(sentence, breaks):
-            ctx, stated = _clause_date(mentions.kind_within("dates", seg.start, seg.end), ctx)
-            if not mentions.kind_within("triggers", seg.start, seg.end):
+            triggers = mentions.kind_within("triggers", seg.start, seg.end)
+            ctx, stated = _clause_date(mentions.kind_within("dates", seg.start, seg.end), ctx,
+                                       triggers[0].start if triggers else None)
+            if not triggers:
                 continue  # most clauses state no attack: only their dates matter
             clause = Clause.build(doc.text, seg, sentence, mentions)
             draft = clause_draft(doc.doc_id, clause)
             if draft is None:
                 continue
+            _resolve_anaphor(draft, mentions)
             c = draft.cand
             c.date, c.date_precision, c.date_range = ctx.date, ctx.precision, ctx.range
             c.date_explicit = stated is not None

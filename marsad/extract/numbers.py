@@ -426,6 +426,9 @@ class _Scan:
             if text == "-" and self.glued(k - 1, k) and self.glued(k, k + 1) and k > j:
                 k += 2  # "Iranian-backed": one gap word
                 continue
+            if text == "." and k > j and self.glued(k - 1, k):
+                k += 1  # the dots of an abbreviation: "two U.S. service members"
+                continue
             if self.kind[k] != "w" or _arabic(text) or hit:
                 return None
             if not _STOP_GAP.isdisjoint(_kinds(text)):

@@ -55,6 +55,17 @@ CREATE TABLE IF NOT EXISTS failures (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     doc_id TEXT, source TEXT, reason TEXT NOT NULL, at TEXT NOT NULL
 );
+-- For browsing in Datasette: each event with how many reports, documents and evidence spans back it.
+CREATE VIEW IF NOT EXISTS events_readable AS
+SELECT e.event_id, e.date, e.date_precision, e.sub_event_type, e.weapons,
+       e.location, e.admin1, e.country, e.latitude, e.longitude,
+       e.attacker, e.target_actor, e.attribution, e.launched, e.killed, e.injured,
+       (SELECT count(*) FROM reports r WHERE r.event_id = e.event_id) AS n_reports,
+       (SELECT count(DISTINCT r.doc_id) FROM reports r WHERE r.event_id = e.event_id) AS n_documents,
+       (SELECT count(*) FROM evidence v JOIN reports r USING (report_id)
+         WHERE r.event_id = e.event_id) AS n_evidence,
+       e.outlets
+FROM events e;
 """
 
 

@@ -21,7 +21,7 @@ def fill_attribution(cand: Candidate, clause: Clause, attacker: Role | None) -> 
     if attacker is None:
         cand.attribution = "unknown"
         return
-    claims = clause.cue("claim", whole_sentence=True)
+    claims = [] if clause.cue("no_claim") else clause.cue("claim")
     if claims:
         cand.attribution = "claimed"
         cand.cite("attribution", claims[0], "cues:claim")

@@ -16,7 +16,8 @@ from marsad.types import Mention
 
 CUE_WINDOW = 30  # characters before an actor in which a role cue counts
 VERB_WINDOW = 22  # characters between an actor and the attack verb that follows it
-ACCUSE_WINDOW = 80  # "اتهمت … X … بالوقوف وراء"
+ACCUSE_WINDOW = 80
+HEDGE_WINDOW = 45  # "ويُرجَّح أن تكون خلايا تابعة لتنظيم داعش"  # "اتهمت … X … بالوقوف وراء"
 ATTACK_KINDS = {"attack", "disrupted", "clash", "launch"}
 
 
@@ -60,12 +61,13 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             0 <= c.start - m.end <= ACCUSE_WINDOW for c in clause.cues
             if c.data.get("type") == "accuse" and "وراء" in c.text):
         return "attacker", "accused-behind"
-    if _nearest_before([c for c in clause.cues if c.data.get("type") == "affiliation"], m.start, 4):
+    tie = _nearest_before([c for c in clause.cues if c.data.get("type") == "affiliation"], m.start, 4)
+    if tie is not None and _nearest_before(clause.actors, tie.start, 2) is not None:
         return "none", "patron"  # "الميليشيات الإيرانية الموالية لنظام الأسد": the regime is not the target
     claims = [c for c in clause.cues if c.data.get("type") == "claim"]
     if any(0 <= c.start - m.end <= ACCUSE_WINDOW for c in claims) or _nearest_before(claims, m.start, 3):
         return "attacker", "claimant"  # "أعلنت المقاومة الإسلامية مسؤوليتها عن الهجوم", "تبنت X الهجوم"
-    hedge = _nearest_before([c for c in clause.cues if c.data.get("type") == "hedge"], m.start, CUE_WINDOW)
+    hedge = _nearest_before([c for c in clause.cues if c.data.get("type") == "hedge"], m.start, HEDGE_WINDOW)
     if hedge is not None and not m.data.get("facility"):
         return "attacker", f"suspected:{hedge.text}"  # "مسلحون يُعتقد أنهم من خلايا داعش"
     speech = _nearest_before([c for c in clause.cues if c.data.get("type") == "speech"], m.start, 3)

@@ -13,7 +13,7 @@ from marsad.resolve.geo import km
 from marsad.types import Candidate, Location
 
 SAME_PLACE_KM = 40.0
-COARSE = ("admin1", "country")
+COARSE = ("district", "admin1", "country")  # vague enough to contain another place of its governorate
 
 
 def date_range(c: Candidate) -> tuple[date, date] | None:
@@ -84,9 +84,12 @@ def weapons_fit(members: list[Candidate], c: Candidate) -> bool:
 
 
 def supports(members: list[Candidate], c: Candidate) -> bool:
-    """Same place as the incident, or the account names no place finer than a country."""
-    if c.location is None or c.location.precision == "country":
+    """Same place as the incident, or the account names only a vague area (a district or wider)."""
+    if c.location is None or c.location.precision in COARSE:
         return True
+    specific = [loc for loc in _values(members, "location") if loc.precision not in COARSE]
+    if not specific:
+        return True  # the incident itself is placed only vaguely ("جنوب الحسكة" in a title)
     return any(near(loc, c.location) for loc in _values(members, "location") if loc.precision not in COARSE)
 
 

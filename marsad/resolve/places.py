@@ -19,6 +19,7 @@ PRECISION_ORDER = ("site", "town", "district", "admin1", "country")
 LAUNCH_WINDOW = 25
 _COUNTRYSIDE = re.compile(r"ريف\s*$")
 _FROM = re.compile(r"(^|\s)(من|from)\s+((مدينة|بلدة|قرية|منطقة|بادية|غرب|شرق|شمال|جنوب|ريف)\s+)*\S{0,3}$")
+_DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي|south of|north of|east of|west of)\s*(مدينة|بلدة)?\s*$")
 _NEAR = re.compile(r"(قرب|بالقرب من|محيط|مقربة من|بعد [^\s]+ (كم|كيلومترات?) من|near|outside)\s*(مدينة|بلدة|قرية)?\s*$")
 
 
@@ -51,7 +52,7 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         precision = place.precision
         if _COUNTRYSIDE.search(before):
             precision = "district" if _rank(precision) < _rank("district") else precision
-        elif _NEAR.search(before):
+        elif _NEAR.search(before) or _DIRECTION.search(before):
             precision = _coarser(precision)
         launch = any(0 <= m.start - c.end <= LAUNCH_WINDOW for c in launch_cues) or _after_launch_from(clause, m)
         out.append(PlaceMention(m, place, precision, launch))

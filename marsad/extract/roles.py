@@ -9,6 +9,7 @@ the preposition ل ("لقاعدة", "للحرس الثوري"), or is the one wh
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from marsad.extract.clause import Clause
@@ -70,6 +71,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     hedge = _nearest_before([c for c in clause.cues if c.data.get("type") == "hedge"], m.start, HEDGE_WINDOW)
     if hedge is not None and not m.data.get("facility"):
         return "attacker", f"suspected:{hedge.text}"  # "مسلحون يُعتقد أنهم من خلايا داعش"
+    if re.match(r"[\s\"'»”]*:", text[m.end:m.end + 4]):
+        return "none", "speaker-before-colon"  # "«سنتكوم»: أربعة صواريخ استهدفت قواتنا"
     speech = _nearest_before([c for c in clause.cues if c.data.get("type") == "speech"], m.start, 3)
     if speech is not None:
         return "none", f"speaker-after:{speech.text}"  # "أعلن التحالف عن استهداف…": who speaks, not who fired

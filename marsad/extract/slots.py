@@ -6,8 +6,11 @@ words it used.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from marsad.clean.normalize import fold
 from marsad.extract.clause import Clause
+from marsad.lexicon.load import load_lexicon
 from marsad.extract.numbers import NumberMention
 from marsad.types import Candidate, Casualty, Span
 
@@ -100,6 +103,25 @@ def fill_munitions(cand: Candidate, clause: Clause) -> None:
         if getattr(cand, status) is None:
             setattr(cand, status, n.value)
             cand.cite(f"munitions.{status}", _span(n), f"numbers:{n.rule}")
+    if cand.launched is None and cand.impacted is None and cand.intercepted is None:
+        # "بطائرة مسيرة", "a single rocket": one munition, said with a singular noun and no number.
+        for w in attack_weapons(clause):
+            if fold(w.text) in _singular_munitions() and not any(n.start <= w.start < n.end for n in clause.numbers):
+                cand.launched = 1
+                cand.cite("munitions.launched", w, "singular-munition-noun")
+                break
+
+
+@lru_cache(maxsize=1)
+def _singular_munitions() -> frozenset[str]:
+    """Singular forms of the munition nouns (forms listed neither as plural nor as dual)."""
+    out = set()
+    for e in load_lexicon("countable_nouns").entries:
+        if e.attrs.get("category") != "munition":
+            continue
+        other = {fold(f) for f in e.attrs.get("plural", []) + e.attrs.get("dual", [])}
+        out |= {fold(f) for f in e.forms} - other
+    return frozenset(out)
 
 
 def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, str]) -> None:

@@ -26,6 +26,7 @@ class Draft:
     background_cue: bool
     attacker_role: Role | None
     rejected: str | None = None  # why this mention is not an event (threat, aggregate, ...)
+    continuation: bool = False  # adds to the incident before it; never opens one
 
 
 def place_candidate(cand: Candidate, pm: PlaceMention, words: Span | Mention, rule: str) -> None:
@@ -42,11 +43,24 @@ def _trigger_kinds(clause: Clause) -> set[str]:
     return {t.data.get("kind") for t in clause.triggers}
 
 
+def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
+    """"…، فيما قُتل ٥ من المهاجمين": a toll with no attack word adds to the incident before it."""
+    cues = [c for c in clause.cues if c.data.get("type") in {"killed", "injured"}]
+    if not cues or not any(n.noun_category in {"person", "casualty"} for n in clause.numbers):
+        return None
+    cand = Candidate(doc_id=doc_id, anchor=cues[0].start)
+    roles = actor_roles(clause)
+    fill_casualties(cand, clause, {r.mention.start: r.actor for r in roles})
+    if not cand.casualties:
+        return None
+    return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)
+
+
 def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     """Build the candidate a clause states, or None when it states no attack."""
     kinds = _trigger_kinds(clause)
     if not kinds & (EVENT_KINDS | WEAK_KINDS):
-        return None
+        return _casualty_continuation(doc_id, clause)
     if not kinds & EVENT_KINDS and not attack_weapons(clause):
         return None  # a blast or a "launch" with no weapon word may be anything
     trigger = next(t for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS)

@@ -154,7 +154,8 @@ def read_drafts(doc: Doc) -> list[Draft]:
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
             ctx, stated = _clause_date(mentions.kind_within("dates", seg.start, seg.end), ctx,
                                        triggers[0].start if triggers else None)
-            if not triggers:
+            if not triggers and not any(c.data.get("type") in {"killed", "injured"}
+                                        for c in mentions.kind_within("cues", seg.start, seg.end)):
                 continue  # most clauses state no attack: only their dates matter
             clause = Clause.build(doc.text, seg, sentence, mentions)
             draft = clause_draft(doc.doc_id, clause)
@@ -180,6 +181,10 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
         _infer_counterstrike(incidents, d)
         prev = d
         home = next((inc for inc in reversed(incidents) if fits(inc, d)), None)
+        if d.continuation:
+            if incidents and fits(incidents[-1], d):
+                incidents[-1].drafts.append(d)
+            continue
         if home is None:
             incidents.append(Incident([d]))
         else:

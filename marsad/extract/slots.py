@@ -57,10 +57,18 @@ def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
             cand.weapons.append(w.entry_id)
             cand.cite("weapons", w, f"weapons:{w.entry_id}")
     kinds = {t.data.get("kind") for t in clause.triggers}
-    if "disrupted" in kinds:
+    fired = [w for w in attack_weapons(clause) if w.entry_id != "small_arms"]
+    if "disrupted" in kinds and fired:
+        # Only a weapon stopped (a drone downed, a rocket intercepted, an IED defused) is
+        # "Disrupted weapons use"; "أفشلت محاولة تسلل" is the defender's word for a clash.
         trig = next(t for t in clause.triggers if t.data.get("kind") == "disrupted")
         cand.sub_event_type = "Disrupted weapons use"
         cand.cite("sub_event_type", trig, "triggers:disrupted")
+        return
+    clash = next((t for t in clause.triggers if t.data.get("kind") == "clash"), None)
+    if clash is not None:
+        cand.sub_event_type = "Armed clash"
+        cand.cite("sub_event_type", clash, "triggers:clash")
         return
     for weapon, sub_type in TYPE_BY_WEAPON.items():
         if weapon in cand.weapons:
@@ -68,7 +76,7 @@ def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
             cand.sub_event_type = sub_type
             cand.cite("sub_event_type", w, f"weapon->{weapon}")
             return
-    typed = [t for t in clause.triggers if t.data.get("default_type")]
+    typed = [t for t in clause.triggers if t.data.get("default_type") and t.data.get("kind") != "disrupted"]
     if typed:
         cand.sub_event_type = typed[0].data["default_type"]
         cand.cite("sub_event_type", typed[0], f"triggers:{typed[0].entry_id}")

@@ -104,7 +104,7 @@ def _infer_counterstrike(incidents: list[Incident], d: Draft) -> None:
                 if ev:
                     c.cite("target_actor", Span(ev.start, ev.end, ev.text), "counterstrike:attacker-of-previous")
             c.responds_to_anchor = inc.drafts[0].cand.anchor
-            if c.location is None:
+            if c.location is None or c.location.precision == "country":
                 launch = next((o.cand.launch_site for o in inc.drafts if o.cand.launch_site), None)
                 if launch:
                     c.location = launch

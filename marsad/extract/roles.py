@@ -47,6 +47,25 @@ def _after_li(text: str, start: int) -> bool:
     return text[word_start:start] in {"ل", "ول", "فل"}
 
 
+OWN_FORCES_WINDOW = 60  # speaker … "قواتها" …
+OWN_VERB_WINDOW = 25  # "قواتها" … attack verb
+
+
+def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> bool:
+    """The speaker's own forces are the subject of an attack or counter-fire verb after it."""
+    acts = sorted(triggers + [t for t in clause.triggers if t.data.get("kind") == "response"], key=lambda t: t.start)
+    for own in clause.cues:
+        if own.data.get("type") == "own_forces" and 0 <= own.start - m.end <= OWN_FORCES_WINDOW:
+            verb = next((t for t in acts if 0 <= t.start - own.end <= OWN_VERB_WINDOW), None)
+            if verb is None:
+                continue
+            # "قواتها تعاملت مع هجمات معادية" defends; "قواته تعاملت مع مصادر النيران" fires back.
+            warded_off = verb.data.get("kind") == "disrupted" and any(
+                t is not verb and 0 <= t.start - verb.end <= OWN_VERB_WINDOW for t in acts)
+            return not warded_off
+    return False
+
+
 def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     text = clause.text
     triggers = [t for t in clause.triggers if t.data.get("kind") in ATTACK_KINDS]
@@ -69,12 +88,15 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if any(0 <= c.start - m.end <= ACCUSE_WINDOW for c in claims) or _nearest_before(claims, m.start, 3):
         return "attacker", "claimant"  # "أعلنت المقاومة الإسلامية مسؤوليتها عن الهجوم", "تبنت X الهجوم"
     hedge = _nearest_before([c for c in clause.cues if c.data.get("type") == "hedge"], m.start, HEDGE_WINDOW)
-    if hedge is not None and not m.data.get("facility"):
+    closer_cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
+    if hedge is not None and not m.data.get("facility") and (closer_cue is None or closer_cue.end <= hedge.end):
         return "attacker", f"suspected:{hedge.text}"  # "مسلحون يُعتقد أنهم من خلايا داعش"
     if re.match(r"[\s\"'»”]*:", text[m.end:m.end + 4]):
         return "none", "speaker-before-colon"  # "«سنتكوم»: أربعة صواريخ استهدفت قواتنا"
     speech = _nearest_before([c for c in clause.cues if c.data.get("type") == "speech"], m.start, 3)
     if speech is not None:
+        if _own_forces_strike(clause, m, triggers):
+            return "attacker", "speaker-own-forces"  # "أعلنت القيادة أن قواتها نفذت ضربات"
         return "none", f"speaker-after:{speech.text}"  # "أعلن التحالف عن استهداف…": who speaks, not who fired
     cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
     verb = _nearest_before(triggers, m.start, 2)

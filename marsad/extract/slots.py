@@ -40,6 +40,8 @@ def attack_weapons(clause: Clause) -> list:
     aftermath, and "وهي ليست غارات جوية" denies the weapon.
     """
     anchors = [t for t in clause.triggers if t.data.get("kind") in {"attack", "disrupted", "clash", "explosion", "launch"}]
+    # "إطلاق نار" is a weapon phrase: its own إطلاق does not make it an attack's weapon.
+    anchors = [t for t in anchors if not any(w.start <= t.start and t.end <= w.end for w in clause.weapons)]
     negations = [c for c in clause.cues if c.data.get("type") == "negation"]
     out = []
     for w in clause.weapons:

@@ -13,6 +13,8 @@ from marsad.resolve.geo import km
 from marsad.types import Candidate, Location
 
 SAME_PLACE_KM = 40.0
+TOWN_KM = 25.0  # a base and the town beside it
+SITE_KM = 5.0  # two names of one base complex
 COARSE = ("district", "admin1", "country")  # vague enough to contain another place of its governorate
 
 
@@ -57,7 +59,12 @@ def sides_fit(members: list[Candidate], c: Candidate) -> bool:
 
 
 def near(a: Location, b: Location) -> bool:
-    return a.place_id == b.place_id or km((a.lat, a.lon), (b.lat, b.lon)) <= SAME_PLACE_KM
+    """Same place, or close enough for the two precisions: two named bases 30 km apart are two places."""
+    if a.place_id == b.place_id:
+        return True
+    sites = (a.precision == "site") + (b.precision == "site")
+    limit = SITE_KM if sites == 2 else TOWN_KM if {a.precision, b.precision} <= {"site", "town"} else SAME_PLACE_KM
+    return km((a.lat, a.lon), (b.lat, b.lon)) <= limit
 
 
 def places_fit(members: list[Candidate], c: Candidate) -> bool:

@@ -6,7 +6,9 @@ from marsad.extract.roles import Role
 from marsad.resolve.actors import announces
 from marsad.types import Candidate, Mention
 
-SPEECH_WINDOW = 25  # characters between a source and the reporting verb that makes it the speaker
+SPEECH_WINDOW = 25
+SAID_BY_WINDOW = 40
+SPEECH_ACTS = {"speech", "accuse", "claim", "hedge"}  # accusing and claiming are saying too  # characters between a source and the reporting verb that makes it the speaker
 AGENT_RULES = ("agent-after-attack-word", "subject-before-attack-verb", "adjective-after-strike", "responder")
 
 
@@ -14,11 +16,14 @@ def target_speaks(clause: Clause, cand: Candidate) -> Mention | None:
     """A source of the sentence that speaks for the target side, if any."""
     if cand.target_actor is None:
         return None
-    speech = [c for c in clause.sentence_cues if c.data.get("type") == "speech"]
+    return next((s for s in clause.sentence_sources
+                 if s.data.get("actor") == cand.target_actor and _speaks(clause, s, SPEECH_WINDOW)), None)
 
-    def speaks(src: Mention) -> bool:  # "قالت القيادة…", "…بحسب سنتكوم", "CENTCOM said"
-        return any(0 <= src.start - c.end <= SPEECH_WINDOW or 0 <= c.start - src.end <= SPEECH_WINDOW for c in speech)
-    return next((s for s in clause.sentence_sources if s.data.get("actor") == cand.target_actor and speaks(s)), None)
+
+def _speaks(clause: Clause, src: Mention, window: int) -> bool:
+    """A reporting verb or marker stands next to the source: "قالت القيادة…", "…بحسب سنتكوم", "CENTCOM said"."""
+    return any(0 <= src.start - c.end <= window or 0 <= c.start - src.end <= window
+               for c in clause.sentence_cues if c.data.get("type") in SPEECH_ACTS)
 
 
 def fill_attribution(cand: Candidate, clause: Clause, attacker: Role | None) -> None:
@@ -27,6 +32,9 @@ def fill_attribution(cand: Candidate, clause: Clause, attacker: Role | None) -> 
         cand.hedged = True
         cand.cite("hedged", hedges[0], "cues:hedge")
     for src in clause.sentence_sources:
+        # A source that is also a party ("قوات التحالف الدولي") is a source only when it speaks.
+        if src.data.get("actor") and not _speaks(clause, src, SAID_BY_WINDOW):
+            continue
         if src.entry_id not in cand.said_by:
             cand.said_by.append(src.entry_id)
             cand.cite("said_by", src, f"sources:{src.entry_id}")

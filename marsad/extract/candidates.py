@@ -12,6 +12,7 @@ from marsad.resolve.places import PlaceMention, best_place, read_places, to_loca
 from marsad.types import Candidate, Mention, Span
 
 EVENT_KINDS = {"attack", "disrupted", "clash"}
+CONTINUATION_CUES = {"killed", "injured", "unlaunched", "intercepted", "impacted"}
 WEAK_KINDS = {"explosion", "launch"}  # count only beside a weapon word
 NOT_EVENT_AFTER = 15  # characters after the first attack word in which a threat word still blocks it
 
@@ -45,13 +46,18 @@ def _trigger_kinds(clause: Clause) -> set[str]:
 
 def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
     """"…، فيما قُتل ٥ من المهاجمين": a toll with no attack word adds to the incident before it."""
-    cues = [c for c in clause.cues if c.data.get("type") in {"killed", "injured"}]
-    if not cues or not any(n.noun_category in {"person", "casualty"} for n in clause.numbers):
+    cues = [c for c in clause.cues if c.data.get("type") in CONTINUATION_CUES]
+    if not cues or not clause.numbers:
         return None
     cand = Candidate(doc_id=doc_id, anchor=cues[0].start)
     roles = actor_roles(clause)
     fill_casualties(cand, clause, {r.mention.start: r.actor for r in roles})
-    if not cand.casualties:
+    statuses = [c for c in cues if c.data.get("type") in {"unlaunched", "intercepted", "impacted"}]
+    if statuses:
+        fill_munitions(cand, clause)
+        cand.launched = None  # a bare count here is not a launch: only the stated status counts
+        cand.evidence = [e for e in cand.evidence if e.field != "munitions.launched"]
+    if not cand.casualties and cand.unlaunched is None and cand.intercepted is None and cand.impacted is None:
         return None
     return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)
 

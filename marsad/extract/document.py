@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from marsad.clean.segment import Segment, clauses, sentences
-from marsad.extract.candidates import Draft, clause_draft, place_candidate
+from marsad.extract.candidates import CONTINUATION_CUES, Draft, clause_draft, place_candidate
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import find_mentions
 from marsad.extract.combine import combine
@@ -23,7 +23,6 @@ from marsad.settings import Settings
 from marsad.types import Candidate, Doc, Span
 
 PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
-LEAD_SENTENCES = 2  # the title and the first sentence state the main incident
 
 
 @dataclass
@@ -154,7 +153,7 @@ def read_drafts(doc: Doc) -> list[Draft]:
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
             ctx, stated = _clause_date(mentions.kind_within("dates", seg.start, seg.end), ctx,
                                        triggers[0].start if triggers else None)
-            if not triggers and not any(c.data.get("type") in {"killed", "injured"}
+            if not triggers and not any(c.data.get("type") in CONTINUATION_CUES
                                         for c in mentions.kind_within("cues", seg.start, seg.end)):
                 continue  # most clauses state no attack: only their dates matter
             clause = Clause.build(doc.text, seg, sentence, mentions)
@@ -192,9 +191,17 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
     return incidents
 
 
-def _role(inc: Incident, published: date | None) -> str:
+def lead_sentences(text: str) -> int:
+    """How many sentences make the lead: the first, and the next one too when the first is a headline."""
+    sents = sentences(text)
+    if len(sents) > 1 and sents[0].paragraph != sents[1].paragraph and not text[sents[0].end - 1] in ".!?؟":
+        return 2
+    return 1
+
+
+def _role(inc: Incident, published: date | None, lead: int) -> str:
     """Main: told in the lead, or dated by the text to the publication day; background otherwise."""
-    if any(d.clause.sentence.sentence < LEAD_SENTENCES for d in inc.drafts):
+    if any(d.clause.sentence.sentence < lead for d in inc.drafts):
         return "main"
     stated = [d.cand.date for d in inc.drafts if d.cand.date_explicit and d.cand.date_precision == "day"]
     if published is not None and stated:
@@ -217,7 +224,7 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
     events = []
     for inc in group_incidents(read_drafts(doc)):
         cand = combine([d.cand for d in inc.drafts])
-        cand.role = _role(inc, doc.published)
+        cand.role = _role(inc, doc.published, lead_sentences(doc.text))
         if _is_event(cand):
             events.append(cand)
     return events

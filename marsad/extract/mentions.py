@@ -87,6 +87,8 @@ def find_mentions(doc: Doc) -> DocMentions:
     times = find_times(doc.text)
     numbers = _outside(dates + times, _numbers_near_triggers(doc.text, found["triggers"]))
     # A place name inside an actor name (قوات سوريا الديمقراطية) is the actor, not the place.
-    places = _outside(found["actors"] + found["sources"], found["places"])
+    places = [p for p in found["places"] if not any(
+        a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start)
+        for a in found["actors"] + found["sources"])]
     return DocMentions(places, found["actors"], found["weapons"], found["triggers"], found["cues"],
                        found["sources"], dates, times, numbers)

@@ -41,12 +41,10 @@ def _nearest_before(items: list[Mention], pos: int, window: int) -> Mention | No
 
 def _after_li(text: str, start: int) -> bool:
     """The mention carries the preposition ل as a proclitic: "لقاعدة", "للحرس", "ولميليشيات"."""
-    word_start = start
-    while word_start > 0 and text[word_start - 1].isalpha():
-        word_start -= 1
-    return text[word_start:start] in {"ل", "ول", "فل"}
+    return bool(_LI_BEFORE.search(text[max(0, start - 6):start]))
 
 
+_LI_BEFORE = re.compile(r"(?:^|[^\w])[وف]?لـ?\s?[«\"“]?$")  # "لقاعدة", "لـ«قسد»", "ولـ \"قسد\""
 OWN_FORCES_WINDOW = 60  # speaker … "قواتها" …
 OWN_VERB_WINDOW = 25  # "قواتها" … attack verb
 
@@ -60,8 +58,9 @@ def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> b
             if verb is None:
                 continue
             # "قواتها تعاملت مع هجمات معادية" defends; "قواته تعاملت مع مصادر النيران" fires back.
-            warded_off = verb.data.get("kind") == "disrupted" and any(
-                t is not verb and 0 <= t.start - verb.end <= OWN_VERB_WINDOW for t in acts)
+            engaged = verb.text.replace("ّ", "").startswith(("تعامل", "تعاملت"))
+            warded_off = verb.data.get("kind") == "disrupted" and (not engaged or any(
+                t is not verb and 0 <= t.start - verb.end <= OWN_VERB_WINDOW for t in acts))
             return not warded_off
     return False
 
@@ -77,10 +76,16 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         # "غارات أمريكية": a nationality adjective right after a strike noun names the attacker.
         prev = _nearest_before(triggers + clause.weapons, m.start, 2)
         return ("attacker", "adjective-after-strike") if prev else ("none", "adjective")
-    if any(c.start <= m.start < c.end for c in clause.cues if c.data.get("type") == "accuse") or any(
-            0 <= c.start - m.end <= ACCUSE_WINDOW for c in clause.cues
-            if c.data.get("type") == "accuse" and "وراء" in c.text):
+    accuse = [c for c in clause.cues if c.data.get("type") == "accuse"]
+    if any(c.start <= m.start < c.end for c in accuse):
         return "attacker", "accused-behind"
+    behind = [c for c in accuse if "وراء" in c.text and 0 <= c.start - m.end <= ACCUSE_WINDOW]
+    if behind and not any(m.end <= a.start and a.end <= behind[0].start for a in clause.actors):
+        return "attacker", "accused-behind"  # the last actor before "بالوقوف وراء" is the accused
+    verb = _nearest_before(accuse, m.start, 3)
+    if verb is not None and any(a.start >= m.end for a in clause.actors
+                                if a.start - m.end <= ACCUSE_WINDOW):
+        return "none", "accuser"  # "اتهمت قسد خلايا داعش…": the first actor after the verb accuses
     tie = _nearest_before([c for c in clause.cues if c.data.get("type") == "affiliation"], m.start, 4)
     if tie is not None and _nearest_before(clause.actors, tie.start, 2) is not None:
         return "none", "patron"  # "الميليشيات الإيرانية الموالية لنظام الأسد": the regime is not the target
@@ -105,6 +110,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "none", "defender"  # "تصدي قسد لهجوم…": who stopped it, not who fired
         if verb.data.get("subject_is_target"):
             return "target", "subject-of-suffer-verb"
+        if verb.text.isascii():
+            return "target", "object-after-english-verb"  # English is SVO: "a drone targeted U.S. forces"
         return "attacker", "agent-after-attack-word"
     if cue is not None:
         kind = cue.data["type"]

@@ -24,6 +24,7 @@ TYPE_BY_WEAPON = {  # ACLED sub-event type implied by a weapon, strongest first
     "artillery": "Shelling/artillery/missile attack",
     "small_arms": "Armed clash",
 }
+NEGATION_WINDOW = 8  # "وليس عن غارة جوية"
 WEAPON_WINDOW = 80  # characters between a weapon word and the attack word it belongs to
 STATUS_WINDOW = 25  # a status verb this close to a count decides which count it is
 CASUALTY_WINDOW = 30
@@ -45,7 +46,7 @@ def attack_weapons(clause: Clause) -> list:
     negations = [c for c in clause.cues if c.data.get("type") == "negation"]
     out = []
     for w in clause.weapons:
-        if any(0 <= w.start - n.end <= 3 for n in negations):
+        if any(0 <= w.start - n.end <= NEGATION_WINDOW for n in negations):
             continue
         if any(t.start - WEAPON_WINDOW <= w.start and w.end <= t.end + WEAPON_WINDOW for t in anchors):
             out.append(w)
@@ -138,7 +139,10 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, str]) -
     """Killed and injured per party: a person or casualty count next to a death or injury word."""
     cues = [c for c in clause.cues if c.data.get("type") in {"killed", "injured"}]
     for n in clause.numbers:
-        if n.value is None or n.noun_category not in {"person", "casualty"}:
+        if n.value is None:
+            continue
+        right_after_cue = any(0 <= n.start - c.end <= 2 for c in cues)  # "استشهاد اثنين من منتسبيها"
+        if n.noun_category not in {"person", "casualty"} and not (n.noun_category is None and right_after_cue):
             continue
         kind = n.noun_id if n.noun_id in {"killed", "injured"} else None
         if kind is None:
@@ -149,6 +153,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, str]) -
             kind = min(near, key=lambda c: abs(n.start - c.end)).data["type"]
         party = next((code for pos, code in sorted(actor_at.items())
                       if n.start <= pos <= n.end + CASUALTY_WINDOW), "unknown")
+        if party == "unknown" and n.noun_id == "other_people" and cand.casualties:
+            party = cand.casualties[-1].party  # "مقتل 3 من الحرس الثوري وإصابة 5 آخرين"
         cas = next((c for c in cand.casualties if c.party == party), None)
         if cas is None:
             cas = Casualty(party)

@@ -54,9 +54,17 @@ def read_places(clause: Clause) -> list[PlaceMention]:
             precision = "district" if _rank(precision) < _rank("district") else precision
         elif _NEAR.search(before) or _DIRECTION.search(before):
             precision = _coarser(precision)
-        launch = any(0 <= m.start - c.end <= LAUNCH_WINDOW for c in launch_cues) or _after_launch_from(clause, m)
+        launch = any(0 <= m.start - c.end <= LAUNCH_WINDOW and _first_after(clause, c.end, m)
+                     for c in launch_cues) or _after_launch_from(clause, m)
         out.append(PlaceMention(m, place, precision, launch))
     return out
+
+
+def _first_after(clause: Clause, pos: int, m: Mention) -> bool:
+    """``m`` is the first place after ``pos`` and no target word stands between ("…من بادية الميادين باتجاه حقل العمر")."""
+    between = [p for p in clause.places if pos <= p.start < m.start]
+    aimed = [c for c in clause.cues if c.data.get("type") == "target_before" and pos <= c.start < m.start]
+    return not between and not aimed
 
 
 def _after_launch_from(clause: Clause, m: Mention) -> bool:

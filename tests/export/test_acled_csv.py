@@ -1,0 +1,129 @@
+"""`--format csv`: ACLED's columns and codes, the lowest-fatalities rule, disagreements in notes."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from marsad.cli import cli
+from marsad.export.acled_csv import add_casualty_claims, fatalities
+from marsad.store.sqlite import Store
+
+ACLED_COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+                 "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "interaction",
+                 "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location",
+                 "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags"]
+
+
+@pytest.fixture(scope="module")
+def csv_file(export_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("csv") / "events.csv"
+    result = CliRunner().invoke(cli, ["export", "--db", str(export_db), "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def rows(csv_file: Path) -> dict[str, dict[str, str]]:
+    """event id → CSV row, read back with the csv module."""
+    with open(csv_file, encoding="utf-8", newline="") as f:
+        return {r["event_id_cnty"]: r for r in csv.DictReader(f)}
+
+
+@pytest.fixture
+def claimed(export_db: Path, events: list[dict]) -> list[dict]:
+    with Store(export_db) as store:
+        return add_casualty_claims(events, store)
+
+
+def test_header_is_acled_columns_in_order(csv_file: Path) -> None:
+    with open(csv_file, encoding="utf-8", newline="") as f:
+        assert next(csv.reader(f)) == ACLED_COLUMNS
+
+
+def test_one_row_per_event(rows: dict, events: list[dict]) -> None:
+    assert sorted(rows) == sorted(e["id"] for e in events)
+
+
+def test_fatalities_is_the_lowest_of_disagreeing_reports(rows: dict, events: list[dict], event_of, cited) -> None:
+    omar = event_of(events, "omar-a")
+    assert omar is event_of(events, "omar-b")  # both outlets' accounts are one event
+    assert cited(omar, "omar-a", "casualties.unknown.killed") == ["ستة أشخاص"]
+    assert cited(omar, "omar-b", "casualties.unknown.killed") == ["ثمانية أشخاص"]
+    assert rows[omar["id"]]["fatalities"] == "6"
+
+
+def test_fatalities_zero_when_no_report_states_deaths(rows: dict, events: list[dict], event_of, cited) -> None:
+    asad = event_of(events, "asad-c")
+    assert not any(f.startswith("casualties") for r in asad["reports"] for f in (x["field"] for x in r["evidence"]))
+    assert rows[asad["id"]]["fatalities"] == "0"
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ([], 6),
+    ([{"value": 2, "hedged": True}], 6),  # a hedged lower figure does not undercut stated ones
+    ([{"value": 4, "hedged": False}], 4),
+])
+def test_lowest_figure_counts_only_unhedged_reports(claimed: list[dict], event_of, extra, expected) -> None:
+    omar = event_of(claimed, "omar-a")
+    more = [{"field": "killed", "report": "x#0", "doc_id": "x", "outlet": "X", "said_by": [], **c} for c in extra]
+    assert fatalities({**omar, "claims": omar["claims"] + more}) == expected
+
+
+def test_only_hedged_figures_still_give_the_lowest(claimed: list[dict], event_of) -> None:
+    omar = event_of(claimed, "omar-a")
+    hedged = [{**c, "hedged": True} for c in omar["claims"]]
+    assert fatalities({**omar, "claims": hedged}) == 6
+
+
+def test_casualty_claims_name_each_outlet(claimed: list[dict], event_of) -> None:
+    omar = event_of(claimed, "omar-a")
+    assert sorted((c["outlet"], c["value"]) for c in omar["claims"] if c["field"] == "killed") == \
+        [("Outlet A", 6), ("Outlet B", 8)]
+
+
+def test_notes_give_every_outlets_figures_when_they_differ(rows: dict, events: list[dict], event_of,
+                                                          cited) -> None:
+    omar = event_of(events, "omar-a")
+    assert cited(omar, "omar-a", "munitions.launched") == ["ثمانية صواريخ"]
+    assert cited(omar, "omar-b", "munitions.launched") == ["ثلاثة صواريخ"]
+    notes = rows[omar["id"]]["notes"]
+    assert notes.startswith("On 2024-01-04, Iran-backed Militias (Syria) fired rockets at Al-Omar oil field, "
+                            "targeting Military Forces of the United States.")
+    assert "Launched: 8 (Outlet A) · 3 (Outlet B)." in notes
+    assert "Killed: 6 (Outlet A) · 8 (Outlet B)." in notes
+    assert rows[omar["id"]]["tags"] == "disputed"
+
+
+@pytest.mark.parametrize("doc_id, date_words, place_words, time_precision, geo_precision", [
+    ("omar-a", "اليوم الخميس", "قاعدة حقل العمر", "1", "1"),  # a stated day at a site
+    ("mayadin-d", "الأسبوع الماضي", "بادية الميادين", "2", "2"),  # a week, in a district
+])
+def test_precision_codes(rows: dict, events: list[dict], event_of, cited, doc_id, date_words, place_words,
+                         time_precision, geo_precision) -> None:
+    event = event_of(events, doc_id)
+    assert cited(event, doc_id, "date") == [date_words]
+    assert cited(event, doc_id, "location") == [place_words]
+    row = rows[event["id"]]
+    assert (row["time_precision"], row["geo_precision"]) == (time_precision, geo_precision)
+
+
+@pytest.mark.parametrize("doc_id, expected", [
+    ("omar-a", {"event_date": "2024-01-04", "year": "2024", "disorder_type": "Political violence",
+                "event_type": "Explosions/Remote violence", "sub_event_type": "Shelling/artillery/missile attack",
+                "actor1": "Iran-backed Militias (Syria)", "actor2": "Military Forces of the United States",
+                "iso": "760", "region": "Middle East", "country": "Syria", "admin1": "Deir ez-Zor",
+                "location": "Al-Omar oil field", "latitude": "35.1517", "longitude": "40.5758",
+                "source": "Outlet A; Outlet B", "civilian_targeting": "", "interaction": ""}),
+    ("asad-c", {"country": "Iraq", "iso": "368", "admin1": "Anbar", "tags": "hedged",
+                "actor1": "Iran-backed Militias (Iraq)", "source": "Outlet C"}),
+    # No report names the drone's owner: ACLED's name for an unknown attacker.
+    ("mayadin-d", {"event_date": "2023-12-25", "event_type": "Explosions/Remote violence",
+                   "sub_event_type": "Air/drone strike", "actor1": "Unidentified Armed Group (Syria)",
+                   "actor2": "SDF: Syrian Democratic Forces", "location": "Mayadin desert"}),
+])
+def test_row_values(rows: dict, events: list[dict], event_of, doc_id, expected) -> None:
+    row = rows[event_of(events, doc_id)["id"]]
+    assert {k: row[k] for k in expected} == expected

@@ -215,8 +215,9 @@ def _role(inc: Incident, published: date | None, lead: int) -> str:
 
 
 def _is_event(c: Candidate) -> bool:
-    """An incident needs a place finer than a country and a stated kind of violence."""
-    return c.location is not None and c.location.precision != "country"
+    """An incident needs a place finer than a country, and a date no vaguer than a month (ACLED's floor)."""
+    return (c.location is not None and c.location.precision != "country"
+            and c.date_precision not in ("year",))
 
 
 def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidate]:

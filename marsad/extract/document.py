@@ -81,6 +81,10 @@ def fits(inc: Incident, d: Draft) -> bool:
     return compatible([o.cand for o in inc.drafts], d.cand, strict_precision=True)
 
 
+def _day_after(a: Candidate, b: Candidate) -> bool:
+    return a.date is not None and b.date is not None and (b.date - a.date).days == 1
+
+
 def _infer_counterstrike(incidents: list[Incident], d: Draft) -> None:
     """B strikes right after A hit B: B's target is A ("وعقب الاستهداف قامت قوات التحالف بإطلاق…")."""
     c = d.cand
@@ -95,7 +99,8 @@ def _infer_counterstrike(incidents: list[Incident], d: Draft) -> None:
     if c.attacker is None or c.target_actor is not None:
         return
     for inc in reversed(incidents):
-        if c.attacker in inc.values("target_actor") and all(dates_fit(o.cand, c) for o in inc.drafts):
+        if c.attacker in inc.values("target_actor") and all(dates_fit(o.cand, c) or _day_after(o.cand, c)
+                                                            for o in inc.drafts):
             attackers = inc.values("attacker")
             if attackers:
                 c.target_actor = attackers[0]
@@ -103,6 +108,12 @@ def _infer_counterstrike(incidents: list[Incident], d: Draft) -> None:
                 if ev:
                     c.cite("target_actor", Span(ev.start, ev.end, ev.text), "counterstrike:attacker-of-previous")
             c.responds_to_anchor = inc.drafts[0].cand.anchor
+            attack = next((o.cand for o in inc.drafts if o.cand.date_explicit), None)
+            if attack is not None and _day_after(attack, c):
+                # A statement the next morning about fire returned that night: the answer is dated to the attack.
+                c.date, c.date_range = attack.date, attack.date_range
+                c.evidence = [e for e in c.evidence if e.field != "date"]
+                c.evidence += [e for e in attack.evidence if e.field == "date"]
             if c.location is None or c.location.precision == "country":
                 launch = next((o.cand.launch_site for o in inc.drafts if o.cand.launch_site), None)
                 if launch:

@@ -60,7 +60,7 @@ def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> b
             # "قواتها تعاملت مع هجمات معادية" defends; "قواته تعاملت مع مصادر النيران" fires back.
             engaged = verb.text.replace("ّ", "").startswith(("تعامل", "تعاملت"))
             warded_off = verb.data.get("kind") == "disrupted" and (not engaged or any(
-                t is not verb and 0 <= t.start - verb.end <= OWN_VERB_WINDOW for t in acts))
+                t is not verb and 0 <= t.start - verb.end <= 3 for t in acts))
             return not warded_off
     return False
 

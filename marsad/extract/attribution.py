@@ -7,9 +7,10 @@ from marsad.resolve.actors import announces
 from marsad.types import Candidate, Mention
 
 SPEECH_WINDOW = 25
-SAID_BY_WINDOW = 40
+SAID_BY_WINDOW = 25
 SPEECH_ACTS = {"speech", "accuse", "claim", "hedge"}  # accusing and claiming are saying too  # characters between a source and the reporting verb that makes it the speaker
-AGENT_RULES = ("agent-after-attack-word", "subject-before-attack-verb", "adjective-after-strike", "responder")
+AGENT_RULES = ("agent-after-attack-word", "subject-before-attack-verb", "adjective-after-strike", "responder",
+               "speaker-own-forces")
 
 
 def target_speaks(clause: Clause, cand: Candidate) -> Mention | None:

@@ -51,7 +51,7 @@ def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
         return None
     cand = Candidate(doc_id=doc_id, anchor=cues[0].start)
     roles = actor_roles(clause)
-    fill_casualties(cand, clause, {r.mention.start: r.actor for r in roles})
+    fill_casualties(cand, clause, {r.mention.start: (r.actor, bool(r.mention.data.get("adjective"))) for r in roles})
     statuses = [c for c in cues if c.data.get("type") in {"unlaunched", "intercepted", "impacted"}]
     if statuses:
         fill_munitions(cand, clause)
@@ -80,6 +80,9 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     if attacker:
         cand.attacker, cand.attacker_name = attacker.actor, attacker.mention.text
         cand.cite("attacker", attacker.mention, f"actors:{attacker.actor} {attacker.rule}")
+    if target is None:
+        # "تصدت قسد لهجوم شنه عناصر من داعش": whoever repelled the attack was its target.
+        target = next((r for r in roles if r.rule == "defender" and (attacker is None or r.actor != attacker.actor)), None)
     if target:
         cand.target_actor, cand.target_name = target.actor, target.mention.text
         cand.cite("target_actor", target.mention, f"actors:{target.actor} {target.rule}")
@@ -94,7 +97,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
         cand.cite("launch_site", launch.mention, f"gazetteer:{launch.place.id}")
 
     fill_munitions(cand, clause)
-    fill_casualties(cand, clause, {r.mention.start: r.actor for r in roles})
+    fill_casualties(cand, clause, {r.mention.start: (r.actor, bool(r.mention.data.get("adjective"))) for r in roles})
     fill_damage_and_time(cand, clause)
     fill_attribution(cand, clause, attacker)
 

@@ -12,7 +12,7 @@ from marsad.clean.normalize import fold
 from marsad.extract.clause import Clause
 from marsad.lexicon.load import load_lexicon
 from marsad.extract.numbers import NumberMention
-from marsad.types import Candidate, Casualty, Span
+from marsad.types import Candidate, Casualty, Mention, Span
 
 TYPE_BY_WEAPON = {  # ACLED sub-event type implied by a weapon, strongest first
     "ied": "Remote explosive/landmine/IED",
@@ -135,8 +135,13 @@ def _singular_munitions() -> frozenset[str]:
     return frozenset(out)
 
 
-def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, str]) -> None:
-    """Killed and injured per party: a person or casualty count next to a death or injury word."""
+def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[str, bool]]) -> None:
+    """Killed and injured per party: a person or casualty count next to a death or injury word.
+
+    ``actor_at`` maps an actor mention's offset to (actor code, is a bare nationality adjective);
+    an adjective names the party only right after the count ("جنديين أمريكيين"), not in
+    "اثنين من منتسبيها بقصف أمريكي".
+    """
     cues = [c for c in clause.cues if c.data.get("type") in {"killed", "injured"}]
     for n in clause.numbers:
         if n.value is None:
@@ -146,15 +151,17 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, str]) -
             continue
         kind = n.noun_id if n.noun_id in {"killed", "injured"} else None
         if kind is None:
-            near = [c for c in cues if -CASUALTY_WINDOW <= n.start - c.end <= CASUALTY_WINDOW
-                    or c.start <= n.start < c.end]
+            def gap(c: Mention) -> int:  # characters between the count and the death/injury word
+                return n.start - c.end if c.end <= n.start else max(0, c.start - n.end)
+            near = [c for c in cues if gap(c) <= CASUALTY_WINDOW]
             if not near:
                 continue
-            kind = min(near, key=lambda c: abs(n.start - c.end)).data["type"]
-        party = next((code for pos, code in sorted(actor_at.items())
-                      if n.start <= pos <= n.end + CASUALTY_WINDOW), "unknown")
-        if party == "unknown" and n.noun_id == "other_people" and cand.casualties:
+            kind = min(near, key=gap).data["type"]
+        if n.noun_id == "other_people" and cand.casualties:
             party = cand.casualties[-1].party  # "مقتل 3 من الحرس الثوري وإصابة 5 آخرين"
+        else:
+            party = next((code for pos, (code, adjective) in sorted(actor_at.items())
+                          if n.start <= pos <= (n.end + 2 if adjective else n.end + CASUALTY_WINDOW)), "unknown")
         cas = next((c for c in cand.casualties if c.party == party), None)
         if cas is None:
             cas = Casualty(party)

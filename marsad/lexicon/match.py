@@ -34,6 +34,16 @@ class _Key:
     lam_article: bool  # the form lost its article after ل (ل + الحقل → للحقل)
 
 
+def _variants(folded: str) -> list[str]:
+    """A form and, for an indefinite Arabic noun-adjective phrase, its definite twin: a lexicon
+    listing "ضربات جوية" also means "الضربات الجوية"."""
+    words = folded.split()
+    if len(words) < 2 or not all(w[:1] >= "\u0600" for w in words) or any(w.startswith(_ARTICLE) for w in words):
+        return [folded]  # not an Arabic noun-adjective phrase (حقل العمر is a construct: no variant)
+    definite = " ".join(w if w.startswith(_ARTICLE) else _ARTICLE + w for w in words)
+    return [folded] if definite == folded else [folded, definite]
+
+
 class Matcher:
     """One Aho-Corasick automaton over the folded surface forms of one or more lexicons.
 
@@ -57,7 +67,8 @@ class Matcher:
                     folded = fold(form).strip()
                     if not folded:
                         continue
-                    keys.setdefault(folded, []).append(_Key(k, label, entry, folded, False))
+                    for variant in _variants(folded):
+                        keys.setdefault(variant, []).append(_Key(k, label, entry, variant, False))
                     if folded.startswith(_ARTICLE) and len(folded) > 3:
                         keys.setdefault("ل" + folded[2:], []).append(_Key(k, label, entry, folded, True))
         for folded, ks in keys.items():

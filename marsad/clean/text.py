@@ -101,7 +101,7 @@ def _is_debris(line: str) -> bool:
     if not line or len(line) > _MAX_DEBRIS_LINE:
         return False
     rules = _rules()
-    key = fold(line).strip()
+    key = _folded_line(line)
     if any(p.fullmatch(key) for p in rules.patterns):
         return True
     label = _LEADING_MARKS.sub("", key)
@@ -135,7 +135,13 @@ def _menu_like(line: str) -> bool:
 
 
 def _label(line: str) -> str:
-    return _LEADING_MARKS.sub("", fold(line).strip())
+    return _LEADING_MARKS.sub("", _folded_line(line))
+
+
+@lru_cache(maxsize=8192)
+def _folded_line(line: str) -> str:
+    """A line's folded form; cleaning runs at least twice over the same lines."""
+    return fold(line).strip()
 
 
 def guess_lang(text: str) -> str:

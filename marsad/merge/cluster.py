@@ -1,33 +1,41 @@
 """Cross-document merging: reports of one incident from several outlets become one event.
 
 Blocking keeps the cost near-linear: a report is compared only with the
-events indexed under its country and the days its date range covers (±1),
-never with the whole store.
+events indexed under the map cells around its place (cells of half a degree,
+wider than the largest distance two accounts of one place may lie apart) and
+the days its date range covers (±1), never with the whole store.
 """
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from marsad.merge.compat import compatible, date_range
-from marsad.types import Candidate
+from marsad.merge.compat import SAME_PLACE_KM, compatible, date_range, near
+from marsad.types import Candidate, Location
 
 MAX_INDEX_DAYS = 31  # a month-precision report is indexed under each of its days
+CELL_DEGREES = 0.5  # ≈ 55 km: two places within SAME_PLACE_KM lie in neighbouring cells
+assert CELL_DEGREES * 110 > SAME_PLACE_KM
 
 
 @dataclass
 class Cluster:
     members: list[tuple[str, Candidate]] = field(default_factory=list)  # (report_id, candidate)
+    doc_ids: set[str] = field(default_factory=set)
+    locations: list[Location] = field(default_factory=list)
 
     @property
     def candidates(self) -> list[Candidate]:
         return [c for _, c in self.members]
 
-    @property
-    def doc_ids(self) -> set[str]:
-        return {c.doc_id for _, c in self.members}
+    def add(self, rid: str, cand: Candidate) -> None:
+        self.members.append((rid, cand))
+        self.doc_ids.add(cand.doc_id)
+        if cand.location is not None:
+            self.locations.append(cand.location)
 
 
 def _days(c: Candidate) -> list[date | None]:
@@ -39,42 +47,46 @@ def _days(c: Candidate) -> list[date | None]:
     return [start + timedelta(days=i) for i in range(n + 1)]
 
 
-def _country(c: Candidate) -> str | None:
-    return c.location.country if c.location else None
+def _cell(loc: Location) -> tuple[int, int]:
+    return math.floor(loc.lat / CELL_DEGREES), math.floor(loc.lon / CELL_DEGREES)
+
+
+def _neighbours(cell: tuple[int, int]) -> list[tuple[int, int]]:
+    return [(cell[0] + i, cell[1] + j) for i in (-1, 0, 1) for j in (-1, 0, 1)]
 
 
 def cluster_reports(reports: list[tuple[str, Candidate]]) -> list[Cluster]:
-    """Group (report_id, candidate) pairs into incidents, in the given (stable) order."""
+    """Group (report_id, candidate) pairs into incidents, in the given (stable) order.
+
+    A report without coordinates cannot be matched across outlets and stays an event of its own.
+    """
     clusters: list[Cluster] = []
-    index: dict[tuple[str | None, date | None], list[int]] = defaultdict(list)
+    index: dict[tuple[tuple[int, int], date | None], list[int]] = defaultdict(list)
     for rid, cand in reports:
-        seen: set[int] = set()
         home = None
-        for day in _days(cand):
-            for ci in index[(_country(cand), day)]:
-                if ci in seen:
-                    continue
-                seen.add(ci)
-                cl = clusters[ci]
-                if cand.doc_id not in cl.doc_ids and compatible(cl.candidates, cand, slack_days=1) \
-                        and _same_place(cl, cand):
-                    home = ci if home is None else min(home, ci)
+        if cand.location is not None and cand.location.lat is not None:
+            cell = _cell(cand.location)
+            seen: set[int] = set()
+            for day in _days(cand):
+                for around in _neighbours(cell):
+                    for ci in index.get((around, day), ()):
+                        if ci in seen or (home is not None and ci > home):
+                            continue
+                        seen.add(ci)
+                        cl = clusters[ci]
+                        if (cand.doc_id not in cl.doc_ids and any(near(loc, cand.location) for loc in cl.locations)
+                                and compatible(cl.candidates, cand, slack_days=1)):
+                            home = ci
         if home is None:
             clusters.append(Cluster())
             home = len(clusters) - 1
-        clusters[home].members.append((rid, cand))
-        for day in _days(cand):
-            if home not in index[(_country(cand), day)]:
-                index[(_country(cand), day)].append(home)
+        clusters[home].add(rid, cand)
+        if cand.location is not None and cand.location.lat is not None:
+            for day in _days(cand):
+                bucket = index[(_cell(cand.location), day)]
+                if home not in bucket:
+                    bucket.append(home)
     return clusters
-
-
-def _same_place(cl: Cluster, cand: Candidate) -> bool:
-    """Across outlets a shared country is not enough: the places must meet."""
-    from marsad.merge.compat import near
-
-    locs = [c.location for c in cl.candidates if c.location]
-    return cand.location is not None and any(near(loc, cand.location) for loc in locs)
 
 
 def event_id(cluster: Cluster, previous: dict[str, str]) -> str:

@@ -95,7 +95,7 @@ SUB_EVENT_TYPES = ("Shelling/artillery/missile attack", "Air/drone strike", "Rem
               help="ACLED sub-event type.")
 def export(db: Path, fmt: str, output: Path | None, **conditions) -> None:
     """Write the merged events in an exchange format, optionally filtered."""
-    from marsad.export.acled_csv import add_casualty_claims, write_acled_csv
+    from marsad.export.acled_csv import write_acled_csv
     from marsad.export.filters import EventFilter
     from marsad.export.geojson import write_geojson
     from marsad.export.jsonl import write_jsonl
@@ -106,8 +106,6 @@ def export(db: Path, fmt: str, output: Path | None, **conditions) -> None:
         raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
     with _open(db) as store:
         events = list(keep.select(store.events()))
-        if fmt == "csv":  # the lowest-fatalities rule needs every report's figure
-            events = add_casualty_claims(events, store)
     with open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout) as out:
         if fmt == "csv":
             n = write_acled_csv(events, out)

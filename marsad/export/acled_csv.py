@@ -11,9 +11,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import IO, Any
 
-from marsad.export.summary import casualty_total, outlets, stated_sum
+from marsad.export.summary import casualty_total, outlets
 from marsad.lexicon.load import load_table
-from marsad.store.sqlite import Store
 
 COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
            "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "interaction",
@@ -64,23 +63,6 @@ def actor_name(code: str | None, country: str | None) -> str:
     name = _actor_names().get(code or "unknown", code or "")
     where = country_name(country)
     return name.replace("{country}", where) if where else name.replace(" ({country})", "")
-
-
-def add_casualty_claims(events: Iterable[dict], store: Store) -> list[dict]:
-    """The events with each report's own killed/injured figures added to ``claims``.
-
-    A stored event shows one report's casualties; the lowest-figure rule and the
-    notes need every report's, which the store keeps per report.
-    """
-    extra: dict[str, list[dict]] = {}
-    for cand, row in store.reports():
-        for name in ("killed", "injured"):
-            value = stated_sum(getattr(c, name) for c in cand.casualties)
-            if value is not None and row["event_id"]:
-                extra.setdefault(row["event_id"], []).append(
-                    {"field": name, "value": value, "report": row["report_id"], "doc_id": cand.doc_id,
-                     "outlet": row["outlet"], "said_by": cand.said_by, "hedged": cand.hedged})
-    return [{**e, "claims": [*(e.get("claims") or []), *extra.get(e["id"], [])]} for e in events]
 
 
 def _event_value(event: dict, name: str) -> Any:

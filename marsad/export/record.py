@@ -7,7 +7,13 @@ from marsad.merge.cluster import Cluster
 from marsad.types import Candidate
 
 CLAIM_FIELDS = ("date", "sub_event_type", "attacker", "target_actor", "attribution",
-                "launched", "impacted", "intercepted", "time")
+                "launched", "impacted", "intercepted", "killed", "injured", "time")
+
+
+def _total(c: Candidate, key: str) -> int | None:
+    """One report's killed or injured over all parties; None when it states none."""
+    values = [getattr(x, key) for x in c.casualties if getattr(x, key) is not None]
+    return sum(values) if values else None
 
 
 def _loc(loc) -> dict[str, Any] | None:
@@ -70,7 +76,7 @@ def _claims(cluster: Cluster, meta: dict[str, dict]) -> list[dict[str, Any]]:
     out = []
     for rid, c in cluster.members:
         for name in CLAIM_FIELDS:
-            value = getattr(c, name)
+            value = _total(c, name) if name in ("killed", "injured") else getattr(c, name)
             if value in (None, "unknown"):
                 continue
             out.append({"field": name, "value": value.isoformat() if hasattr(value, "isoformat") else value,

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from marsad.export.record import CLAIM_FIELDS
+from marsad.export.summary import disputes, versions
 from marsad.store.sqlite import Store
 
 
@@ -52,8 +55,10 @@ def highlighted(text: str, evidence: list[dict]) -> Text:
 
 def print_event(console: Console, store: Store, event: dict) -> None:
     console.print(events_table([event], title=f"event {event['id']}"))
-    for claim in event.get("claims", []):
-        console.print(f"  claim {claim['field']}: {claim['value']}  ({claim.get('outlet') or claim['doc_id']})")
+    for name in CLAIM_FIELDS:
+        if versions(event, name):
+            # Every outlet's value, the shown one first: "launched: 8 (DeirEzzor24) · 3 (SOHR)"
+            console.print(f"  {name}: {escape(disputes(event, name))}", soft_wrap=True)
     for rep in event["reports"]:
         doc = store.document(rep["doc_id"])
         console.rule(f"{rep['doc_id']} · {rep['role']} · {rep.get('outlet') or ''} · said by {', '.join(rep['said_by']) or '-'}")

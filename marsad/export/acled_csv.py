@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import IO, Any
 
-from marsad.export.summary import casualty_total, outlets
+from marsad.export.summary import casualty_total, claimed, disputes, outlets, versions
 from marsad.lexicon.load import load_table
 
 COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
@@ -65,41 +65,16 @@ def actor_name(code: str | None, country: str | None) -> str:
     return name.replace("{country}", where) if where else name.replace(" ({country})", "")
 
 
-def _event_value(event: dict, name: str) -> Any:
-    if name in ("killed", "injured"):
-        return casualty_total(event, name)
-    if name in ("launched", "impacted", "intercepted"):
-        return (event.get("munitions") or {}).get(name)
-    return event.get(name)
-
-
-def _claimed(event: dict, name: str) -> list[dict]:
-    return [c for c in event.get("claims") or [] if c["field"] == name and c.get("value") is not None]
-
-
 def fatalities(event: dict) -> int:
     """Deaths: the lowest figure any unhedged report gives (hedged ones only if all are), else 0.
 
     ACLED codes the most conservative count when sources differ: 6 and 8 killed → 6.
     """
-    claims = _claimed(event, "killed")
+    claims = claimed(event, "killed")
     credible = [c for c in claims if not c.get("hedged")] or claims
     if credible:
         return min(c["value"] for c in credible)
     return casualty_total(event, "killed") or 0
-
-
-def _versions(event: dict, name: str) -> list[tuple[Any, list[str]]]:
-    """Each distinct value of a field with the outlets that give it, in first-seen order."""
-    out: dict[Any, list[str]] = {}
-    for c in _claimed(event, name):
-        who = c.get("outlet") or c.get("doc_id") or ""
-        out.setdefault(c["value"], [])
-        if who not in out[c["value"]]:
-            out[c["value"]].append(who)
-    if not out and _event_value(event, name) not in (None, "unknown"):
-        out[_event_value(event, name)] = []
-    return list(out.items())
 
 
 def _shown(name: str, value: Any, event: dict) -> str:
@@ -108,12 +83,11 @@ def _shown(name: str, value: Any, event: dict) -> str:
     return str(value)
 
 
-def _figure(label: str, name: str, versions: list[tuple[Any, list[str]]], event: dict) -> str:
-    if len(versions) == 1:
-        return f"{label}: {_shown(name, versions[0][0], event)}."
-    parts = [f"{_shown(name, v, event)} ({', '.join(who)})" if who else _shown(name, v, event)
-             for v, who in versions]
-    return f"{label}: {' · '.join(parts)}."
+def _figure(label: str, name: str, event: dict) -> str:
+    found = versions(event, name)
+    if len(found) == 1:
+        return f"{label}: {_shown(name, found[0][0], event)}."
+    return f"{label}: {disputes(event, name, lambda v: _shown(name, v, event))}."
 
 
 def _when(event: dict) -> str:
@@ -163,18 +137,16 @@ def notes(event: dict) -> str:
             (f", targeting {target_name}." if target_name else ".")
     parts = [sentence]
     for name, label in FIGURES:
-        versions = _versions(event, name)
-        if versions:
-            parts.append(_figure(label, name, versions, event))
+        if versions(event, name):
+            parts.append(_figure(label, name, event))
     for name, label in DISPUTABLE:
-        versions = _versions(event, name)
-        if len(versions) > 1:
-            parts.append(_figure(label, name, versions, event))
+        if len(versions(event, name)) > 1:
+            parts.append(_figure(label, name, event))
     return " ".join(parts)
 
 
 def _disputed(event: dict) -> bool:
-    return any(len(_versions(event, name)) > 1 for name, _ in (*FIGURES, *DISPUTABLE))
+    return any(len(versions(event, name)) > 1 for name, _ in (*FIGURES, *DISPUTABLE))
 
 
 def tags(event: dict) -> str:

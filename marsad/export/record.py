@@ -1,9 +1,11 @@
 """An event as the exchange format (SCHEMA.md) spells it: displayed values, claims, reports."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from marsad.merge.cluster import Cluster
+from marsad.resolve.actors import source_actor
 from marsad.types import Candidate
 
 CLAIM_FIELDS = ("date", "sub_event_type", "attacker", "target_actor", "attribution",
@@ -24,11 +26,21 @@ def _casualties(c: Candidate) -> list[dict[str, Any]]:
     return [{"party": x.party, "killed": x.killed, "injured": x.injured} for x in c.casualties]
 
 
+def _official_of_target(c: Candidate) -> bool:
+    """The report quotes the attacked side's own command or spokesman (CENTCOM on a US base)."""
+    return c.target_actor is not None and any(source_actor(s) == c.target_actor for s in c.said_by)
+
+
 def _display_order(cluster: Cluster, meta: dict[str, dict]) -> list[Candidate]:
-    """Which report's value is shown: main reports first, then the most precise date, then the earliest."""
+    """Which report's value is shown, by a stated rule (README, "Merging rules"):
+    main reports before background mentions; the attacked side's official statement before
+    other sources; a date the text states before one inferred; then the latest report,
+    which is the one that could correct the others."""
     def key(item):
         rid, c = item
-        return (c.role != "main", not c.date_explicit, (meta.get(rid) or {}).get("published") or "", rid)
+        published = (meta.get(rid) or {}).get("published")
+        newest_first = -date.fromisoformat(published).toordinal() if published else 0
+        return (c.role != "main", not _official_of_target(c), not c.date_explicit, newest_first, rid)
     return [c for _, c in sorted(cluster.members, key=key)]
 
 

@@ -22,6 +22,13 @@ def announces(code: str) -> bool:
     return bool(entry and entry.attrs.get("announces"))
 
 
+@lru_cache(maxsize=None)
+def source_actor(source_id: str) -> str | None:
+    """The party a source speaks for (CENTCOM → us_coalition), per the sources lexicon."""
+    entry = load_lexicon("sources").get(source_id)
+    return entry.attrs.get("actor") if entry else None
+
+
 def related(a: str, b: str) -> bool:
     """Same code, or codes the lexicon says one report may use for the other (IRGC / its militias)."""
     return a == b or frozenset({a, b}) in _related_pairs()

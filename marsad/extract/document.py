@@ -8,7 +8,7 @@ a new one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from marsad.clean.segment import Segment, clauses, sentences
@@ -115,12 +115,15 @@ def _infer_counterstrike(incidents: list[Incident], d: Draft) -> None:
                 c.evidence = [e for e in c.evidence if e.field != "date"]
                 c.evidence += [e for e in attack.evidence if e.field == "date"]
             if c.location is None or c.location.precision == "country":
-                launch = next((o.cand.launch_site for o in inc.drafts if o.cand.launch_site), None)
-                if launch:
-                    c.location = launch
-                    ev = next((e for o in inc.drafts for e in o.cand.evidence if e.field == "launch_site"), None)
-                    if ev:
-                        c.cite("location", Span(ev.start, ev.end, ev.text), "counterstrike:launch-site-of-previous")
+                # Fire is returned where it came from; with no launch site named, where the attack was.
+                for field_name in ("launch_site", "location"):
+                    src = next((o.cand for o in inc.drafts if getattr(o.cand, field_name)), None)
+                    if src is not None:
+                        c.location = getattr(src, field_name)
+                        ev = next((e for e in src.evidence if e.field == field_name), None)
+                        if ev:
+                            c.cite("location", Span(ev.start, ev.end, ev.text), f"counterstrike:{field_name}-of-previous")
+                        break
             return
 
 
@@ -231,12 +234,29 @@ def _is_event(c: Candidate) -> bool:
             and c.date_precision not in ("year",))
 
 
+def _fold_headline(incidents: list[Incident], lead: int) -> list[Incident]:
+    """An undated headline ("مسيرات تستهدف قاعدة التنف") announces the body's first matching incident,
+    whatever day the body gives it; it only stands alone when nothing in the body fits."""
+    if lead < 2 or not incidents:
+        return incidents
+    head = incidents[0]
+    if not all(d.clause.sentence.sentence == 0 and not d.cand.date_explicit for d in head.drafts):
+        return incidents
+    undated = [replace(d, cand=replace(d.cand, date=None, date_range=None)) for d in head.drafts]
+    for inc in incidents[1:]:
+        if all(fits(inc, d) for d in undated):
+            inc.drafts[:0] = head.drafts
+            return incidents[1:]
+    return incidents
+
+
 def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidate]:
     """The events a document states, one candidate each, with evidence."""
     events = []
-    for inc in group_incidents(read_drafts(doc)):
+    lead = lead_sentences(doc.text)
+    for inc in _fold_headline(group_incidents(read_drafts(doc)), lead):
         cand = combine([d.cand for d in inc.drafts])
-        cand.role = _role(inc, doc.published, lead_sentences(doc.text))
+        cand.role = _role(inc, doc.published, lead)
         if _is_event(cand):
             events.append(cand)
     return events

@@ -39,6 +39,14 @@ def _nearest_before(items: list[Mention], pos: int, window: int) -> Mention | No
     return max(before, key=lambda i: i.end, default=None)
 
 
+def _definite_noun(text: str, t: Mention) -> bool:
+    """The trigger word carries the article (الهجوم، الاستهداف): a noun, not a verb."""
+    word_start = t.start
+    while word_start > 0 and text[word_start - 1].isalpha():
+        word_start -= 1
+    return "ال" in text[word_start:t.start + 2]
+
+
 def _after_li(text: str, start: int) -> bool:
     """The mention carries the preposition ل as a proclitic: "لقاعدة", "للحرس", "ولميليشيات"."""
     return bool(_LI_BEFORE.search(text[max(0, start - 6):start]))
@@ -122,7 +130,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "target", f"cue:{cue.text}"
     if _after_li(text, m.start):
         return "target", "preposition-li"
-    following = [t for t in triggers if 0 <= t.start - m.end <= VERB_WINDOW]
+    # Only a verb makes the actor before it its subject: "التحالف … بشأن الهجوم" is a noun after a topic word.
+    following = [t for t in triggers if 0 <= t.start - m.end <= VERB_WINDOW and not _definite_noun(text, t)]
     if following and not any(m.end <= a.start < following[0].start for a in clause.actors + clause.places):
         if following[0].data.get("kind") == "disrupted":
             return "none", "defender"
@@ -137,9 +146,10 @@ def actor_roles(clause: Clause) -> list[Role]:
     roles = [Role(m, actor_code(m), *_role_of(clause, m)) for m in clause.actors]
     responses = [t for t in clause.triggers if t.data.get("kind") == "response"]
     if responses and not any(r.role == "attacker" for r in roles):
-        # "أعلنت القيادة المركزية … عن ردها على…": whoever speaks of its response is the one striking.
-        for i, r in enumerate(roles):
-            if r.mention.end <= responses[0].start and r.role == "none":
-                roles[i] = Role(r.mention, r.actor, "attacker", "responder")
-                break
+        # "أعلنت القيادة المركزية … عن ردها على…" or "فردت قسد بقصف…": the one who answers strikes.
+        before = [i for i, r in enumerate(roles) if r.mention.end <= responses[0].start and r.role == "none"]
+        after = [i for i, r in enumerate(roles)
+                 if 0 <= r.mention.start - responses[0].end <= 2 and r.role in ("none", "target")]
+        for i in (before[:1] or after[:1]):
+            roles[i] = Role(roles[i].mention, roles[i].actor, "attacker", "responder")
     return roles

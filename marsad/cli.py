@@ -205,5 +205,22 @@ def demo(db: Path | None) -> None:
     console.print(f"database: {target}  (try: marsad show EVENT_ID --db {target})")
 
 
+@cli.command()
+@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path))
+def doctor(db: Path) -> None:
+    """Check a store: SQLite integrity, links between tables, and every evidence span against its text."""
+    from marsad.doctor import diagnose
+
+    result = diagnose(db)
+    for table, n in result.checked.items():
+        click.echo(f"{table}: {n}")
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    for problem in result.problems:
+        click.echo(f"problem: {problem}", err=True)
+    click.echo("ok" if result.ok else f"{len(result.problems)} problem(s)")
+    sys.exit(0 if result.ok else 1)
+
+
 def main() -> None:
     cli()

@@ -96,7 +96,14 @@ def _infer_counterstrike(incidents: list[Incident], d: Draft) -> None:
             ev = next((e for o in incidents[-1].drafts for e in o.cand.evidence if e.field == "target_actor"), None)
             if ev:
                 c.cite("attacker", Span(ev.start, ev.end, ev.text), "responder:target-of-previous")
-    if c.attacker is None or c.target_actor is not None:
+    if c.attacker is None:
+        return
+    if c.target_actor is not None:
+        if d.response:  # "وردت قوات التحالف بغارات على مواقع الميليشيات": the answer names its target
+            answered = next((inc for inc in reversed(incidents) if c.attacker in inc.values("target_actor")
+                             and c.target_actor in inc.values("attacker")), None)
+            if answered is not None:
+                c.responds_to_anchor = answered.drafts[0].cand.anchor
         return
     for inc in reversed(incidents):
         if c.attacker in inc.values("target_actor") and all(dates_fit(o.cand, c) or _day_after(o.cand, c)

@@ -42,13 +42,18 @@ def attack_weapons(clause: Clause) -> list:
     """
     anchors = [t for t in clause.triggers if t.data.get("kind") in {"attack", "disrupted", "clash", "explosion", "launch"}]
     # "إطلاق نار" is a weapon phrase: its own إطلاق does not make it an attack's weapon.
-    anchors = [t for t in anchors if not any(w.start <= t.start and t.end <= w.end for w in clause.weapons)]
+    anchors = [t for t in anchors if t.data.get("kind") != "launch"
+               or not any(w.start <= t.start and t.end <= w.end for w in clause.weapons)]
+    counted = [n for n in clause.numbers if n.noun_category == "munition"]
     negations = [c for c in clause.cues if c.data.get("type") == "negation"]
     out = []
     for w in clause.weapons:
         if any(0 <= w.start - n.end <= NEGATION_WINDOW for n in negations):
             continue
-        if any(t.start - WEAPON_WINDOW <= w.start and w.end <= t.end + WEAPON_WINDOW for t in anchors):
+        near_attack = any(t.start - WEAPON_WINDOW <= w.start and w.end <= t.end + WEAPON_WINDOW for t in anchors)
+        # A counted munition ("قصفت … بخمسة صواريخ") belongs to the attack however long the sentence.
+        is_counted = anchors and any(n.start <= w.start and w.end <= n.end for n in counted)
+        if near_attack or is_counted:
             out.append(w)
     return out
 

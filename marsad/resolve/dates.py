@@ -328,6 +328,10 @@ def _grammar() -> _Grammar:
         _Rule(("#digit", "ordinal", "period", "same_pre"), re.compile(
             rf"{_PRE}(?P<s>(?:(?:(?<!\d)(?P<d>\d{{1,2}})|(?P<o>{ordinal}))\s+(?:من\s+)?)?"
             rf"(?:{month_noun}\s+{same_post}|{same_pre}\s+{month_noun}))(?!\w)"), _same_month),
+        # في 3 من الشهر الجاري, في العاشر من الشهر الماضي
+        _Rule(("#digit", "ordinal"), re.compile(
+            rf"{_PRE}(?P<s>(?:(?<!\d)(?P<d>\d{{1,2}})|(?P<o>{ordinal}))\s+(?:من\s+)?{month_noun}\s+"
+            rf"(?P<q>{v.alt('qualifier', pre=False)}))(?!\w)"), _day_of_named_month),
     )
     hour_period = rf"(?:\s*(?P<per>{period_adv}))?"
     times = (
@@ -528,6 +532,18 @@ def _same_month(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Va
             return None
         return _Value(None, "day", None, "day-same-month", True, refers_back="same_month", day=day)
     return _Value(None, "month", None, "same-month", True, refers_back="same_month")
+
+
+def _day_of_named_month(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    """A day of "this month" or "last month", counted from the publication date."""
+    day = _day_number(v, m)
+    direction = v.get("qualifier", m.group("q")).attrs.get("dir")
+    if pub is None or direction not in ("current", "past") or not 1 <= day <= 31:
+        return _Value(None, "unknown", None, "day-of-month-unresolved", True) if pub is None else None
+    year, month = (pub.year, pub.month) if direction == "current" else \
+        ((pub.year, pub.month - 1) if pub.month > 1 else (pub.year - 1, 12))
+    d = _valid(year, month, day)
+    return _Value(d, "day", (d, d), f"day-of-{direction}-month", True) if d else None
 
 
 def _clock(name: str) -> Callable[[re.Match[str], _Vocab, str, date | None], _Clock | None]:

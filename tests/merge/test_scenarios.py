@@ -172,10 +172,8 @@ def test_same_base_twice_in_one_day_with_different_weapons_is_two_events(store):
 
 
 @pytest.mark.parametrize("doc_id, time, words", [
-    ("s2-omar-rockets-morning", "08:00", "الساعة الثامنة"),
-    pytest.param("s2-omar-drone-night", "22:00", "الساعة العاشرة من ليل", marks=pytest.mark.xfail(
-        strict=True, reason="find_times reads 'الساعة العاشرة من ليل أمس' as 10:00: the hour-word rule takes "
-        "only an adverb right after the hour (ليلاً), not 'من ليل/من مساء' + a part of the day")),
+    ("s2-omar-rockets-morning", "08:00", "الساعة الثامنة من صباح"),
+    ("s2-omar-drone-night", "22:00", "الساعة العاشرة من ليل"),
 ])
 def test_each_attack_keeps_its_stated_time(store, doc_id, time, words):
     ingest(store, "s2-omar-rockets-morning", "s2-omar-drone-night")
@@ -200,9 +198,7 @@ def test_retaliation_is_its_own_event_with_the_sides_reversed(store, reply):
 
 @pytest.mark.parametrize("reply", [
     "s3-replied-unnamed",
-    pytest.param("s3-replied-named", marks=pytest.mark.xfail(
-        strict=True, reason="_infer_counterstrike returns before setting responds_to_anchor when the reply "
-        "names its own target ('وردت قوات التحالف … على مواقع الميليشيات')")),
+    "s3-replied-named",
     pytest.param("s3-strikes-in-reply", marks=pytest.mark.xfail(
         strict=True, reason="'رداً على' the attack told after the strikes: _infer_counterstrike only looks "
         "at incidents earlier in the text")),
@@ -239,8 +235,6 @@ def test_background_mention_joins_the_old_event(store):
     assert [r["role"] for r in rockets["reports"]] == ["main"] and rockets["weapons"] == ["rocket"]
 
 
-@pytest.mark.xfail(strict=True, reason="find_dates reads 'في 3 من الشهر الجاري' as the month ('الشهر الجاري', "
-                   "precision month), dropping the day: no rule for a day + 'من الشهر' + a current qualifier")
 def test_background_mention_claims_the_day_it_states(store):
     ingest(store, "s4-omar-drone", "s4-omar-rockets-recall")
     drone = event_with(store.events(), "s4-omar-drone", OMAR)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
 from marsad.extract.roles import Role, actor_roles
-from marsad.extract.slots import attack_weapons, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
+from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
 from marsad.resolve.places import PlaceMention, best_place, read_places, to_location
 from marsad.types import Candidate, Mention, Span
@@ -99,6 +99,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     fill_munitions(cand, clause)
     fill_casualties(cand, clause, {r.mention.start: (r.actor, bool(r.mention.data.get("adjective"))) for r in roles})
     fill_damage_and_time(cand, clause)
+    fill_calibre(cand, clause)
     fill_attribution(cand, clause, attacker)
 
     rejected = None

@@ -11,7 +11,7 @@ from functools import lru_cache
 from marsad.clean.normalize import fold
 from marsad.extract.clause import Clause
 from marsad.lexicon.load import load_lexicon
-from marsad.extract.numbers import NumberMention
+from marsad.extract.numbers import NumberMention, parse_calibre
 from marsad.types import Candidate, Casualty, Mention, Span
 
 TYPE_BY_WEAPON = {  # ACLED sub-event type implied by a weapon, strongest first
@@ -174,6 +174,16 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if getattr(cas, kind) is None:
             setattr(cas, kind, n.value)
             cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule}")
+
+
+def fill_calibre(cand: Candidate, clause: Clause) -> None:
+    """"بثلاثة صواريخ من عيار 107 مم": the calibre, with its words."""
+    a = clause.seg.start
+    found = parse_calibre(clause.text[a:clause.seg.end])
+    if found:
+        c = found[0]
+        cand.calibre = c.label
+        cand.cite("calibre", Span(a + c.start, a + c.end, c.text), "numbers:calibre")
 
 
 def fill_damage_and_time(cand: Candidate, clause: Clause) -> None:

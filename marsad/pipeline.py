@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from marsad.clean.text import make_doc
+from marsad.errors import MarsadError
 from marsad.extract.document import extract_document
 from marsad.settings import Settings
-from marsad.types import Article, Candidate, Doc
+from marsad.types import Article, Candidate, Doc, Failure
 
 
 def process_doc(doc: Doc, settings: Settings = Settings()) -> list[Candidate]:
@@ -16,3 +17,13 @@ def process_article(article: Article, settings: Settings = Settings()) -> tuple[
     """Clean one article and extract its event candidates."""
     doc = make_doc(article, settings)
     return doc, process_doc(doc, settings)
+
+
+def process_safely(article: Article, settings: Settings = Settings()) -> tuple[Doc, list[Candidate]] | Failure:
+    """process_article, with bad input (and a bug on one document) returned as a Failure naming it."""
+    try:
+        return process_article(article, settings)
+    except MarsadError as exc:
+        return Failure(article.doc_id, article.source, getattr(exc, "reason", str(exc)))
+    except Exception as exc:  # a bug on one document must not lose the run
+        return Failure(article.doc_id, article.source, f"internal error: {type(exc).__name__}: {exc}")

@@ -128,12 +128,15 @@ def fill_munitions(cand: Candidate, clause: Clause) -> None:
                 break
 
 
+PLANTED = {"ied", "bomb"}  # a device is planted, not launched: "عبوة ناسفة" counts no launch
+
+
 @lru_cache(maxsize=1)
 def _singular_munitions() -> frozenset[str]:
     """Singular forms of the munition nouns (forms listed neither as plural nor as dual)."""
     out = set()
     for e in load_lexicon("countable_nouns").entries:
-        if e.attrs.get("category") != "munition":
+        if e.attrs.get("category") != "munition" or e.id in PLANTED:
             continue
         other = {fold(f) for f in e.attrs.get("plural", []) + e.attrs.get("dual", [])}
         out |= {fold(f) for f in e.forms} - other

@@ -1,0 +1,1 @@
+"""`marsad watch`: keep ingesting from feeds, folders and manifests, reading nothing twice."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -43,15 +43,31 @@ def cli() -> None:
     """marsad (مرصد): conflict events from Arabic and English news reports, with evidence."""
 
 
-def _run_ingest(paths: list[Path], db: Path, published: date | None, quiet: bool) -> int:
+@contextmanager
+def _cluster(use_dask: bool, workers: int | None, scheduler: str | None):
+    """A dask.distributed client when --dask/--scheduler asks for one, else None."""
+    if not (use_dask or scheduler):
+        yield None
+        return
+    from marsad.scale.dask import DaskUnavailable, dask_client
+
+    try:
+        with dask_client(workers, scheduler) as client:
+            yield client
+    except DaskUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _run_ingest(paths: list[Path], db: Path, published: date | None, quiet: bool,
+                use_dask: bool = False, workers: int | None = None, scheduler: str | None = None) -> int:
     from marsad.ingest.readers import iter_articles
     from marsad.run import ingest_items
 
     settings = Settings()
     items = list(iter_articles(paths, published=published, settings=settings))
-    with _open(db) as store, Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
-                                      TextColumn("{task.description}"), console=err_console,
-                                      disable=quiet or len(items) <= 3) as progress:
+    with _cluster(use_dask, workers, scheduler) as client, _open(db) as store, \
+            Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                     console=err_console, disable=quiet or len(items) <= 3) as progress:
         task = progress.add_task("", total=len(items))
 
         def on_item(item, status):
@@ -59,7 +75,12 @@ def _run_ingest(paths: list[Path], db: Path, published: date | None, quiet: bool
             if status == "failed":  # plain text: one line, whatever the width, brackets kept
                 click.echo(f"error {item.doc_id}: {item.reason}  ({item.source})", err=True)
 
-        result = ingest_items(store, items, settings, on_item=on_item)
+        processed = None
+        if client is not None:
+            from marsad.scale.dask import process_on_cluster
+
+            processed = process_on_cluster(client, items, settings)
+        result = ingest_items(store, items, settings, on_item=on_item, processed=processed)
     if not quiet:
         click.echo(f"{result.stored} stored, {result.unchanged} unchanged, {len(result.failures)} failed; "
                           f"{result.events} events in {db}", err=True)
@@ -71,9 +92,21 @@ def _run_ingest(paths: list[Path], db: Path, published: date | None, quiet: bool
 @click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path))
 @click.option("--published", callback=_date, help="Publication date for documents that state none (YYYY-MM-DD).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (for scripts).")
-def ingest(paths: tuple[Path, ...], db: Path, published: date | None, quiet: bool) -> None:
+@click.option("--alerts", type=click.Path(path_type=Path, exists=True, dir_okay=False), envvar="MARSAD_ALERTS",
+              help="Alert rules (YAML) to check new and changed events against [env: MARSAD_ALERTS].")
+@click.option("--dask", "use_dask", is_flag=True,
+              help="Run cleaning and extraction on a local dask.distributed cluster (pip install 'marsad[dask]').")
+@click.option("--workers", type=click.IntRange(1, 256), help="Worker processes for --dask (default 1).")
+@click.option("--scheduler", help="Use an existing Dask scheduler instead, e.g. tcp://10.0.0.5:8786.")
+def ingest(paths: tuple[Path, ...], db: Path, published: date | None, quiet: bool, alerts: Path | None,
+           use_dask: bool, workers: int | None, scheduler: str | None) -> None:
     """Read files, folders, JSONL manifests or feeds into the database. Exit 1 if any input failed."""
-    sys.exit(_run_ingest(list(paths), db, published, quiet))
+    from marsad.alerts.command import alert_config, send_alerts
+
+    rules = alert_config(alerts)
+    status = _run_ingest(list(paths), db, published, quiet, use_dask, workers, scheduler)
+    send_alerts(db, rules, quiet)
+    sys.exit(status)
 
 
 SUB_EVENT_TYPES = ("Shelling/artillery/missile attack", "Air/drone strike", "Remote explosive/landmine/IED",
@@ -93,7 +126,8 @@ SUB_EVENT_TYPES = ("Shelling/artillery/missile attack", "Air/drone strike", "Rem
 @click.option("--actor", help="Actor code as attacker or target (e.g. us_coalition).")
 @click.option("--type", "sub_event_type", type=click.Choice(SUB_EVENT_TYPES, case_sensitive=False),
               help="ACLED sub-event type.")
-def export(db: Path, fmt: str, output: Path | None, **conditions) -> None:
+@click.option("--include-rejected", is_flag=True, help="Also events an analyst rejected in the workbench.")
+def export(db: Path, fmt: str, output: Path | None, include_rejected: bool, **conditions) -> None:
     """Write the merged events in an exchange format, optionally filtered."""
     from marsad.export.acled_csv import write_acled_csv
     from marsad.export.filters import EventFilter
@@ -105,7 +139,7 @@ def export(db: Path, fmt: str, output: Path | None, **conditions) -> None:
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
     with _open(db) as store:
-        events = list(keep.select(store.events()))
+        events = list(keep.select(store.events(include_rejected=include_rejected)))
     with open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout) as out:
         if fmt == "csv":
             n = write_acled_csv(events, out)
@@ -174,6 +208,27 @@ def reprocess(db: Path) -> None:
 
 
 @cli.command()
+@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path, exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+def serve(db: Path, host: str, port: int) -> None:
+    """Open the analyst workbench (dashboard, events, documents, review) in a local web server."""
+    import os
+    import secrets
+
+    import uvicorn
+
+    from marsad.serve.app import create_app
+
+    token = os.environ.get("MARSAD_TOKEN")
+    if not token:
+        token = secrets.token_urlsafe(16)
+        click.echo(f"write token (for corrections; set MARSAD_TOKEN to choose one): {token}", err=True)
+    click.echo(f"marsad workbench on http://{host}:{port}/  (database {db})", err=True)
+    uvicorn.run(create_app(str(db), token), host=host, port=port, log_level="warning")
+
+
+@cli.command()
 @click.argument("file", type=click.Path(path_type=Path, exists=True))
 @click.option("--published", callback=_date, help="Publication date (YYYY-MM-DD) to resolve relative dates.")
 @click.option("--explain", is_flag=True, help="Show, for every field, the words and the rule that set it.")
@@ -220,6 +275,39 @@ def doctor(db: Path) -> None:
         click.echo(f"problem: {problem}", err=True)
     click.echo("ok" if result.ok else f"{len(result.problems)} problem(s)")
     sys.exit(0 if result.ok else 1)
+
+
+def _interval(ctx, param, value):
+    from marsad.watch.interval import parse_interval
+
+    try:
+        return parse_interval(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path))
+@click.option("--every", default="10m", show_default=True, callback=_interval,
+              help="Time between rounds: 30s, 10m, 1h.")
+@click.option("--once", is_flag=True, help="One round, then exit (for cron); exit 1 if a source failed.")
+@click.option("--quiet", "-q", is_flag=True, help="No summary line per round; failures are still reported.")
+@click.option("--alerts", type=click.Path(path_type=Path, exists=True, dir_okay=False), envvar="MARSAD_ALERTS",
+              help="Alert rules (YAML) to check new and changed events against [env: MARSAD_ALERTS].")
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds to wait for a server before trying again.")
+@click.option("--host-delay", default=2.0, show_default=True, type=click.FloatRange(min=0),
+              help="Least seconds between two requests to one host.")
+def watch(sources: tuple[str, ...], db: Path, every: float, once: bool, quiet: bool, alerts: Path | None,
+          timeout: float, host_delay: float) -> None:
+    """Keep ingesting from feed URLs, folders, manifests and feed files; read nothing twice. Ctrl-C stops."""
+    from marsad.alerts.command import alert_config
+    from marsad.watch.command import run_watch
+    from marsad.watch.http import HttpPolicy
+
+    sys.exit(run_watch(list(sources), db, every=every, once=once, quiet=quiet, alerts=alert_config(alerts),
+                       policy=HttpPolicy(timeout=timeout, host_delay=host_delay)))
 
 
 def main() -> None:

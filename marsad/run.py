@@ -5,14 +5,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from marsad.errors import MarsadError
 from marsad.export.record import event_record
 from marsad.ingest.readers import iter_articles
-from marsad.merge.cluster import assign_ids, cluster_reports
-from marsad.pipeline import process_article, process_doc
+from marsad.merge.cluster import apply_directives, assign_ids, cluster_reports
+from marsad.pipeline import process_doc, process_safely
+from marsad.review.apply import apply_review, load_directives, load_reviews
 from marsad.settings import Settings
 from marsad.store.sqlite import Store, report_id
-from marsad.types import Article, Failure
+from marsad.types import Article, Candidate, Doc, Failure
 
 
 @dataclass
@@ -23,27 +23,31 @@ class IngestResult:
     events: int = 0
 
 
-def ingest_items(store: Store, items: Iterable[Article | Failure], settings: Settings,
-                 on_item: Callable[[Article | Failure, str], None] = lambda item, status: None) -> IngestResult:
-    """Clean, extract and store each article in its own transaction; then merge events."""
-    result = IngestResult()
+Processed = Iterable[tuple[Article | Failure, "tuple[Doc, list[Candidate]] | Failure | None"]]
+
+
+def process_here(items: Iterable[Article | Failure], settings: Settings) -> Processed:
+    """The per-document stages in this process, one article at a time (the default)."""
     for item in items:
-        if isinstance(item, Failure):
-            _fail(store, result, item)
-            on_item(item, "failed")
-            continue
-        try:
-            doc, candidates = process_article(item, settings)
-        except MarsadError as exc:
-            failure = Failure(item.doc_id, item.source, getattr(exc, "reason", str(exc)))
+        yield item, None if isinstance(item, Failure) else process_safely(item, settings)
+
+
+def ingest_items(store: Store, items: Iterable[Article | Failure], settings: Settings,
+                 on_item: Callable[[Article | Failure, str], None] = lambda item, status: None,
+                 processed: Processed | None = None) -> IngestResult:
+    """Clean, extract and store each article in its own transaction; then merge events.
+
+    ``processed`` carries results computed elsewhere (a Dask cluster); they are stored
+    here in input order, exactly as results computed in this process would be.
+    """
+    result = IngestResult()
+    for item, outcome in (processed if processed is not None else process_here(items, settings)):
+        failure = item if isinstance(item, Failure) else outcome if isinstance(outcome, Failure) else None
+        if failure is not None:
             _fail(store, result, failure)
             on_item(failure, "failed")
             continue
-        except Exception as exc:  # a bug on one document must not lose the run
-            failure = Failure(item.doc_id, item.source, f"internal error: {type(exc).__name__}: {exc}")
-            _fail(store, result, failure)
-            on_item(failure, "failed")
-            continue
+        doc, candidates = outcome
         if store.has_document(doc.doc_id, doc.sha):
             result.unchanged += 1
             on_item(item, "unchanged")
@@ -65,12 +69,18 @@ def ingest_paths(store: Store, paths: list[Path], settings: Settings, published=
 
 
 def remerge(store: Store) -> int:
-    """Merge every stored report into events; ids of unchanged events are kept."""
+    """Merge every stored report into events; ids of unchanged events are kept.
+
+    Analyst merges and splits are applied on top of the clustering, and analyst
+    corrections and rejections on top of each event record, every time.
+    """
     rows = store.reports()
     previous = store.existing_event_ids()
     pairs = [(r["report_id"], c) for c, r in rows]
     meta = {r["report_id"]: {"outlet": r["outlet"], "published": r["published"]} for _, r in rows}
-    clusters = assign_ids(cluster_reports(pairs), previous)
+    clustered, forced = apply_directives(cluster_reports(pairs), load_directives(store.conn))
+    clusters = assign_ids(clustered, {**previous, **forced})
+    reviews = load_reviews(store.conn)
     membership = {rid: eid for eid, cl in clusters for rid, _ in cl.members}
     events = []
     for eid, cl in clusters:
@@ -78,7 +88,7 @@ def remerge(store: Store) -> int:
         targets = [membership.get(report_id(c.doc_id, c.responds_to_anchor))
                    for _, c in cl.members if c.responds_to_anchor is not None]
         record["responds_to"] = next((t for t in targets if t and t != eid), None)
-        events.append(record)
+        events.append(apply_review(record, reviews.get(eid)))
     store.replace_events(events, membership)
     return len(events)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import marsad.pipeline
 import marsad.run
 from marsad.run import IngestResult, ingest_paths, reprocess
 from marsad.settings import Settings
@@ -197,13 +198,13 @@ def test_extraction_bug_on_one_document_is_a_failure_not_a_crash(tmp_path: Path,
     folder.mkdir()
     write_good(folder)
     (folder / "c-third.txt").write_text(ASAD.replace("ثلاثة", "أربعة"), encoding="utf-8")
-    real = marsad.run.process_article
+    real = marsad.pipeline.process_article
 
     def buggy(article, settings):
         if article.doc_id == "c-third":
             raise IndexError("list index out of range")
         return real(article, settings)
-    monkeypatch.setattr(marsad.run, "process_article", buggy)
+    monkeypatch.setattr(marsad.pipeline, "process_article", buggy)
 
     result = ingest(folder, tmp_path / "marsad.db")
 
@@ -282,13 +283,13 @@ def interrupt_in_on_item(monkeypatch) -> dict:
 
 def interrupt_in_extraction(monkeypatch) -> dict:
     """Ctrl-C arrives while the second document is being extracted."""
-    real = marsad.run.process_article
+    real = marsad.pipeline.process_article
 
     def slow(article, settings):
         if article.doc_id == "b-asad":
             raise KeyboardInterrupt
         return real(article, settings)
-    monkeypatch.setattr(marsad.run, "process_article", slow)
+    monkeypatch.setattr(marsad.pipeline, "process_article", slow)
     return {}
 
 

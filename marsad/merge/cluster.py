@@ -109,3 +109,53 @@ def assign_ids(clusters: list[Cluster], previous: dict[str, str]) -> list[tuple[
         used.add(eid)
         out.append((eid, cl))
     return out
+
+
+@dataclass(frozen=True)
+class Directive:
+    """An analyst's merge or split (marsad.review), re-applied every time reports are clustered.
+
+    merge: ``report_ids`` are every report of the merged events, the surviving event's first;
+    split: ``report_ids`` is the one report moved into an event of its own.
+    ``event_id`` is the id the resulting event keeps, so corrections keyed by it still apply.
+    """
+
+    kind: str  # merge | split
+    report_ids: tuple[str, ...]
+    event_id: str
+
+
+def apply_directives(clusters: list[Cluster], directives: list[Directive]) -> tuple[list[Cluster], dict[str, str]]:
+    """Clusters with the directives applied in order, and report_id → the event id a directive fixes.
+
+    Reports a directive names that are no longer stored are ignored; a split-off report
+    goes into a new cluster at the end, so the event it left keeps its place and id.
+    """
+    clusters = list(clusters)
+    forced: dict[str, str] = {}
+    for d in directives:
+        where = {rid: i for i, cl in enumerate(clusters) for rid, _ in cl.members}
+        present = [rid for rid in d.report_ids if rid in where]
+        if not present:
+            continue
+        if d.kind == "merge":
+            home, *others = dict.fromkeys(where[rid] for rid in present)
+            for i in others:
+                for rid, cand in clusters[i].members:
+                    clusters[home].add(rid, cand)
+                clusters[i] = Cluster()
+        elif d.kind == "split":
+            i = where[present[0]]
+            if len(clusters[i].members) > 1:
+                rest = Cluster()
+                for rid, cand in clusters[i].members:
+                    if rid != present[0]:
+                        rest.add(rid, cand)
+                alone = Cluster()
+                alone.add(present[0], next(c for r, c in clusters[i].members if r == present[0]))
+                clusters[i] = rest
+                clusters.append(alone)
+        else:
+            raise ValueError(f"unknown directive {d.kind!r}")
+        forced.update((rid, d.event_id) for rid in present)
+    return [cl for cl in clusters if cl.members], forced

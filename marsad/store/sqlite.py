@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from marsad.clean.normalize import fold
 from marsad.errors import MarsadError
+from marsad.search.fts import index_document
 from marsad.store.codec import candidate_from_json, candidate_to_json
 from marsad.types import Candidate, Doc, Failure
 
@@ -54,6 +56,51 @@ CREATE INDEX IF NOT EXISTS events_date ON events(date);
 CREATE TABLE IF NOT EXISTS failures (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     doc_id TEXT, source TEXT, reason TEXT NOT NULL, at TEXT NOT NULL
+);
+-- Analyst review (marsad.review): every action, who took it and why. The current corrections,
+-- rejections, merges and splits are read back from it, so the log cannot disagree with the data.
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL, who TEXT NOT NULL,
+    action TEXT NOT NULL,                 -- correct | reject | unreject | merge | split
+    event_id TEXT NOT NULL,               -- the event acted on (a merge: the surviving event)
+    field TEXT, value TEXT,               -- correct: the field and its new value as JSON; merge: report ids
+    why TEXT NOT NULL,
+    report_id TEXT,                       -- split: the report moved out
+    other_event_id TEXT                   -- merge: the event absorbed; split: the new event
+);
+CREATE INDEX IF NOT EXISTS audit_event ON audit(event_id);
+CREATE INDEX IF NOT EXISTS audit_other_event ON audit(other_event_id);
+-- Filter columns of each event, folded like EventFilter compares them, so the workbench
+-- filters a large store in SQL (marsad.serve.queries) instead of loading every record.
+CREATE TABLE IF NOT EXISTS event_index (
+    event_id TEXT PRIMARY KEY,
+    date TEXT, day_from TEXT, day_to TEXT,
+    place_id TEXT, place_name TEXT, place_name_ar TEXT, admin1 TEXT, country TEXT,
+    attacker TEXT, target_actor TEXT, sub_event_type TEXT,
+    weapons TEXT,                         -- ",rocket,drone,"
+    rejected INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS event_index_date ON event_index(rejected, date, event_id, day_to, day_from);
+CREATE INDEX IF NOT EXISTS event_index_days ON event_index(rejected, day_to, day_from);
+CREATE INDEX IF NOT EXISTS event_index_admin1 ON event_index(admin1, rejected, date, event_id);
+CREATE INDEX IF NOT EXISTS event_index_country ON event_index(country, rejected, date, event_id);
+CREATE INDEX IF NOT EXISTS event_index_type ON event_index(sub_event_type, rejected, date, event_id);
+CREATE INDEX IF NOT EXISTS event_index_attacker ON event_index(attacker, rejected, date, event_id);
+CREATE INDEX IF NOT EXISTS event_index_target ON event_index(target_actor, rejected, date, event_id);
+CREATE INDEX IF NOT EXISTS event_index_place ON event_index(place_id, rejected, date, event_id);
+-- Every place an event has been at: a place-name search tests these few rows, then looks up events by id.
+CREATE TABLE IF NOT EXISTS event_places (
+    place_id TEXT, place_name TEXT, place_name_ar TEXT, admin1 TEXT,
+    PRIMARY KEY (place_id, place_name, place_name_ar, admin1)
+);
+CREATE INDEX IF NOT EXISTS reports_doc ON reports(doc_id, event_id);
+-- Search (marsad.search.fts): each document's words in every reading of their clitics,
+-- and which document each FTS row indexes.
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(body);
+CREATE TABLE IF NOT EXISTS search_docs (
+    fts_rowid INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL UNIQUE
 );
 -- For browsing in Datasette: each event with how many reports, documents and evidence spans back it.
 CREATE VIEW IF NOT EXISTS events_readable AS
@@ -118,13 +165,22 @@ class Store:
                 (doc.doc_id, doc.source, doc.url, doc.outlet,
                  doc.published.isoformat() if doc.published else None, doc.lang, doc.title,
                  doc.raw, doc.text, doc.sha, _now()))
+            index_document(self.conn, doc.doc_id, doc.text)
             self._insert_reports(doc, candidates)
 
     def replace_reports(self, doc: Doc, candidates: list[Candidate]) -> None:
-        """Re-extraction of a stored document: new reports, same document row."""
+        """Re-extraction of a stored document: new reports, same document row.
+
+        A report that comes back with the same id keeps its event, so re-merging
+        keeps event ids, and the analyst corrections keyed by them, across `marsad reprocess`.
+        """
         with self.conn:
+            kept = self.conn.execute("SELECT report_id, event_id FROM reports WHERE doc_id = ? "
+                                     "AND event_id IS NOT NULL", (doc.doc_id,)).fetchall()
             self.conn.execute("DELETE FROM reports WHERE doc_id = ?", (doc.doc_id,))
             self._insert_reports(doc, candidates)
+            self.conn.executemany("UPDATE reports SET event_id = ? WHERE report_id = ?",
+                                  [(r["event_id"], r["report_id"]) for r in kept])
 
     def _insert_reports(self, doc: Doc, candidates: list[Candidate]) -> None:
         for c in candidates:
@@ -181,9 +237,36 @@ class Store:
             self.conn.executemany(
                 "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [_event_row(e) for e in events])
+            self.conn.execute("DELETE FROM event_index")
+            self.conn.executemany(f"INSERT INTO event_index VALUES ({','.join('?' * 14)})",
+                                  [_index_row(e) for e in events])
+            self.conn.execute(_REMEMBER_PLACES)
 
-    def events(self) -> list[dict]:
-        return [json.loads(r["data"]) for r in self.conn.execute("SELECT data FROM events ORDER BY date, event_id")]
+    def update_event(self, event: dict) -> None:
+        """Rewrite one event's record (after an analyst correction), keeping its reports."""
+        with self.conn:
+            self.conn.execute("DELETE FROM events WHERE event_id = ?", (event["id"],))
+            self.conn.execute("DELETE FROM event_index WHERE event_id = ?", (event["id"],))
+            self.conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                              _event_row(event))
+            self.conn.execute(f"INSERT INTO event_index VALUES ({','.join('?' * 14)})", _index_row(event))
+            self.conn.execute(_REMEMBER_PLACES + " WHERE event_id = ?", (event["id"],))
+
+    def reindex_events(self) -> int:
+        """Fill event_index for events stored before it existed (a database from an older marsad)."""
+        rows = self.conn.execute("SELECT data FROM events WHERE event_id NOT IN "
+                                 "(SELECT event_id FROM event_index)").fetchall()
+        with self.conn:
+            self.conn.executemany(f"INSERT INTO event_index VALUES ({','.join('?' * 14)})",
+                                  [_index_row(json.loads(r["data"])) for r in rows])
+            self.conn.execute(_REMEMBER_PLACES)
+        return len(rows)
+
+    def events(self, include_rejected: bool = False) -> list[dict]:
+        """Every event in date order; those an analyst rejected only when asked for."""
+        where = "" if include_rejected else "WHERE json_extract(data, '$.review.rejected') IS NOT 1 "
+        return [json.loads(r["data"]) for r in
+                self.conn.execute(f"SELECT data FROM events {where}ORDER BY date, event_id")]
 
     def event(self, event_id: str) -> dict | None:
         row = self.conn.execute("SELECT data FROM events WHERE event_id = ?", (event_id,)).fetchone()
@@ -204,3 +287,18 @@ def _event_row(e: dict) -> tuple:
             (e.get("munitions") or {}).get("launched"), _total(e.get("casualties") or [], "killed"),
             _total(e.get("casualties") or [], "injured"), len(e["reports"]), "; ".join(outlets),
             json.dumps(e, ensure_ascii=False))
+
+
+_REMEMBER_PLACES = ("INSERT OR IGNORE INTO event_places "
+                    "SELECT DISTINCT place_id, place_name, place_name_ar, admin1 FROM event_index")
+
+
+def _index_row(e: dict) -> tuple:
+    """event_index row: the values EventFilter compares, folded the way it folds them."""
+    loc = e.get("location") or {}
+    span = e.get("date_range") or ([e["date"], e["date"]] if e.get("date") else [None, None])
+    return (e["id"], e.get("date"), span[0], span[1],
+            *(fold(loc.get(k) or "") for k in ("id", "name", "name_ar", "admin1", "country")),
+            fold(e.get("attacker") or ""), fold(e.get("target_actor") or ""), fold(e.get("sub_event_type") or ""),
+            "," + ",".join(fold(w) for w in e.get("weapons") or []) + ",",
+            int(bool((e.get("review") or {}).get("rejected"))))

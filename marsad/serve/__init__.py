@@ -1,0 +1,1 @@
+"""The analyst workbench: `marsad serve` (JSON API under /api, HTML pages, review actions)."""

@@ -1,0 +1,61 @@
+"""--dask runs the per-document stages on a dask.distributed LocalCluster with the same result."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from marsad.cli import cli
+
+pytest.importorskip("distributed", reason="dask[distributed] is not installed (pip install 'marsad[dask]')")
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared" / "corpus" / "manifest.jsonl"
+
+
+def _synthetic_manifest(out: Path) -> Path:
+    spec = importlib.util.spec_from_file_location("bench_generate_dask", REPO / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.write_corpus(module.generate(60, seed=3), out)
+
+
+def _export(db: Path, *ingest_args: str) -> list[dict]:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ingest", *ingest_args, "--db", str(db), "--quiet"])
+    assert result.exit_code == 0, result.output
+    out = db.with_suffix(".jsonl")
+    assert runner.invoke(cli, ["export", "--db", str(db), "-o", str(out)]).exit_code == 0
+    return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def _same(single: list[dict], parallel: list[dict]) -> None:
+    assert [e["id"] for e in parallel] == [e["id"] for e in single]
+    assert parallel == single
+
+
+def test_dask_matches_single_process_on_synthetic_corpus(tmp_path: Path) -> None:
+    manifest = _synthetic_manifest(tmp_path / "corpus")
+    single = _export(tmp_path / "single.db", str(manifest))
+    assert single, "the synthetic corpus should give events"
+    _same(single, _export(tmp_path / "dask.db", str(manifest), "--dask", "--workers", "2"))
+
+
+def test_dask_matches_single_process_on_shared_corpus(tmp_path: Path) -> None:
+    if not SHARED.exists():
+        pytest.skip("../shared corpus not available (user clone)")
+    _same(_export(tmp_path / "single.db", str(SHARED)),
+          _export(tmp_path / "dask.db", str(SHARED), "--dask", "--workers", "2"))
+
+
+def test_dask_flags_without_dask_say_how_to_install(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
+    manifest = _synthetic_manifest(tmp_path / "corpus")
+    result = CliRunner().invoke(cli, ["ingest", str(manifest), "--db", str(tmp_path / "x.db"), "--dask"])
+    assert result.exit_code != 0
+    assert "pip install 'marsad[dask]'" in result.output

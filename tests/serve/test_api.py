@@ -1,0 +1,395 @@
+"""The workbench API on the demo samples: every endpoint and filter, the errors, the headers,
+untrusted text kept inert, and review actions over HTTP."""
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from marsad.cli import cli
+from marsad.export.filters import EventFilter
+from marsad.run import ingest_items, ingest_paths
+from marsad.search.fts import search
+from marsad.serve.app import CSP, create_app
+from marsad.settings import Settings
+from marsad.store.sqlite import Store
+from marsad.types import Article
+
+TOKEN = "test-token-0123"
+WRITE = {"X-Marsad-Token": TOKEN}
+SIGNED = {"who": "analyst-1", "why": "checked the second outlet"}
+XSS_DOC = "xss-doc"
+# Written for this test: a report whose text and title carry markup that must stay text.
+XSS_TEXT = ("سقطت ثلاثة صواريخ على قاعدة التنف اليوم الخميس. <script>alert(1)</script> "
+            "وقال شاهد <img src=x onerror=alert(1)> إن الدخان غطى المكان.")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("serve") / "demo.db"
+    manifest = Path(str(resources.files("marsad") / "demo/samples/manifest.jsonl"))
+    with Store(path) as store:
+        assert not ingest_paths(store, [manifest], Settings()).failures
+        ingest_items(store, [Article(XSS_DOC, XSS_DOC, text=XSS_TEXT, title="<script>alert(2)</script>",
+                                     outlet="Test", published=date(2024, 1, 4), lang="ar")], Settings())
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(demo_db: Path) -> TestClient:
+    return TestClient(create_app(str(demo_db), token=TOKEN))
+
+
+@pytest.fixture(scope="module")
+def events(demo_db: Path) -> list[dict]:
+    with Store(demo_db) as store:
+        return store.events()
+
+
+@pytest.fixture
+def writable(demo_db: Path, tmp_path: Path) -> TestClient:
+    path = tmp_path / "marsad.db"
+    shutil.copy(demo_db, path)
+    return TestClient(create_app(str(path), token=TOKEN))
+
+
+def ids(response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [e["id"] for e in response.json()["events"]]
+
+
+def newest_first(events: list[dict]) -> list[str]:
+    return [e["id"] for e in sorted(events, key=lambda e: (e["date"] or "", e["id"]), reverse=True)]
+
+
+# reads -------------------------------------------------------------------------------
+def test_list_has_every_event_newest_first_with_its_review(client, events):
+    body = client.get("/api/events?limit=500").json()
+    assert body["total"] == len(events) and (body["limit"], body["offset"]) == (500, 0)
+    assert [e["id"] for e in body["events"]] == newest_first(events)
+    assert all(e["review"] == {"rejected": False, "corrected_fields": []} for e in body["events"])
+
+
+def test_pages_cover_every_event_once(client, events):
+    seen = []
+    for offset in range(0, len(events) + 5, 5):
+        body = client.get(f"/api/events?limit=5&offset={offset}").json()
+        assert len(body["events"]) <= 5 and body["total"] == len(events)
+        seen += [e["id"] for e in body["events"]]
+    assert seen == newest_first(events)
+
+
+FILTERS = [  # API parameters, the same condition as an EventFilter (or a test on the record)
+    ({"date_from": "2023-12-01"}, {"date_from": date(2023, 12, 1)}),
+    ({"date_to": "2023-11-30"}, {"date_to": date(2023, 11, 30)}),
+    ({"date_from": "2023-11-09", "date_to": "2023-11-13"}, {"date_from": date(2023, 11, 9), "date_to": date(2023, 11, 13)}),
+    ({"date_from": "2023-11-15", "date_to": ""}, {"date_from": date(2023, 11, 15)}),  # an empty form field
+    ({"country": "IQ"}, {"country": "IQ"}),
+    ({"country": "sy"}, {"country": "SY"}),
+    ({"admin1": "Anbar"}, {"admin1": "Anbar"}),
+    ({"admin1": "deir ez-zor"}, {"admin1": "Deir ez-Zor"}),
+    ({"place": "عين الاسد"}, {"place": "عين الاسد"}),
+    ({"place": "omar"}, {"place": "omar"}),
+    ({"actor": "sdf"}, {"actor": "sdf"}),
+    ({"actor": "us_coalition"}, {"actor": "us_coalition"}),
+    ({"type": "Air/drone strike"}, {"sub_event_type": "Air/drone strike"}),
+    ({"type": "air/drone strike", "admin1": "Deir ez-Zor"}, {"sub_event_type": "Air/drone strike", "admin1": "Deir ez-Zor"}),
+    ({"weapon": "drone"}, lambda e: "drone" in e["weapons"]),
+    ({"weapon": "rocket", "country": "SY"}, lambda e: "rocket" in e["weapons"] and e["location"]["country"] == "SY"),
+]
+
+
+@pytest.mark.parametrize("params, condition", FILTERS, ids=[json.dumps(p, ensure_ascii=False) for p, _ in FILTERS])
+def test_filter_selects_what_export_filter_selects(client, events, params, condition):
+    keep = EventFilter(**condition).matches if isinstance(condition, dict) else condition
+    expected = [e for e in events if keep(e)]
+    assert 0 < len(expected) < len(events)  # the filter discriminates on the demo store
+    body = client.get("/api/events", params={**params, "limit": 500}).json()
+    assert body["total"] == len(expected)
+    assert [e["id"] for e in body["events"]] == newest_first(expected)
+
+
+@pytest.mark.parametrize("q, must_include", [("صواريخ", "Shelling/artillery/missile attack"),
+                                             ("البوكمال", "Air/drone strike"), ("drones", None)])
+def test_text_search_finds_events_of_matching_documents(client, demo_db, events, q, must_include):
+    with Store(demo_db) as store:
+        docs = set(search(store.conn, q))
+    expected = [e for e in events if docs & {r["doc_id"] for r in e["reports"]}]
+    assert 0 < len(expected) < len(events)
+    assert ids(client.get("/api/events", params={"q": q, "limit": 500})) == newest_first(expected)
+    if must_include:
+        assert must_include in {e["sub_event_type"] for e in expected}
+
+
+def period(day: str, by: str) -> str:
+    d = date.fromisoformat(day)
+    if by == "week":
+        d -= timedelta(days=d.weekday())
+    elif by == "month":
+        d = d.replace(day=1)
+    return d.isoformat()
+
+
+GROUPS = {"type": lambda e: e["sub_event_type"], "admin1": lambda e: (e["location"] or {}).get("admin1"),
+          "actor": lambda e: e["attacker"]}
+
+
+@pytest.mark.parametrize("by", ["day", "week", "month"])
+@pytest.mark.parametrize("group", ["type", "admin1", "actor"])
+def test_stats_count_events_per_period_and_group(client, events, by, group):
+    body = client.get("/api/stats", params={"by": by, "group": group, "country": "SY"}).json()
+    assert (body["by"], body["group"]) == (by, group)
+    expected = Counter((period(e["date"], by), GROUPS[group](e) or "unknown") for e in events
+                       if e["date"] and e["location"]["country"] == "SY")
+    got = Counter({(s["period"], k): n for s in body["series"] for k, n in s["counts"].items()})
+    assert got == expected
+    periods = [date.fromisoformat(s["period"]) for s in body["series"]]
+    step = {"day": 1, "week": 7}.get(by)
+    assert all((b - a).days == step if step else (a.day, b.day, (b - a).days <= 31) == (1, 1, True)
+               for a, b in zip(periods, periods[1:]))  # consecutive periods, empty ones included
+    if by == "week":
+        assert {p.weekday() for p in periods} == {0}
+
+
+def test_stats_default_to_weeks_by_type(client):
+    body = client.get("/api/stats").json()
+    assert (body["by"], body["group"]) == ("week", "type") and body["series"]
+
+
+def cli_export(db: Path, tmp_path: Path, fmt: str, args: list[str]) -> bytes:
+    out = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(cli, ["export", "--db", str(db), "--format", fmt, "-o", str(out), *args])
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["marsad-jsonl", "csv", "geojson"])
+@pytest.mark.parametrize("params, args", [
+    ({}, []),
+    ({"date_from": "2023-12-01", "country": "SY"}, ["--from", "2023-12-01", "--country", "SY"]),
+    ({"place": "البوكمال", "actor": "us_coalition"}, ["--place", "البوكمال", "--actor", "us_coalition"]),
+    ({"type": "Air/drone strike", "admin1": "Hasakah"}, ["--type", "Air/drone strike", "--admin1", "Hasakah"]),
+])
+def test_export_is_the_bytes_marsad_export_writes(client, demo_db, tmp_path, fmt, params, args):
+    response = client.get("/api/export", params={"format": fmt, **params})
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert response.content == cli_export(demo_db, tmp_path, fmt, args)
+    assert len(response.content) > 100
+
+
+def test_event_has_its_documents_and_audit(client, events):
+    event = next(e for e in events if len({r["doc_id"] for r in e["reports"]}) > 1)
+    body = client.get(f"/api/events/{event['id']}").json()
+    assert body["id"] == event["id"] and body["reports"] == event["reports"] and body["audit"] == []
+    assert [d["doc_id"] for d in body["documents"]] == list(dict.fromkeys(r["doc_id"] for r in event["reports"]))
+    assert all({"title", "outlet", "published", "url"} <= d.keys() for d in body["documents"])
+
+
+def test_document_has_its_text_and_every_span_in_it(client, events):
+    event = events[0]
+    doc_id = event["reports"][0]["doc_id"]
+    body = client.get(f"/api/documents/{doc_id}").json()
+    assert body["doc_id"] == doc_id and body["lang"] == "ar"
+    assert body["spans"] and all(body["text"][s["start"]:s["end"]] == s["text"] for s in body["spans"])
+    cited = {(e["start"], e["end"], e["field"]) for r in event["reports"] if r["doc_id"] == doc_id
+             for e in r["evidence"]}
+    assert cited <= {(s["start"], s["end"], s["field"]) for s in body["spans"] if s["event_id"] == event["id"]}
+
+
+def test_openapi_documents_the_api(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/events", "/api/events/{event_id}", "/api/documents/{doc_id}", "/api/stats", "/api/export",
+            "/api/audit", "/api/events/{event_id}/correct", "/api/events/merge"} <= paths.keys()
+    assert client.get("/docs").status_code == 200
+
+
+# errors ------------------------------------------------------------------------------
+@pytest.mark.parametrize("url, status, names", [
+    ("/api/events?date_from=2023-13-45", 422, "date_from"),
+    ("/api/events?date_to=yesterday", 422, "date_to"),
+    ("/api/events?date_from=2024-02-01&date_to=2024-01-01", 422, "before it starts"),
+    ("/api/events?limit=100000", 422, "limit"),
+    ("/api/events?limit=-1", 422, "limit"),
+    ("/api/events?limit=0", 422, "limit"),
+    ("/api/events?limit=ten", 422, "limit"),
+    ("/api/events?offset=-1", 422, "offset"),
+    ("/api/events?offset=99999999999999999999999999", 422, "offset"),
+    ("/api/events?type=Riot", 422, "type"),
+    ("/api/events?weapon=catapult", 422, "weapon"),
+    ("/api/events?country=Syria", 422, "country"),
+    ("/api/events?include_rejected=maybe", 422, "include_rejected"),
+    ("/api/events?q=" + "صاروخ " * 300, 422, "q"),
+    ("/api/events?place=" + "x" * 5000, 422, "place"),
+    ("/api/stats?by=year", 422, "by"),
+    ("/api/stats?group=outlet", 422, "group"),
+    ("/api/stats?date_from=2023-02-30", 422, "date_from"),
+    ("/api/export?format=xlsx", 422, "format"),
+    ("/api/events/evt-000000000000", 404, "evt-000000000000"),
+    ("/api/documents/no-such-doc", 404, "no-such-doc"),
+])
+def test_bad_request_gets_a_clear_message(client, url, status, names):
+    response = client.get(url)
+    assert response.status_code == status
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and names in detail
+
+
+@pytest.mark.parametrize("q", ['"', "NOT", "a OR", "صواريخ) OR (", "*", "'; DROP TABLE events; --", "؟!", "ب ال و"])
+def test_search_syntax_is_plain_text(client, q):
+    assert client.get("/api/events", params={"q": q}).status_code == 200
+
+
+GARBAGE = st.text(max_size=30)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(["date_from", "date_to", "country", "admin1", "place", "actor", "type", "weapon", "q",
+                             "include_rejected", "limit", "offset", "by", "group", "format"]),
+       value=GARBAGE, endpoint=st.sampled_from(["/api/events", "/api/stats", "/api/export"]))
+def test_garbage_parameters_never_break_the_server(client, name, value, endpoint):
+    response = client.get(endpoint, params={name: value})
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        assert isinstance(response.json()["detail"], str)
+
+
+# security ----------------------------------------------------------------------------
+@pytest.mark.parametrize("path", ["/", "/?lang=en", "/events/{event}", "/documents/demo-06-tanf-drones-en",
+                                  "/api/events", "/api/events/nope", "/api/stats", "/static/i18n.json",
+                                  "/openapi.json", "/no/such/page"])
+def test_security_headers_on_every_response(client, events, path):
+    response = client.get(path.format(event=events[0]["id"]))
+    assert response.headers["content-security-policy"] == CSP
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_api_returns_markup_in_a_document_as_plain_json_text(client):
+    response = client.get(f"/api/documents/{XSS_DOC}")
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert "<script>alert(1)</script>" in body["text"] and "<img src=x onerror=alert(1)>" in body["text"]
+    assert body["title"] == "<script>alert(2)</script>"
+
+
+@pytest.mark.parametrize("path", [f"/documents/{XSS_DOC}", "/events/%3Cscript%3Ealert(1)%3Cb%3E",
+                                  "/documents/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E?lang=en"])
+def test_pages_never_carry_markup_from_the_store_or_the_url(client, path):
+    response = client.get(path)
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<script>alert(" not in response.text and "<img src=x" not in response.text
+    assert "alert(2)" not in response.text  # the title is fetched by the page, never templated
+
+
+@pytest.mark.parametrize("query, lang, direction", [("", "ar", "rtl"), ("?lang=en", "en", "ltr"),
+                                                    ("?lang=xx", "ar", "rtl")])
+def test_page_language_and_direction(client, query, lang, direction):
+    response = client.get("/" + query)
+    assert response.status_code == 200
+    assert f'<html lang="{lang}" dir="{direction}">' in response.text
+
+
+def test_unknown_event_page_is_404(client):
+    assert client.get("/events/evt-000000000000").status_code == 404
+
+
+# writes ------------------------------------------------------------------------------
+def first_with_reports(client: TestClient, n: int) -> dict:
+    return next(e for e in client.get("/api/events?limit=500").json()["events"] if len(e["reports"]) >= n)
+
+
+@pytest.mark.parametrize("headers, status", [({}, 401), ({"X-Marsad-Token": "wrong"}, 403),
+                                             ({"Authorization": "Bearer wrong"}, 403),
+                                             ({"Authorization": "Basic " + TOKEN}, 401)])
+@pytest.mark.parametrize("action, body", [
+    ("correct", {"field": "launched", "value": 3, **SIGNED}), ("reject", SIGNED), ("unreject", SIGNED),
+    ("split", {"report_id": "x#0", **SIGNED}),
+])
+def test_writes_need_the_token(writable, action, body, headers, status):
+    event = first_with_reports(writable, 1)
+    response = writable.post(f"/api/events/{event['id']}/{action}", json=body, headers=headers)
+    assert response.status_code == status
+    assert writable.post("/api/events/merge", json={"event_ids": ["a", "b"], **SIGNED},
+                         headers=headers).status_code == status
+    assert writable.get("/api/audit").json() == {"audit": []}
+
+
+@pytest.mark.parametrize("body, names", [
+    ({"field": "casualties", "value": 3, **SIGNED}, "casualties"),
+    ({"field": "launched", "value": 3, "who": "a", "why": "b", "extra": 1}, "extra"),
+    ({"field": "launched", "value": 3, "why": "b"}, "who"),
+    ({"field": "launched", "value": 3, "who": "a", "why": "  "}, "why"),
+    ({"field": "date", "value": "2024-13-01", **SIGNED}, "YYYY-MM-DD"),
+    ({"value": 3, **SIGNED}, "field"),
+])
+def test_bad_correction_is_422(writable, body, names):
+    event = first_with_reports(writable, 1)
+    response = writable.post(f"/api/events/{event['id']}/correct", json=body, headers=WRITE)
+    assert response.status_code == 422 and names in response.json()["detail"]
+
+
+def test_correction_over_http_shows_everywhere(writable):
+    event = first_with_reports(writable, 2)
+    response = writable.post(f"/api/events/{event['id']}/correct", headers={"Authorization": f"Bearer {TOKEN}"},
+                             json={"field": "launched", "value": 11, **SIGNED})
+    assert response.status_code == 200 and response.json()["munitions"]["launched"] == 11
+    shown = writable.get(f"/api/events/{event['id']}").json()
+    assert shown["munitions"]["launched"] == 11 and shown["review"]["corrected_fields"] == ["launched"]
+    assert [(a["action"], a["field"], a["value"], a["who"]) for a in shown["audit"]] == \
+        [("correct", "launched", 11, "analyst-1")]
+    exported = [json.loads(line) for line in writable.get("/api/export").text.splitlines()]
+    assert next(e for e in exported if e["id"] == event["id"])["munitions"]["launched"] == 11
+    assert writable.get(f"/api/audit?event_id={event['id']}").json()["audit"] == shown["audit"]
+
+
+def test_reject_over_http_hides_from_lists_stats_and_exports(writable):
+    event = first_with_reports(writable, 1)
+    total = writable.get("/api/events").json()["total"]
+    assert writable.post(f"/api/events/{event['id']}/reject", json=SIGNED, headers=WRITE).status_code == 200
+    assert event["id"] not in ids(writable.get("/api/events?limit=500"))
+    assert writable.get("/api/events").json()["total"] == total - 1
+    assert event["id"] in ids(writable.get("/api/events?limit=500&include_rejected=true"))
+    assert event["id"] not in writable.get("/api/export").text
+    assert event["id"] in writable.get("/api/export?include_rejected=true").text
+    assert writable.get(f"/api/events/{event['id']}").json()["review"]["rejected"] is True
+    assert writable.post(f"/api/events/{event['id']}/unreject", json=SIGNED, headers=WRITE).status_code == 200
+    assert writable.get("/api/events").json()["total"] == total
+
+
+def test_merge_and_split_over_http(writable):
+    a, b = [e["id"] for e in writable.get("/api/events?limit=2").json()["events"]]
+    reports = {r["report_id"] for e in (a, b) for r in writable.get(f"/api/events/{e}").json()["reports"]}
+    response = writable.post("/api/events/merge", json={"event_ids": [a, b], **SIGNED}, headers=WRITE)
+    assert response.json() == {"event_id": a}
+    assert {r["report_id"] for r in writable.get(f"/api/events/{a}").json()["reports"]} == reports
+    assert writable.get(f"/api/events/{b}").status_code == 404
+    moved = sorted(reports)[0]
+    response = writable.post(f"/api/events/{a}/split", json={"report_id": moved, **SIGNED}, headers=WRITE)
+    new = response.json()["event_id"]
+    assert [r["report_id"] for r in writable.get(f"/api/events/{new}").json()["reports"]] == [moved]
+    assert moved not in {r["report_id"] for r in writable.get(f"/api/events/{a}").json()["reports"]}
+
+
+def test_unknown_event_in_a_write_is_404(writable):
+    assert writable.post("/api/events/evt-nope/reject", json=SIGNED, headers=WRITE).status_code == 404
+    assert writable.post("/api/events/merge", json={"event_ids": ["evt-nope", "evt-nada"], **SIGNED},
+                         headers=WRITE).status_code == 404
+
+
+def test_filters_follow_a_correction(writable):
+    """The SQL filter columns are rewritten with the record: a moved event is found at its new place."""
+    event = next(e for e in writable.get("/api/events?country=IQ&limit=500").json()["events"])
+    assert event["id"] not in ids(writable.get("/api/events?place=conoco&limit=500"))
+    writable.post(f"/api/events/{event['id']}/correct", headers=WRITE,
+                  json={"field": "location", "value": "base_sy_conoco", **SIGNED})
+    assert event["id"] in ids(writable.get("/api/events?place=conoco&country=SY&limit=500"))
+    assert event["id"] not in ids(writable.get("/api/events?country=IQ&limit=500"))

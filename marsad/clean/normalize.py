@@ -7,6 +7,7 @@ cleaned text it came from, so a hit in the view maps back to exact evidence.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,6 +58,13 @@ class NormalizedText:
     text: str
     source_index: tuple[int, ...] | range
     source_length: int
+
+    def slice(self, start: int, end: int) -> "NormalizedText":
+        """The view of ``source[start:end]``, cut from this one instead of folding again."""
+        if isinstance(self.source_index, range):  # nothing was dropped: view and source align
+            return NormalizedText(self.text[start:end], range(end - start), end - start)
+        lo, hi = bisect_left(self.source_index, start), bisect_left(self.source_index, end)
+        return NormalizedText(self.text[lo:hi], tuple(i - start for i in self.source_index[lo:hi]), end - start)
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open range of the view to the cleaned text."""

@@ -30,6 +30,7 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u061c\u202a-\u202
                         "\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]")
 _OTHER_LETTER = re.compile(r"[^\W\d_\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+LANG_SAMPLE = 1500  # characters: the opening of a report says which language it is in
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # After a lead form, what turns the line into a teaser: "اقرأ أيضًا: <headline>".
 _LEAD_TAIL = re.compile(r"\s*([:|»>\-]|$)")
@@ -146,8 +147,9 @@ def _folded_line(line: str) -> str:
 
 def guess_lang(text: str) -> str:
     """"ar" when Arabic letters are at least half of the letters, else "en"."""
-    arabic = len(_ARABIC_LETTER.findall(text))
-    letters = arabic + len(_OTHER_LETTER.findall(text))
+    sample = text[:LANG_SAMPLE]
+    arabic = len(_ARABIC_LETTER.findall(sample))
+    letters = arabic + len(_OTHER_LETTER.findall(sample))
     return "ar" if letters and arabic * 2 >= letters else "en"
 
 

@@ -71,21 +71,29 @@ def _shift(n: NumberMention, by: int) -> NumberMention:
                    number_end=n.number_end + by, noun_start=move(n.noun_start), noun_end=move(n.noun_end))
 
 
-def _numbers_near_triggers(text: str, triggers: list[Mention]) -> list[NumberMention]:
-    """Counts only matter in sentences that state an attack; the rest of the text is not scanned."""
-    out: list[NumberMention] = []
-    for sentence in sentences(text):
-        if any(sentence.start <= t.start < sentence.end for t in triggers):
-            out += [_shift(n, sentence.start) for n in find_numbers(text[sentence.start:sentence.end])]
-    return out
+def _attack_sentences(text: str, triggers: list[Mention]) -> list[tuple[int, int]]:
+    """Counts and clock times only matter in sentences that state an attack; the rest is not scanned."""
+    starts = [t.start for t in triggers]
+    return [(s.start, s.end) for s in sentences(text)
+            if bisect_left(starts, s.start) < len(starts) and starts[bisect_left(starts, s.start)] < s.end]
+
+
+def _numbers_near_triggers(text: str, spans: list[tuple[int, int]]) -> list[NumberMention]:
+    norm = normalize(text)
+    return [_shift(n, a) for a, b in spans for n in find_numbers(text[a:b], norm.slice(a, b))]
+
+
+def _times_near_triggers(text: str, spans: list[tuple[int, int]]) -> list[TimeMention]:
+    return [replace(t, start=t.start + a, end=t.end + a) for a, b in spans for t in find_times(text[a:b])]
 
 
 def find_mentions(doc: Doc) -> DocMentions:
     norm = normalize(doc.text)
     found = matcher().find_all(norm, doc.text)
     dates = find_dates(doc.text, doc.published)
-    times = find_times(doc.text)
-    numbers = _outside(dates + times, _numbers_near_triggers(doc.text, found["triggers"]))
+    spans = _attack_sentences(doc.text, found["triggers"])
+    times = _times_near_triggers(doc.text, spans)
+    numbers = _outside(dates + times, _numbers_near_triggers(doc.text, spans))
     # A place name inside an actor name (قوات سوريا الديمقراطية) is the actor, not the place.
     places = [p for p in found["places"] if not any(
         a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start)

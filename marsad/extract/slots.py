@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from marsad.clean.normalize import fold
+from marsad.clean.normalize import fold, normalize
 from marsad.extract.clause import Clause
 from marsad.lexicon.load import load_lexicon
 from marsad.extract.numbers import NumberMention, parse_calibre
@@ -181,8 +181,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
 
 def fill_calibre(cand: Candidate, clause: Clause) -> None:
     """"بثلاثة صواريخ من عيار 107 مم": the calibre, with its words."""
-    a = clause.seg.start
-    found = parse_calibre(clause.text[a:clause.seg.end])
+    a, b = clause.seg.start, clause.seg.end
+    found = parse_calibre(clause.text[a:b], normalize(clause.text).slice(a, b))
     if found:
         c = found[0]
         cand.calibre = c.label

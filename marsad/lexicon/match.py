@@ -21,10 +21,6 @@ PROCLITICS = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب"
 _ARTICLE = "ال"
 
 
-def is_letter(ch: str) -> bool:
-    return ch.isalpha() or ch.isdigit()
-
-
 @dataclass(frozen=True)
 class _Key:
     kind: str
@@ -88,11 +84,19 @@ class Matcher:
             return found
         view = norm.text
         hits: dict[str, list[tuple[int, int, _Key]]] = {}
+        clitics_at: dict[int, str] = {}  # one backward scan per start position, shared by all keys
         for end_index, (length, keys) in self._automaton.iter(view):
             start, end = end_index - length + 1, end_index + 1
+            if start not in clitics_at:
+                word_start = start
+                while word_start > 0 and view[word_start - 1].isalnum():
+                    word_start -= 1
+                clitics_at[start] = view[word_start:start]
+            clitics = clitics_at[start]
+            word_goes_on = end < len(view) and view[end].isalnum()
             seen_kinds = set()
             for key in keys:
-                if key.kind not in seen_kinds and self._boundaries_ok(view, start, end, key):
+                if key.kind not in seen_kinds and _boundaries_ok(clitics, word_goes_on, key):
                     seen_kinds.add(key.kind)
                     hits.setdefault(key.kind, []).append((start, end, key))
         for k, kind_hits in hits.items():
@@ -108,14 +112,12 @@ class Matcher:
             found[k].sort(key=lambda m: m.start)
         return found
 
-    @staticmethod
-    def _boundaries_ok(view: str, start: int, end: int, key: _Key) -> bool:
-        if not key.entry.prefix and end < len(view) and is_letter(view[end]):
-            return False
-        word_start = start
-        while word_start > 0 and is_letter(view[word_start - 1]):
-            word_start -= 1
-        clitics = view[word_start:start]
-        if key.lam_article:
-            return clitics in {"ل", "ول", "فل"}
-        return clitics in PROCLITICS and not (clitics.endswith("ال") and key.form.startswith(_ARTICLE))
+
+
+def _boundaries_ok(clitics: str, word_goes_on: bool, key: _Key) -> bool:
+    """A hit is a word: nothing glued after it (unless the entry is a stem) and only proclitics before it."""
+    if word_goes_on and not key.entry.prefix:
+        return False
+    if key.lam_article:
+        return clitics in {"ل", "ول", "فل"}
+    return clitics in PROCLITICS and not (clitics.endswith("ال") and key.form.startswith(_ARTICLE))

@@ -28,8 +28,8 @@ _NEWLINES = re.compile("\r\n|[\r\v\f\x85\u2028\u2029\x1c\x1d\x1e]")
 # ZWJ/ZWNJ stay: they shape Persian names and emoji.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069"
                         "\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
-_ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]")
-_OTHER_LETTER = re.compile(r"[^\W\d_\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]+")
+_OTHER_LETTER = re.compile(r"[^\W\d_\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+")
 LANG_SAMPLE = 1500  # characters: the opening of a report says which language it is in
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # After a lead form, what turns the line into a teaser: "اقرأ أيضًا: <headline>".
@@ -82,20 +82,30 @@ def clean_text(text: str) -> str:
     changes; after the first, a round only removes characters, so this ends.
     """
     while True:
-        cleaned = _clean_once(text)
-        if cleaned == text:
-            return text
+        cleaned, structural = _clean_round(text)
+        if cleaned == text or not structural:
+            # A round that dropped no line and met no footer heading only tidied white space:
+            # another round would find exactly the same lines.
+            return cleaned
         text = cleaned
 
 
 def _clean_once(text: str) -> str:
+    return _clean_round(text)[0]
+
+
+def _clean_round(text: str) -> tuple[str, bool]:
+    """One round of cleaning, and whether it removed lines or met a footer heading."""
     text = _INVISIBLE.sub("", _NEWLINES.sub("\n", text))
     # NFC only composes what is canonically the same letter: some CMSs store
     # أ as ا + U+0654 (hamza above); that is not folding.
     text = unicodedata.normalize("NFC", text)
     lines = [line.strip() for line in text.split("\n")]
-    lines = _cut_footer([line for line in lines if not _is_debris(line)])
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+    kept = [line for line in lines if not _is_debris(line)]
+    cut = _cut_footer(kept)
+    headed = any(line and len(line) <= _MAX_DEBRIS_LINE and _rules().cut.fullmatch(_label(line)) for line in cut)
+    structural = len(kept) < len(lines) or len(cut) < len(kept) or headed
+    return _BLANK_RUNS.sub("\n\n", "\n".join(cut)).strip(), structural
 
 
 def _is_debris(line: str) -> bool:
@@ -148,8 +158,8 @@ def _folded_line(line: str) -> str:
 def guess_lang(text: str) -> str:
     """"ar" when Arabic letters are at least half of the letters, else "en"."""
     sample = text[:LANG_SAMPLE]
-    arabic = len(_ARABIC_LETTER.findall(sample))
-    letters = arabic + len(_OTHER_LETTER.findall(sample))
+    arabic = sum(map(len, _ARABIC_LETTER.findall(sample)))  # runs, not single letters: fewer matches
+    letters = arabic + sum(map(len, _OTHER_LETTER.findall(sample)))
     return "ar" if letters and arabic * 2 >= letters else "en"
 
 

@@ -14,7 +14,7 @@ from marsad.types import Mention
 
 # A sentence ends at . ! ? ؟ or a line break; dots inside numbers (12.30) and
 # abbreviations with a following lower-case Latin letter do not end it.
-_SENTENCE_END = re.compile(r"(?<!\d)[.!?؟…]+(?=\s|$)|(?<=\d)[.!?؟]+(?=\s+\D)|\n+")
+_SENTENCE_END = re.compile(r"[.!?؟…]+|\n+")  # candidates; _ends_sentence decides (a plain scan is fast)
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,21 @@ class Segment:
     sentence: int  # index of the sentence in the document
 
 
+def _ends_sentence(text: str, match: re.Match[str]) -> bool:
+    """A line break always ends one; a stop only before white space (or the end), and after a digit
+    only before white space and a non-digit, so "12.30" and "3.5 كم" stay whole."""
+    if match.group()[0] == "\n":
+        return True
+    start, end = match.span()
+    after = text[end:end + 1]
+    if start > 0 and text[start - 1].isdigit():
+        if "…" in match.group():
+            return False
+        rest = text[end:end + 12].lstrip()
+        return bool(after) and after.isspace() and bool(rest) and not rest[0].isdigit()
+    return not after or after.isspace()
+
+
 @lru_cache(maxsize=4)
 def sentences(text: str) -> tuple[Segment, ...]:
     """Sentence spans, trimmed of surrounding white space, with paragraph numbers (cached per text)."""
@@ -32,7 +47,7 @@ def sentences(text: str) -> tuple[Segment, ...]:
     paragraph = 0
     pos = 0
     for match in _SENTENCE_END.finditer(text):
-        if _abbreviation_before(text, match.start()):
+        if not _ends_sentence(text, match) or _abbreviation_before(text, match.start()):
             continue
         _append(out, text, pos, match.end() if "\n" not in match.group() else match.start(), paragraph)
         if "\n" in match.group():

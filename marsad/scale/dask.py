@@ -17,7 +17,7 @@ from marsad.settings import Settings
 from marsad.types import Article, Candidate, Doc, Failure
 
 INSTALL_HINT = "Dask is not installed: pip install 'marsad[dask]' (or: pip install 'dask[distributed]')"
-BATCH = 64  # articles in flight per worker: bounds memory on the client
+BATCH = 32  # documents per task
 
 
 class DaskUnavailable(MarsadError):
@@ -40,20 +40,41 @@ def dask_client(workers: int | None = None, scheduler: str | None = None):
         yield client
 
 
+def _process_batch(articles: list[Article], settings: Settings) -> list:
+    """Several documents per task: one scheduler round trip per batch, not per document."""
+    return [process_safely(a, settings) for a in articles]
+
+
 def process_on_cluster(client, items: Iterable[Article | Failure], settings: Settings
                        ) -> Iterator[tuple[Article | Failure, tuple[Doc, list[Candidate]] | Failure | None]]:
-    """(item, result) in input order; failures read at ingest pass through untouched (result None)."""
-    window: list = []
-    limit = BATCH * max(1, len(client.scheduler_info().get("workers", {})))
+    """(item, result) in input order; failures read at ingest pass through untouched (result None).
+
+    Articles go out in batches of BATCH, with at most two batches per worker in flight, so the
+    client holds a bounded number of documents whatever the corpus size."""
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    pending: list[tuple[list, object]] = []  # (items of the batch, future or None)
+    batch: list = []
+
+    def flush():
+        articles = [i for i in batch if not isinstance(i, Failure)]
+        future = client.submit(_process_batch, articles, settings, pure=False) if articles else None
+        pending.append((list(batch), future))
+        batch.clear()
+
     for item in items:
-        future = None if isinstance(item, Failure) else client.submit(process_safely, item, settings, pure=False)
-        window.append((item, future))
-        if len(window) >= limit:
-            yield from _drain(window[:1])
-            window = window[1:]
-    yield from _drain(window)
+        batch.append(item)
+        if len(batch) >= BATCH:
+            flush()
+            if len(pending) > 2 * workers:
+                yield from _drain(pending.pop(0))
+    if batch:
+        flush()
+    while pending:
+        yield from _drain(pending.pop(0))
 
 
-def _drain(window: list) -> Iterator:
-    for item, future in window:
-        yield item, (future.result() if future is not None else None)
+def _drain(entry: tuple[list, object]) -> Iterator:
+    items, future = entry
+    results = iter(future.result() if future is not None else [])
+    for item in items:
+        yield item, (None if isinstance(item, Failure) else next(results))

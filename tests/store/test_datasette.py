@@ -16,7 +16,8 @@ from marsad.store.datasette import datasette_metadata
 from marsad.store.sqlite import Store
 from marsad.types import Article
 
-RELATIONS = ("documents", "reports", "evidence", "events", "failures", "events_readable")
+RELATIONS = ("documents", "reports", "evidence", "events", "failures", "events_readable", "audit", "event_index",
+             "event_places", "search_docs")
 # Two outlets on one attack (written for this test): one event, two reports, two documents.
 TWO_OUTLETS = {
     "rukban-a": "أطلقت الميليشيات الموالية لإيران أربعة صواريخ على قاعدة التنف اليوم الخميس.",
@@ -73,4 +74,6 @@ def test_command_writes_the_metadata_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     written = json.loads(out.read_text(encoding="utf-8"))
     assert written["title"].startswith("marsad")
-    assert set(written["databases"]["store"]["tables"]) == set(RELATIONS)
+    tables = written["databases"]["store"]["tables"]
+    assert {name for name, meta in tables.items() if not meta.get("hidden")} == set(RELATIONS)
+    assert all(name.startswith("documents_fts") for name, meta in tables.items() if meta.get("hidden"))

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             seconds = timed_ingest(manifest, Path(tmp) / f"{len(rows)}.db", extra)
             rows.append({"run": label, "docs": n, "seconds": round(seconds, 1), "docs_per_s": round(n / seconds, 1)})
     base = {r["run"]: r["docs_per_s"] for r in rows}
-    print(f"| run | docs | seconds | docs/s | speed-up vs 1 worker |\n|---|---:|---:|---:|---:|")
+    print("| run | docs | seconds | docs/s | speed-up vs 1 worker |\n|---|---:|---:|---:|---:|")
     for r in rows:
         speedup = r["docs_per_s"] / base["--dask --workers 1"]
         print(f"| {r['run']} | {r['docs']} | {r['seconds']} | {r['docs_per_s']} | {speedup:.2f}× |")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from marsad.extract.document import group_incidents, read_drafts
+from marsad.extract.document import read_drafts
 from marsad.ingest.readers import iter_articles
 from marsad.clean.text import make_doc
 from marsad.pipeline import process_doc
 from marsad.settings import Settings
-from marsad.types import Article, Failure
+from marsad.types import Failure
 
 
 def explain_file(console: Console, path: Path, published: date | None, explain: bool) -> None:

@@ -23,7 +23,7 @@ class IngestResult:
     events: int = 0
 
 
-Processed = Iterable[tuple[Article | Failure, "tuple[Doc, list[Candidate]] | Failure | None"]]
+Processed = Iterable[tuple[Article | Failure, tuple[Doc, list[Candidate]] | Failure | None]]
 
 
 def process_here(items: Iterable[Article | Failure], settings: Settings) -> Processed:

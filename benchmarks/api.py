@@ -41,7 +41,7 @@ from marsad.review.apply import apply_review  # noqa: E402
 from marsad.search.fts import index_text  # noqa: E402
 from marsad.serve.app import create_app  # noqa: E402
 from marsad.store.codec import candidate_to_json  # noqa: E402
-from marsad.store.sqlite import Store  # noqa: E402
+from marsad.store.store import Store  # noqa: E402
 
 _SPEC = importlib.util.spec_from_file_location("marsad_bench_merge", Path(__file__).with_name("merge.py"))
 merge_bench = importlib.util.module_from_spec(_SPEC)

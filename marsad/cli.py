@@ -18,9 +18,31 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _open(db: Path):
+class Database(click.ParamType):
+    """--db: a SQLite file's path, or a postgresql:// URL; ``exists`` checks a path only."""
+
+    name = "PATH|URL"
+
+    def __init__(self, exists: bool = False):
+        self.exists = exists
+
+    def convert(self, value, param, ctx) -> str:
+        from marsad.store.db import is_postgres_url
+
+        value = str(value)
+        if is_postgres_url(value):
+            return value
+        return str(click.Path(exists=self.exists, dir_okay=False).convert(value, param, ctx))
+
+
+def db_option(exists: bool, **kw):
+    return click.option("--db", default="marsad.db", show_default=True, type=Database(exists), envvar="MARSAD_DB",
+                        help="SQLite file, or postgresql://user@host/dbname (also $MARSAD_DB).", **kw)
+
+
+def _open(db: str):
     """The store at ``db``, or a one-line error instead of a traceback."""
-    from marsad.store.sqlite import Store, StoreError
+    from marsad.store.store import Store, StoreError
 
     try:
         return Store(db)
@@ -58,7 +80,7 @@ def _cluster(use_dask: bool, workers: int | None, scheduler: str | None):
         raise click.ClickException(str(exc)) from exc
 
 
-def _run_ingest(paths: list[Path], db: Path, published: date | None, quiet: bool,
+def _run_ingest(paths: list[Path], db: str, published: date | None, quiet: bool,
                 use_dask: bool = False, workers: int | None = None, scheduler: str | None = None) -> int:
     from marsad.ingest.readers import iter_articles
     from marsad.run import ingest_items
@@ -89,7 +111,7 @@ def _run_ingest(paths: list[Path], db: Path, published: date | None, quiet: bool
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path))
+@db_option(exists=False)
 @click.option("--published", callback=_date, help="Publication date for documents that state none (YYYY-MM-DD).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (for scripts).")
 @click.option("--alerts", type=click.Path(path_type=Path, exists=True, dir_okay=False), envvar="MARSAD_ALERTS",
@@ -98,7 +120,7 @@ def _run_ingest(paths: list[Path], db: Path, published: date | None, quiet: bool
               help="Run cleaning and extraction on a local dask.distributed cluster (pip install 'marsad[dask]').")
 @click.option("--workers", type=click.IntRange(1, 256), help="Worker processes for --dask (default 1).")
 @click.option("--scheduler", help="Use an existing Dask scheduler instead, e.g. tcp://10.0.0.5:8786.")
-def ingest(paths: tuple[Path, ...], db: Path, published: date | None, quiet: bool, alerts: Path | None,
+def ingest(paths: tuple[Path, ...], db: str, published: date | None, quiet: bool, alerts: Path | None,
            use_dask: bool, workers: int | None, scheduler: str | None) -> None:
     """Read files, folders, JSONL manifests or feeds into the database. Exit 1 if any input failed."""
     from marsad.alerts.command import alert_config, send_alerts
@@ -114,7 +136,7 @@ SUB_EVENT_TYPES = ("Shelling/artillery/missile attack", "Air/drone strike", "Rem
 
 
 @cli.command()
-@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path, exists=True))
+@db_option(exists=True)
 @click.option("--format", "fmt", type=click.Choice(["marsad-jsonl", "csv", "geojson"]), default="marsad-jsonl",
               show_default=True, help="csv: ACLED's columns; geojson: a FeatureCollection of points.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
@@ -127,7 +149,7 @@ SUB_EVENT_TYPES = ("Shelling/artillery/missile attack", "Air/drone strike", "Rem
 @click.option("--type", "sub_event_type", type=click.Choice(SUB_EVENT_TYPES, case_sensitive=False),
               help="ACLED sub-event type.")
 @click.option("--include-rejected", is_flag=True, help="Also events an analyst rejected in the workbench.")
-def export(db: Path, fmt: str, output: Path | None, include_rejected: bool, **conditions) -> None:
+def export(db: str, fmt: str, output: Path | None, include_rejected: bool, **conditions) -> None:
     """Write the merged events in an exchange format, optionally filtered."""
     from marsad.export.acled_csv import write_acled_csv
     from marsad.export.filters import EventFilter
@@ -158,7 +180,7 @@ def export(db: Path, fmt: str, output: Path | None, include_rejected: bool, **co
 @click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path),
               help="The database Datasette will serve (its file name names the database).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
-def datasette_metadata(db: Path, output: Path | None) -> None:
+def datasette_metadata(db: str, output: Path | None) -> None:
     """Write Datasette metadata (titles, column descriptions): datasette DB -m FILE."""
     import json
 
@@ -173,8 +195,8 @@ def datasette_metadata(db: Path, output: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path, exists=True))
-def events(db: Path) -> None:
+@db_option(exists=True)
+def events(db: str) -> None:
     """Print the events as a table."""
     from marsad.show import events_table
 
@@ -184,8 +206,8 @@ def events(db: Path) -> None:
 
 @cli.command()
 @click.argument("event_id")
-@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path, exists=True))
-def show(event_id: str, db: Path) -> None:
+@db_option(exists=True)
+def show(event_id: str, db: str) -> None:
     """Print one event, its claims, and each report's text with the evidence highlighted."""
     from marsad.show import print_event
 
@@ -197,8 +219,8 @@ def show(event_id: str, db: Path) -> None:
 
 
 @cli.command()
-@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path, exists=True))
-def reprocess(db: Path) -> None:
+@db_option(exists=True)
+def reprocess(db: str) -> None:
     """Re-run extraction and merging on stored documents; say which events are new, changed or gone."""
     from marsad.run import reprocess as run_reprocess
 
@@ -208,10 +230,10 @@ def reprocess(db: Path) -> None:
 
 
 @cli.command()
-@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path, exists=True))
+@db_option(exists=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def serve(db: Path, host: str, port: int) -> None:
+def serve(db: str, host: str, port: int) -> None:
     """Open the analyst workbench (dashboard, events, documents, review) in a local web server."""
     import os
     import secrets
@@ -261,8 +283,8 @@ def demo(db: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path))
-def doctor(db: Path) -> None:
+@db_option(exists=False)
+def doctor(db: str) -> None:
     """Check a store: SQLite integrity, links between tables, and every evidence span against its text."""
     from marsad.doctor import diagnose
 
@@ -288,7 +310,7 @@ def _interval(ctx, param, value):
 
 @cli.command()
 @click.argument("sources", nargs=-1, required=True)
-@click.option("--db", default="marsad.db", show_default=True, type=click.Path(path_type=Path))
+@db_option(exists=False)
 @click.option("--every", default="10m", show_default=True, callback=_interval,
               help="Time between rounds: 30s, 10m, 1h.")
 @click.option("--once", is_flag=True, help="One round, then exit (for cron); exit 1 if a source failed.")
@@ -299,7 +321,7 @@ def _interval(ctx, param, value):
               help="Seconds to wait for a server before trying again.")
 @click.option("--host-delay", default=2.0, show_default=True, type=click.FloatRange(min=0),
               help="Least seconds between two requests to one host.")
-def watch(sources: tuple[str, ...], db: Path, every: float, once: bool, quiet: bool, alerts: Path | None,
+def watch(sources: tuple[str, ...], db: str, every: float, once: bool, quiet: bool, alerts: Path | None,
           timeout: float, host_delay: float) -> None:
     """Keep ingesting from feed URLs, folders, manifests and feed files; read nothing twice. Ctrl-C stops."""
     from marsad.alerts.command import alert_config

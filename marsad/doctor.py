@@ -5,6 +5,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from marsad.store.db import Connection, StoreError, connect, is_postgres_url
+
 
 @dataclass
 class Diagnosis:
@@ -20,29 +22,39 @@ class Diagnosis:
 def diagnose(db: str | Path) -> Diagnosis:
     """Check the file, the schema's links, and that every evidence span reproduces its text."""
     result = Diagnosis()
-    path = Path(db)
-    if not path.exists():
-        result.problems.append(f"{db}: no such file")
-        return result
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        result.problems.append(f"{db}: not a readable SQLite database ({exc})")
-        return result
-    if integrity != "ok":
-        result.problems.append(f"SQLite integrity check: {integrity}")
+    if is_postgres_url(str(db)):
+        try:
+            conn = connect(str(db), read_only=True)
+        except StoreError as exc:
+            result.problems.append(str(exc))
+            return result
+        result.notes.append("PostgreSQL checks its own pages; the checks below are marsad's")
+        errors: tuple[type[Exception], ...] = conn.errors
+    else:
+        path = Path(db)
+        if not path.exists():
+            result.problems.append(f"{db}: no such file")
+            return result
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            result.problems.append(f"{db}: not a readable SQLite database ({exc})")
+            return result
+        if integrity != "ok":
+            result.problems.append(f"SQLite integrity check: {integrity}")
+        errors = (sqlite3.DatabaseError,)
     try:
         _check_links(conn, result)
         _check_evidence(conn, result)
-    except sqlite3.DatabaseError as exc:
+    except errors as exc:
         result.problems.append(f"{db}: not a marsad store ({exc})")
     finally:
         conn.close()
     return result
 
 
-def _check_links(conn: sqlite3.Connection, result: Diagnosis) -> None:
+def _check_links(conn: Connection, result: Diagnosis) -> None:
     for label, sql in (
         ("reports without their document", "SELECT count(*) FROM reports r LEFT JOIN documents d USING (doc_id) "
                                            "WHERE d.doc_id IS NULL"),
@@ -62,7 +74,7 @@ def _check_links(conn: sqlite3.Connection, result: Diagnosis) -> None:
         result.checked[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def _check_evidence(conn: sqlite3.Connection, result: Diagnosis) -> None:
+def _check_evidence(conn: Connection, result: Diagnosis) -> None:
     bad = conn.execute(
         'SELECT e.report_id, e.field, e.start, e."end" FROM evidence e JOIN documents d USING (doc_id) '
         'WHERE substr(d.text, e.start + 1, e."end" - e.start) != e.text').fetchall()

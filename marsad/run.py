@@ -11,7 +11,7 @@ from marsad.merge.cluster import apply_directives, assign_ids, cluster_reports
 from marsad.pipeline import process_doc, process_safely
 from marsad.review.apply import apply_review, load_directives, load_reviews
 from marsad.settings import Settings
-from marsad.store.sqlite import Store, report_id
+from marsad.store.store import Store, report_id
 from marsad.types import Article, Candidate, Doc, Failure
 
 

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from marsad.export.record import CLAIM_FIELDS
 from marsad.export.summary import disputes, versions
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 
 
 SHORT_TYPE = {"Shelling/artillery/missile attack": "shelling", "Air/drone strike": "air/drone",

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from marsad.cli import cli
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 
 # Two short reports written for these tests; the folder's documents carry no date, so --published gives it.
 CONOCO = ("أطلقت جماعة مسلحة خمسة صواريخ على حقل كونيكو للغاز في ريف دير الزور اليوم الخميس. "

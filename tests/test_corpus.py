@@ -16,7 +16,7 @@ import pytest
 from marsad.export.jsonl import write_jsonl
 from marsad.run import ingest_paths
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 MANIFEST = SHARED / "corpus" / "manifest.jsonl"

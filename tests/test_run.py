@@ -13,7 +13,7 @@ import marsad.pipeline
 import marsad.run
 from marsad.run import IngestResult, ingest_paths, reprocess
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 
 PUBLISHED = date(2024, 1, 4)  # a Thursday: "اليوم الخميس" is this day
 TABLES = ("documents", "reports", "evidence", "events", "failures")

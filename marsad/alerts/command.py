@@ -31,7 +31,7 @@ def send_alerts(db: Path, config: AlertConfig | None, quiet: bool) -> None:
     if config is None:
         return
     from marsad.alerts.engine import check_alerts
-    from marsad.store.sqlite import Store, StoreError
+    from marsad.store.store import Store, StoreError
 
     try:
         store = Store(db)

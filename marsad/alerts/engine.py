@@ -18,7 +18,7 @@ from marsad.alerts.config import AlertConfig, Output, Rule
 from marsad.alerts.match import Surge, Timeline, meets
 from marsad.alerts.outputs import DeliveryError, send
 from marsad.alerts.store import Alert, checked, delivered, ensure_schema, pending, record
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 
 EVENT_KEYS = ("id", "date", "date_precision", "time", "sub_event_type", "weapons", "location", "attacker",
               "target_actor", "attribution", "munitions", "casualties")

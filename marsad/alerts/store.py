@@ -8,9 +8,10 @@ that was down is sent the alert next round without the JSONL file getting it twi
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+
+from marsad.store.db import Connection, migrate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS alerts (
@@ -49,15 +50,15 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    conn.executescript(SCHEMA)
+def ensure_schema(conn: Connection) -> None:
+    migrate(conn, "0004_alerts", SCHEMA)
 
 
-def checked(conn: sqlite3.Connection) -> dict[str, str]:
+def checked(conn: Connection) -> dict[str, str]:
     return {r[0]: r[1] for r in conn.execute("SELECT event_id, digest FROM alert_checked")}
 
 
-def record(conn: sqlite3.Connection, fired: list[tuple[str, str, dict]], digests: dict[str, str]) -> list[Alert]:
+def record(conn: Connection, fired: list[tuple[str, str, dict]], digests: dict[str, str]) -> list[Alert]:
     """Store new alerts (rule_id, event_id, payload) and the digests checked, in one transaction.
 
     Returns the alerts that are new; one already fired for its rule and event is left as it was.
@@ -66,17 +67,18 @@ def record(conn: sqlite3.Connection, fired: list[tuple[str, str, dict]], digests
     new = []
     with conn:
         for rule_id, event_id, payload in fired:
-            cur = conn.execute("INSERT OR IGNORE INTO alerts (rule_id, event_id, at, payload) VALUES (?,?,?,?)",
-                               (rule_id, event_id, at, json.dumps(payload, ensure_ascii=False)))
-            if cur.rowcount:
-                new.append(Alert(cur.lastrowid, rule_id, event_id, at, payload))
+            row = conn.execute("INSERT INTO alerts (rule_id, event_id, at, payload) VALUES (?,?,?,?) "
+                               "ON CONFLICT (rule_id, event_id) DO NOTHING RETURNING id",
+                               (rule_id, event_id, at, json.dumps(payload, ensure_ascii=False))).fetchone()
+            if row is not None:
+                new.append(Alert(row[0], rule_id, event_id, at, payload))
         # Events gone (merged away, rejected) leave the table, so it stays as large as the events.
         conn.execute("DELETE FROM alert_checked")
         conn.executemany("INSERT INTO alert_checked VALUES (?,?)", digests.items())
     return new
 
 
-def pending(conn: sqlite3.Connection) -> list[tuple[Alert, set[str]]]:
+def pending(conn: Connection) -> list[tuple[Alert, set[str]]]:
     """Alerts some output has not had yet, oldest first, with the outputs that have."""
     rows = conn.execute("SELECT id, rule_id, event_id, at, payload FROM alerts WHERE sent = 0 ORDER BY id").fetchall()
     out = []
@@ -86,8 +88,8 @@ def pending(conn: sqlite3.Connection) -> list[tuple[Alert, set[str]]]:
     return out
 
 
-def delivered(conn: sqlite3.Connection, alert_id: int, output: str, complete: bool) -> None:
+def delivered(conn: Connection, alert_id: int, output: str, complete: bool) -> None:
     with conn:
-        conn.execute("INSERT OR IGNORE INTO alert_deliveries VALUES (?,?,?)", (alert_id, output, now()))
+        conn.execute("INSERT INTO alert_deliveries VALUES (?,?,?) ON CONFLICT DO NOTHING", (alert_id, output, now()))
         if complete:
             conn.execute("UPDATE alerts SET sent = 1 WHERE id = ?", (alert_id,))

@@ -18,7 +18,7 @@ from marsad.merge.cluster import Cluster
 from marsad.review.apply import apply_review, audit_entries, load_reviews, validate
 from marsad.run import remerge
 from marsad.store.codec import candidate_from_json
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 
 MAX_TEXT = 2000  # who / why: a name and a reason, not a document
 MAX_MERGE = 50

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +21,7 @@ from marsad.export.summary import stated_sum
 from marsad.lexicon.load import load_lexicon, load_table
 from marsad.merge.cluster import Directive
 from marsad.resolve.gazetteer import load_gazetteer
+from marsad.store.db import Connection, Row
 
 ATTRIBUTIONS = ("unknown", "claimed", "suspected", "confirmed", "accused")
 DAMAGE = ("unknown", "none", "material")
@@ -164,13 +164,13 @@ def apply_review(record: dict, review: Review | None) -> dict:
     return record
 
 
-def audit_entry(row: sqlite3.Row | tuple) -> dict[str, Any]:
+def audit_entry(row: Row | tuple) -> dict[str, Any]:
     entry = dict(zip(AUDIT_COLUMNS, row))
     entry["value"] = json.loads(entry["value"]) if entry["value"] is not None else None
     return entry
 
 
-def audit_entries(conn: sqlite3.Connection, event_id: str | None = None) -> list[dict[str, Any]]:
+def audit_entries(conn: Connection, event_id: str | None = None) -> list[dict[str, Any]]:
     """The log, oldest first; with an event id, the entries that name it either way."""
     cols = ", ".join(f'"{c}"' for c in AUDIT_COLUMNS)
     if event_id is None:
@@ -181,7 +181,7 @@ def audit_entries(conn: sqlite3.Connection, event_id: str | None = None) -> list
     return [audit_entry(tuple(r)) for r in rows]
 
 
-def load_reviews(conn: sqlite3.Connection, event_id: str | None = None) -> dict[str, Review]:
+def load_reviews(conn: Connection, event_id: str | None = None) -> dict[str, Review]:
     """event id → its review, from the whole log (or for one event)."""
     reviews: dict[str, Review] = {}
     for entry in audit_entries(conn, event_id):
@@ -197,7 +197,7 @@ def load_reviews(conn: sqlite3.Connection, event_id: str | None = None) -> dict[
     return reviews
 
 
-def load_directives(conn: sqlite3.Connection) -> list[Directive]:
+def load_directives(conn: Connection) -> list[Directive]:
     """Every merge and split, in the order analysts made them."""
     out = []
     for e in audit_entries(conn):

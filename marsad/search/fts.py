@@ -1,6 +1,6 @@
 """Full-text search over documents with Arabic clitics and the article ignored.
 
-SQLite FTS5 matches whole tokens, and an Arabic word carries its article and
+SQLite's FTS5 and PostgreSQL's text search both match whole tokens, and an Arabic word carries its article and
 one-letter clitics glued on: "بالصواريخ" is ب + ال + صواريخ, so a search for
 "صواريخ" would miss it. Each document is indexed as a normalised copy: every
 word folded like the matching view (أ/إ → ا, ة → ه, no harakat), then written
@@ -13,11 +13,27 @@ only on the reading "بوكمال" that both have.
 from __future__ import annotations
 
 import re
-import sqlite3
 
 from marsad.clean.normalize import fold
+from marsad.store.db import SQLITE, Connection, migrate
 
 TABLE = "documents_fts"
+# SQLite: the FTS5 table, and which document each of its rows indexes. PostgreSQL: one row per
+# document with its words as a tsvector ('simple': no stemming, the readings are our own), and a GIN index.
+SQLITE_SCHEMA = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(body);
+CREATE TABLE IF NOT EXISTS search_docs (
+    fts_rowid INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL UNIQUE
+);
+"""
+POSTGRES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS search_docs (
+    doc_id TEXT COLLATE "C" PRIMARY KEY,
+    body tsvector NOT NULL
+);
+CREATE INDEX IF NOT EXISTS search_docs_body ON search_docs USING GIN (body);
+"""
 MAX_QUERY_WORDS = 16  # a pasted paragraph is not a search; AND-ing more words adds nothing
 _WORD = re.compile(r"\w+")
 CONJUNCTIONS = "وف"  # و ف: "and", "so"
@@ -53,19 +69,42 @@ def index_text(text: str) -> str:
 
 def match_expression(query: str) -> str | None:
     """An FTS5 MATCH expression: every query word, in any of its readings; None without words."""
-    terms = list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
+    terms = _terms(query)
     if not terms:
         return None
     # Quoted strings: FTS5 operators typed by a user ("NOT", "*", "NEAR") stay plain words.
     return " AND ".join("(" + " OR ".join(f'"{r}"' for r in readings(t)) + ")" for t in terms)
 
 
-def index_document(conn: sqlite3.Connection, doc_id: str, text: str) -> None:
+def tsquery(query: str) -> str | None:
+    """The same condition as a PostgreSQL tsquery: ('r1' | 'r2') & …; None without words."""
+    terms = _terms(query)
+    if not terms:
+        return None
+    return " & ".join("(" + " | ".join(f"'{r}'" for r in readings(t)) + ")" for t in terms)
+
+
+def _terms(query: str) -> list[str]:
+    return list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
+
+
+def ensure_schema(conn: Connection) -> None:
+    migrate(conn, "0002_search", SQLITE_SCHEMA if conn.dialect == SQLITE else POSTGRES_SCHEMA, translate=False)
+
+
+def index_document(conn: Connection, doc_id: str, text: str) -> None:
     """(Re)index one document; call inside the transaction that saves it.
 
-    The FTS row is found through search_docs by its own rowid, never by scanning
-    the FTS table for the doc_id, so saving stays cheap in a large store.
+    SQLite: the FTS row is found through search_docs by its own rowid, never by
+    scanning the FTS table for the doc_id, so saving stays cheap in a large store.
+    PostgreSQL: each reading once and no positions (strip), which keeps a long
+    document far below the 1 MB a tsvector may hold.
     """
+    if conn.dialect != SQLITE:
+        body = " ".join(dict.fromkeys(index_text(text).split()))
+        conn.execute("INSERT INTO search_docs (doc_id, body) VALUES (?, strip(to_tsvector('simple', ?))) "
+                     "ON CONFLICT (doc_id) DO UPDATE SET body = excluded.body", (doc_id, body))
+        return
     old = conn.execute("SELECT fts_rowid FROM search_docs WHERE doc_id = ?", (doc_id,)).fetchone()
     if old is not None:
         conn.execute(f"DELETE FROM {TABLE} WHERE rowid = ?", (old[0],))
@@ -74,7 +113,7 @@ def index_document(conn: sqlite3.Connection, doc_id: str, text: str) -> None:
     conn.execute("INSERT INTO search_docs (fts_rowid, doc_id) VALUES (?, ?)", (rowid, doc_id))
 
 
-def backfill(conn: sqlite3.Connection) -> int:
+def backfill(conn: Connection) -> int:
     """Index documents stored before search existed (a database from an older marsad)."""
     rows = conn.execute("SELECT doc_id, text FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM search_docs)"
                         ).fetchall()
@@ -84,8 +123,12 @@ def backfill(conn: sqlite3.Connection) -> int:
     return len(rows)
 
 
-def matching_documents_sql(query: str) -> tuple[str, list[str]] | None:
+def matching_documents_sql(conn: Connection, query: str) -> tuple[str, list[str]] | None:
     """SQL selecting the doc_ids that contain every word of ``query``; None when it has no words."""
+    if conn.dialect != SQLITE:
+        expr = tsquery(query)
+        return (None if expr is None else
+                ("SELECT doc_id FROM search_docs WHERE body @@ to_tsquery('simple', ?)", [expr]))
     expr = match_expression(query)
     if expr is None:
         return None
@@ -93,8 +136,13 @@ def matching_documents_sql(query: str) -> tuple[str, list[str]] | None:
             f"(SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)"), [expr]
 
 
-def search(conn: sqlite3.Connection, query: str) -> list[str]:
+def search(conn: Connection, query: str) -> list[str]:
     """doc_ids of the documents containing every word of ``query``, best match first."""
+    if conn.dialect != SQLITE:
+        expr = tsquery(query)
+        return [] if expr is None else [r[0] for r in conn.execute(
+            "SELECT doc_id FROM search_docs, to_tsquery('simple', ?) q WHERE body @@ q "
+            "ORDER BY ts_rank(body, q) DESC, doc_id", (expr,))]
     expr = match_expression(query)
     if expr is None:
         return []

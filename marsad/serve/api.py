@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import re
 import secrets
-import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -29,7 +28,8 @@ from marsad.review import actions
 from marsad.review.apply import audit_entries
 from marsad.serve import queries
 from marsad.serve.queries import EventQuery
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
+from marsad.store.db import Connection
 
 MAX_LIMIT = 500
 MAX_OFFSET = 10_000_000  # past any real store; keeps OFFSET inside SQLite's integer range
@@ -54,12 +54,12 @@ def invalid(message: str) -> HTTPException:
     return HTTPException(status_code=422, detail=message)
 
 
-def read_connection(request: Request) -> Iterator[sqlite3.Connection]:
+def read_connection(request: Request) -> Iterator[Connection]:
     with request.app.state.readers.connection() as conn:
         yield conn
 
 
-Conn = Annotated[sqlite3.Connection, Depends(read_connection)]
+Conn = Annotated[Connection, Depends(read_connection)]
 
 
 def _day(name: str, value: str | None) -> date | None:

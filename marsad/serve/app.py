@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from marsad.search.fts import backfill
 from marsad.serve import queries
 from marsad.serve.api import router
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"

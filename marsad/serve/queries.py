@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import queue
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +21,8 @@ from marsad.export.filters import EventFilter
 from marsad.resolve.gazetteer import load_gazetteer
 from marsad.review.apply import audit_entries
 from marsad.search.fts import matching_documents_sql
+from marsad.store.db import SQLITE, Connection, id_list
+from marsad.store.db import connect as connect_db
 
 Period = Literal["day", "week", "month"]
 Group = Literal["type", "admin1", "actor"]
@@ -30,11 +31,14 @@ CACHE_KB = 16 * 1024
 MAX_FILLED_PERIODS = 3660  # ten years of days: a longer series is sent without its empty periods
 # The event_index column a statistic groups by (folded; shown as exported, see _shown): actor is the attacker.
 GROUP_COLUMNS = {"type": "i.sub_event_type", "admin1": "i.admin1", "actor": "i.attacker"}
-# First day of the period an ISO date falls in; weeks start on Monday (strftime %w: Sunday = 0).
+# First day of the period an ISO date falls in, per dialect; weeks start on Monday (strftime %w: Sunday = 0).
 PERIOD_SQL = {
     "day": "i.date",
-    "week": "date(i.date, '-' || ((CAST(strftime('%w', i.date) AS INTEGER) + 6) % 7) || ' days')",
     "month": "substr(i.date, 1, 7) || '-01'",
+}
+WEEK_SQL = {
+    "sqlite": "date(i.date, '-' || ((CAST(strftime('%w', i.date) AS INTEGER) + 6) % 7) || ' days')",
+    "postgresql": "to_char(date_trunc('week', CAST(i.date AS date)), 'YYYY-MM-DD')",
 }
 
 
@@ -47,7 +51,7 @@ class EventQuery:
     q: str | None = None
     include_rejected: bool = False
 
-    def where(self, conn: sqlite3.Connection) -> tuple[str, list[Any]]:
+    def where(self, conn: Connection) -> tuple[str, list[Any]]:
         """SQL condition on event_index (alias i) and its parameters; a text search is run here,
         once, so the count and the page of one request do not both repeat it."""
         f = self.filter
@@ -81,14 +85,15 @@ class EventQuery:
             params.append(f",{fold(self.weapon)},")
         found = search_events(conn, self.q) if self.q else None
         if found is not None:
-            conds.append("i.event_id IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(found))
-        return (" AND ".join(conds) or "1"), params
+            cond, ids = id_list(conn, "i.event_id", found)
+            conds.append(cond)
+            params += ids
+        return (" AND ".join(conds) or "true"), params
 
 
-def search_events(conn: sqlite3.Connection, q: str) -> list[str] | None:
+def search_events(conn: Connection, q: str) -> list[str] | None:
     """Ids of the events with a document containing every word of ``q``; None when it has no words."""
-    search = matching_documents_sql(q)
+    search = matching_documents_sql(conn, q)
     if search is None:
         return None
     docs_sql, params = search
@@ -96,17 +101,16 @@ def search_events(conn: sqlite3.Connection, q: str) -> list[str] | None:
         f"SELECT DISTINCT event_id FROM reports WHERE event_id IS NOT NULL AND doc_id IN ({docs_sql})", params)]
 
 
-def connect(db_path: str) -> sqlite3.Connection:
+def connect(db_path: str) -> Connection:
     """A read-only connection (the writes go through marsad.review with a Store).
 
-    Memory-mapped reads: a list request touches a few hundred pages of event_index,
-    which then cost no read() call each.
+    SQLite: memory-mapped reads; a list request touches a few hundred pages of
+    event_index, which then cost no read() call each.
     """
-    conn = sqlite3.connect(db_path, timeout=30, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA query_only = ON")
-    conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-    conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+    conn = connect_db(db_path, read_only=True)
+    if conn.dialect == SQLITE:
+        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
     return conn
 
 
@@ -116,10 +120,10 @@ class ReadPool:
 
     def __init__(self, db_path: str):
         self.db_path = db_path
-        self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._idle: queue.SimpleQueue[Connection] = queue.SimpleQueue()
 
     @contextmanager
-    def connection(self) -> Iterator[sqlite3.Connection]:
+    def connection(self) -> Iterator[Connection]:
         try:
             conn = self._idle.get_nowait()
         except queue.Empty:
@@ -130,24 +134,24 @@ class ReadPool:
             self._idle.put(conn)
 
 
-def list_events(conn: sqlite3.Connection, query: EventQuery, limit: int, offset: int) -> tuple[int, list[dict]]:
+def list_events(conn: Connection, query: EventQuery, limit: int, offset: int) -> tuple[int, list[dict]]:
     """(number of matching events, one page of them), newest first."""
     where, params = query.where(conn)
     total = conn.execute(f"SELECT count(*) FROM event_index i WHERE {where}", params).fetchone()[0]
     # The page is cut from event_index alone; only its rows are joined to the (large) records,
     # so a deep offset skips index entries, not records.
     rows = conn.execute(f"SELECT e.data FROM (SELECT i.event_id, i.date FROM event_index i WHERE {where} "
-                        "ORDER BY i.date DESC, i.event_id DESC LIMIT ? OFFSET ?) AS page "
-                        "JOIN events e USING (event_id) ORDER BY page.date DESC, page.event_id DESC",
+                        "ORDER BY i.date DESC NULLS LAST, i.event_id DESC LIMIT ? OFFSET ?) AS page "
+                        "JOIN events e USING (event_id) ORDER BY page.date DESC NULLS LAST, page.event_id DESC",
                         [*params, limit, offset])
     return total, [with_review(json.loads(r[0])) for r in rows]
 
 
-def export_events(conn: sqlite3.Connection, query: EventQuery) -> list[dict]:
+def export_events(conn: Connection, query: EventQuery) -> list[dict]:
     """Every matching event in the order `marsad export` writes them (date, then id)."""
     where, params = query.where(conn)
     rows = conn.execute(f"SELECT e.data FROM event_index i JOIN events e USING (event_id) WHERE {where} "
-                        "ORDER BY e.date, e.event_id", params)
+                        "ORDER BY e.date NULLS FIRST, e.event_id", params)
     return [json.loads(r[0]) for r in rows]
 
 
@@ -158,22 +162,22 @@ def with_review(event: dict) -> dict:
     return event
 
 
-def event_detail(conn: sqlite3.Connection, event_id: str) -> dict | None:
+def event_detail(conn: Connection, event_id: str) -> dict | None:
     """The record, its documents' metadata and its audit entries; None for an unknown id."""
     row = conn.execute("SELECT data FROM events WHERE event_id = ?", (event_id,)).fetchone()
     if row is None:
         return None
     event = with_review(json.loads(row[0]))
     doc_ids = list(dict.fromkeys(r["doc_id"] for r in event.get("reports") or []))
+    cond, params = id_list(conn, "doc_id", doc_ids)
     found = {r["doc_id"]: dict(r) for r in conn.execute(
-        f"SELECT doc_id, title, outlet, published, url FROM documents WHERE doc_id IN ({','.join('?' * len(doc_ids))})",
-        doc_ids)}
+        f"SELECT doc_id, title, outlet, published, url FROM documents WHERE {cond}", params)}
     event["documents"] = [found[d] for d in doc_ids if d in found]
     event["audit"] = audit_entries(conn, event_id)
     return event
 
 
-def document_detail(conn: sqlite3.Connection, doc_id: str) -> dict | None:
+def document_detail(conn: Connection, doc_id: str) -> dict | None:
     """The cleaned text and every evidence span in it, with the report and event it backs."""
     row = conn.execute("SELECT doc_id, title, outlet, published, url, lang, text FROM documents WHERE doc_id = ?",
                        (doc_id,)).fetchone()
@@ -209,14 +213,14 @@ def _periods(first: date, last: date, by: Period) -> list[date]:
     return out
 
 
-def stats(conn: sqlite3.Connection, query: EventQuery, by: Period, group: Group) -> list[dict[str, Any]]:
+def stats(conn: Connection, query: EventQuery, by: Period, group: Group) -> list[dict[str, Any]]:
     """Dated events counted per period and group value, oldest period first.
 
     Periods between the first and the last with no event are listed with empty
     counts, so a chart's time axis has no holes; undated events are not counted.
     """
     where, params = query.where(conn)
-    period = PERIOD_SQL[by]
+    period = WEEK_SQL[conn.dialect] if by == "week" else PERIOD_SQL[by]
     rows = conn.execute(
         f"SELECT {period} AS period, {GROUP_COLUMNS[group]} AS value, count(*) AS n "
         f"FROM event_index i WHERE {where} AND i.date IS NOT NULL "

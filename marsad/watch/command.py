@@ -10,7 +10,7 @@ import click
 
 from marsad.alerts.config import AlertConfig
 from marsad.settings import Settings
-from marsad.store.sqlite import Store, StoreError
+from marsad.store.store import Store, StoreError
 from marsad.watch.http import Http, HttpPolicy
 from marsad.watch.loop import RoundResult, watch
 

@@ -15,7 +15,7 @@ from marsad.alerts.config import AlertConfig
 from marsad.alerts.engine import AlertRound, check_alerts
 from marsad.run import IngestResult, ingest_items
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 from marsad.types import Failure
 from marsad.watch.http import Http
 from marsad.watch.poll import Context, Item, Poll

@@ -8,10 +8,11 @@ reads those documents again next time and never skips one.
 """
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+
+from marsad.store.db import Connection, migrate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS watch_state (
@@ -34,9 +35,9 @@ class Mark:
 
 
 class WatchState:
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: Connection):
         self.conn = conn
-        conn.executescript(SCHEMA)
+        migrate(conn, "0003_watch_state", SCHEMA)
 
     def get(self, source: str, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM watch_state WHERE source = ? AND key = ?",
@@ -52,5 +53,6 @@ class WatchState:
     def put(self, marks: Iterable[Mark]) -> None:
         at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self.conn:
-            self.conn.executemany("INSERT OR REPLACE INTO watch_state VALUES (?,?,?,?)",
+            self.conn.executemany("INSERT INTO watch_state VALUES (?,?,?,?) ON CONFLICT (source, key) "
+                                  "DO UPDATE SET value = excluded.value, at = excluded.at",
                                   [(m.source, m.key, m.value, at) for m in marks])

@@ -22,7 +22,7 @@ from marsad.alerts.match import Timeline, meets
 from marsad.cli import cli
 from marsad.run import ingest_items, reprocess
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 from marsad.types import Article
 
 PUBLISHED = date(2024, 1, 4)  # a Thursday: "اليوم الخميس" is this day, "يوم الثلاثاء" the 2nd
@@ -118,10 +118,10 @@ EXPECTED = {("casualties-at-omar", "omar-hurt"), ("claim-by-irq-resistance", "as
 
 # --- rules fire on matching events, once ------------------------------------------------------------
 
-def test_each_rule_fires_on_matching_events_only(tmp_path):
+def test_each_rule_fires_on_matching_events_only(database, tmp_path):
     config = load_config(write_rules(tmp_path))
     lines: list[str] = []
-    with Store(tmp_path / "a.db") as store:
+    with Store(database) as store:
         ingest_items(store, articles(REPORTS), Settings())
         result = check_alerts(store, config, echo=lines.append)
         assert fired_docs(store, result.fired) == EXPECTED
@@ -136,9 +136,9 @@ def test_each_rule_fires_on_matching_events_only(tmp_path):
                                                                            for a in result.fired)
 
 
-def test_alert_fires_once_across_reingest_reprocess_and_restart(tmp_path):
+def test_alert_fires_once_across_reingest_reprocess_and_restart(database, tmp_path):
     config = load_config(write_rules(tmp_path))
-    db = tmp_path / "a.db"
+    db = database
     with Store(db) as store:
         ingest_items(store, articles(REPORTS), Settings())
         first = check_alerts(store, config, echo=lambda line: None)
@@ -152,9 +152,9 @@ def test_alert_fires_once_across_reingest_reprocess_and_restart(tmp_path):
     assert len(jsonl(tmp_path / "alerts.jsonl")) == len(EXPECTED)
 
 
-def test_changed_event_is_checked_again(tmp_path):
+def test_changed_event_is_checked_again(database, tmp_path):
     config = load_config(write_rules(tmp_path))
-    with Store(tmp_path / "a.db") as store:
+    with Store(database) as store:
         ingest_items(store, articles(REPORTS), Settings())
         check_alerts(store, config, echo=lambda line: None)
         ingest_items(store, articles({"omar-quiet-2": OMAR_QUIET_UPDATE}), Settings())
@@ -163,9 +163,9 @@ def test_changed_event_is_checked_again(tmp_path):
         assert later.fired[0].payload["event"]["date"] == "2024-01-02"
 
 
-def test_new_rule_looks_at_events_already_checked(tmp_path):
+def test_new_rule_looks_at_events_already_checked(database, tmp_path):
     rules = write_rules(tmp_path)
-    with Store(tmp_path / "a.db") as store:
+    with Store(database) as store:
         ingest_items(store, articles(REPORTS), Settings())
         check_alerts(store, load_config(rules), echo=lambda line: None)
         rules.write_text(RULES.replace("outputs:", "  - id: ied\n    when: {sub_event_type: "
@@ -174,9 +174,9 @@ def test_new_rule_looks_at_events_already_checked(tmp_path):
         assert fired_docs(store, added.fired) == {("ied", "hajin")}
 
 
-def test_rejected_event_fires_nothing(tmp_path):
+def test_rejected_event_fires_nothing(database, tmp_path):
     config = load_config(write_rules(tmp_path))
-    with Store(tmp_path / "a.db") as store:
+    with Store(database) as store:
         ingest_items(store, articles(REPORTS), Settings())
         omar = next(e for e in store.events() if e["reports"][0]["doc_id"] == "omar-hurt")
         store.update_event({**omar, "review": {**omar["review"], "rejected": True}})
@@ -239,10 +239,10 @@ def test_surge_window(moments, count_over, hours, fires):
 
 # --- outputs ------------------------------------------------------------------------------------
 
-def test_webhook_receives_alerts_and_a_failing_one_is_retried_next_round(tmp_path, hook):
+def test_webhook_receives_alerts_and_a_failing_one_is_retried_next_round(database, tmp_path, hook):
     config = load_config(write_rules(tmp_path, WEBHOOK.format(url=hook.url)))
     hook.failures = 2  # the first POST and its one retry
-    with Store(tmp_path / "a.db") as store:
+    with Store(database) as store:
         ingest_items(store, articles(REPORTS), Settings())
         first = check_alerts(store, config, echo=lambda line: None, sleep=lambda s: None)
         assert hook.statuses == [500, 500]  # the rest of the round's alerts did not try a broken hook

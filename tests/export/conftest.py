@@ -14,7 +14,7 @@ import pytest
 
 from marsad.run import ingest_items
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 from marsad.types import Article
 
 PUBLISHED = date(2024, 1, 4)  # a Thursday: "اليوم الخميس" is this day

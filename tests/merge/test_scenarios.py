@@ -16,7 +16,7 @@ import pytest
 from marsad.extract import mentions
 from marsad.run import IngestResult, ingest_items, reprocess
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 from marsad.types import Article
 
 # doc_id -> (outlet, published, text)
@@ -104,8 +104,8 @@ def ingest(store: Store, *doc_ids: str) -> IngestResult:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with Store(tmp_path / "marsad.db") as s:
+def store(database: str):
+    with Store(database) as s:
         yield s
 
 

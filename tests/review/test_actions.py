@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from marsad.cli import cli
 from marsad.review import actions
 from marsad.run import ingest_items, reprocess
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 from marsad.types import Article
 
 PUBLISHED = date(2024, 1, 4)  # a Thursday: "اليوم الخميس" is this day
@@ -37,20 +36,11 @@ def articles(reports: dict[str, tuple[str, str]]) -> list[Article]:
     return [Article(d, d, text=t, outlet=o, published=PUBLISHED, lang="ar") for d, (o, t) in reports.items()]
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("review") / "pristine.db"
-    with Store(path) as store:
-        result = ingest_items(store, articles(FIRST), Settings())
-    assert (result.stored, result.events) == (3, 2)
-    return path
-
-
 @pytest.fixture
-def store(pristine: Path, tmp_path: Path):
-    path = tmp_path / "marsad.db"
-    shutil.copy(pristine, path)
-    with Store(path) as s:
+def store(database: str):
+    with Store(database) as s:
+        result = ingest_items(s, articles(FIRST), Settings())
+        assert (result.stored, result.events) == (3, 2)
         yield s
 
 

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from marsad.search.fts import backfill, index_document, match_expression, readings, search, words
-from marsad.store.sqlite import SCHEMA, Store
+from marsad.search.fts import (backfill, index_document, match_expression, readings, search,
+                                tsquery, words)
+from marsad.store.db import Connection, connect
+from marsad.store.store import Store
 from marsad.types import Doc
 
 # Short texts written for these tests; each word under test appears in one form only.
@@ -31,12 +32,11 @@ def doc(doc_id: str, text: str) -> Doc:
 
 
 @pytest.fixture(scope="module")
-def conn(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
-    path = tmp_path_factory.mktemp("fts") / "marsad.db"
-    with Store(path) as store:
+def conn(module_database: str) -> Iterator[Connection]:
+    with Store(module_database) as store:
         for doc_id, text in DOCS.items():
             store.save_document(doc(doc_id, text), [])
-    c = sqlite3.connect(path)
+    c = connect(module_database)
     yield c
     c.close()
 
@@ -78,19 +78,20 @@ def test_fts_syntax_in_a_query_is_plain_text(conn, query):
 
 def test_query_without_words_matches_nothing(conn):
     assert match_expression("؟ ... !!") is None
+    assert tsquery("؟ ... !!") is None
     assert search(conn, "؟ ... !!") == []
 
 
-def test_resaving_a_document_replaces_its_index_entry(tmp_path: Path):
-    with Store(tmp_path / "m.db") as store:
+def test_resaving_a_document_replaces_its_index_entry(database: str):
+    with Store(database) as store:
         store.save_document(doc("d", "سقطت الصواريخ على القاعدة."), [])
         store.save_document(doc("d", "سقطت القذائف على القاعدة."), [])
         assert search(store.conn, "صواريخ") == []
         assert search(store.conn, "قذائف") == ["d"]
 
 
-def test_backfill_indexes_documents_stored_before_search(tmp_path: Path):
-    with Store(tmp_path / "m.db") as store:
+def test_backfill_indexes_documents_stored_before_search(database: str):
+    with Store(database) as store:
         store.save_document(doc("d", "سقطت الصواريخ على القاعدة."), [])
         store.conn.execute("DELETE FROM search_docs")
         assert search(store.conn, "صواريخ") == []
@@ -102,11 +103,11 @@ def test_backfill_indexes_documents_stored_before_search(tmp_path: Path):
 ARABIC = st.text(st.sampled_from("ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآةى وبلكف.،"), min_size=1, max_size=60)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=ARABIC)
-def test_a_document_is_found_by_any_of_its_own_words(text):
-    conn = sqlite3.connect(":memory:")
-    conn.executescript(SCHEMA)
-    index_document(conn, "d", text)
-    for word in words(text):
-        assert search(conn, word) == ["d"]
+def test_a_document_is_found_by_any_of_its_own_words(database, text):
+    """One database for all examples: each one re-indexes document "d" over the last."""
+    with Store(database) as store:
+        index_document(store.conn, "d", text)
+        for word in words(text):
+            assert search(store.conn, word) == ["d"]

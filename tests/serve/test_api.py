@@ -21,7 +21,7 @@ from marsad.run import ingest_items, ingest_paths
 from marsad.search.fts import search
 from marsad.serve.app import CSP, create_app
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 from marsad.types import Article
 
 TOKEN = "test-token-0123"

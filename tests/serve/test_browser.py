@@ -27,7 +27,7 @@ uvicorn = pytest.importorskip("uvicorn", reason="browser tests need uvicorn")
 from marsad.run import ingest_paths, reprocess  # noqa: E402
 from marsad.serve.app import create_app  # noqa: E402
 from marsad.settings import Settings  # noqa: E402
-from marsad.store.sqlite import Store  # noqa: E402
+from marsad.store.store import Store  # noqa: E402
 
 TOKEN = "test-token"
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -13,7 +13,7 @@ from marsad.cli import cli
 from marsad.run import ingest_items
 from marsad.settings import Settings
 from marsad.store.datasette import datasette_metadata
-from marsad.store.sqlite import Store
+from marsad.store.store import Store
 from marsad.types import Article
 
 RELATIONS = ("documents", "reports", "evidence", "events", "failures", "events_readable", "audit", "event_index",

@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -24,7 +23,8 @@ import pytest
 
 from marsad import __version__
 from marsad.settings import Settings
-from marsad.store.sqlite import Store
+from marsad.store.db import connect
+from marsad.store.store import Store
 from marsad.watch.command import run_watch
 from marsad.watch.http import FetchError, Http, HttpPolicy
 from marsad.watch.interval import parse_interval
@@ -175,7 +175,7 @@ def one_round(db: Path, specs: list[str], policy: HttpPolicy = FAST) -> RoundRes
 
 
 def documents(db: Path) -> dict[str, str]:
-    conn = sqlite3.connect(db)
+    conn = connect(str(db))
     try:
         return dict(conn.execute("SELECT doc_id, text FROM documents"))
     finally:
@@ -183,7 +183,7 @@ def documents(db: Path) -> dict[str, str]:
 
 
 def evidence(db: Path, doc_id: str, field_name: str) -> list[str]:
-    conn = sqlite3.connect(db)
+    conn = connect(str(db))
     try:
         return [r[0] for r in conn.execute("SELECT text FROM evidence WHERE doc_id = ? AND field = ?",
                                            (doc_id, field_name))]
@@ -192,17 +192,17 @@ def evidence(db: Path, doc_id: str, field_name: str) -> list[str]:
 
 
 def failures(db: Path) -> list[tuple[str, str]]:
-    conn = sqlite3.connect(db)
+    conn = connect(str(db))
     try:
-        return list(conn.execute("SELECT source, reason FROM failures ORDER BY id"))
+        return [tuple(r) for r in conn.execute("SELECT source, reason FROM failures ORDER BY id")]
     finally:
         conn.close()
 
 
 # --- feeds by URL -------------------------------------------------------------------------------
 
-def test_feed_entries_and_linked_pages_are_ingested(site, tmp_path):
-    db = tmp_path / "w.db"
+def test_feed_entries_and_linked_pages_are_ingested(site, database):
+    db = database
     result = one_round(db, [f"{site.base}/feed.xml"])
     assert (result.ingest.stored, result.failures) == (2, [])
     # The summary-only entry's page is fetched; the entry with full content is not.
@@ -216,8 +216,8 @@ def test_feed_entries_and_linked_pages_are_ingested(site, tmp_path):
     assert evidence(db, omar_id, "location") == ["قاعدة حقل العمر"]
 
 
-def test_second_round_and_restarted_watcher_read_nothing(site, tmp_path):
-    db = tmp_path / "w.db"
+def test_second_round_and_restarted_watcher_read_nothing(site, database):
+    db = database
     feed = f"{site.base}/feed.xml"
     with Store(db) as store:
         http = Http(FAST)

@@ -1,20 +1,20 @@
-"""SQLite store: documents, their reports (one per extracted incident), events, failures.
+"""The store: documents, their reports (one per extracted incident), events, failures.
 
-One transaction per document, WAL journal: a kill mid-run leaves every
-document either fully stored or absent, and re-running the ingest skips what
-is already there (same doc_id and same cleaned-text hash).
+In a SQLite file or a PostgreSQL database (marsad.store.db), with the same
+schema and the same SQL. One transaction per document: a kill mid-run leaves
+every document either fully stored or absent, and re-running the ingest skips
+what is already there (same doc_id and same cleaned-text hash).
 """
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from marsad.clean.normalize import fold
-from marsad.errors import MarsadError
-from marsad.search.fts import index_document
+from marsad.search import fts
+from marsad.store.db import DEFAULT_TIMEOUT, Row, StoreError, connect, migrate, prepare
 from marsad.store.codec import candidate_from_json, candidate_to_json
 from marsad.types import Candidate, Doc, Failure
 
@@ -95,13 +95,6 @@ CREATE TABLE IF NOT EXISTS event_places (
     PRIMARY KEY (place_id, place_name, place_name_ar, admin1)
 );
 CREATE INDEX IF NOT EXISTS reports_doc ON reports(doc_id, event_id);
--- Search (marsad.search.fts): each document's words in every reading of their clitics,
--- and which document each FTS row indexes.
-CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(body);
-CREATE TABLE IF NOT EXISTS search_docs (
-    fts_rowid INTEGER PRIMARY KEY,
-    doc_id TEXT NOT NULL UNIQUE
-);
 -- For browsing in Datasette: each event with how many reports, documents and evidence spans back it.
 CREATE VIEW IF NOT EXISTS events_readable AS
 SELECT e.event_id, e.date, e.date_precision, e.sub_event_type, e.weapons,
@@ -116,8 +109,7 @@ FROM events e;
 """
 
 
-class StoreError(MarsadError):
-    """The database cannot be opened or written (not SQLite, missing folder, read-only, locked)."""
+__all__ = ["Store", "StoreError", "report_id"]
 
 
 def _now() -> str:
@@ -129,18 +121,18 @@ def report_id(doc_id: str, anchor: int) -> str:
 
 
 class Store:
-    """A marsad database in one SQLite file."""
+    """A marsad database: a SQLite file (a path) or a PostgreSQL database (a postgresql:// URL)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, timeout: float = DEFAULT_TIMEOUT):
         self.path = str(path)
+        self.conn = connect(self.path, timeout)
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30)
-            self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.executescript(SCHEMA)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot use database {self.path}: {exc}") from exc
+            prepare(self.conn)
+            migrate(self.conn, "0001_core", SCHEMA)
+            fts.ensure_schema(self.conn)
+        except self.conn.errors as exc:
+            self.conn.close()
+            raise StoreError(f"cannot use database {self.conn.name}: {exc}") from exc
 
     def close(self) -> None:
         self.conn.close()
@@ -165,7 +157,7 @@ class Store:
                 (doc.doc_id, doc.source, doc.url, doc.outlet,
                  doc.published.isoformat() if doc.published else None, doc.lang, doc.title,
                  doc.raw, doc.text, doc.sha, _now()))
-            index_document(self.conn, doc.doc_id, doc.text)
+            fts.index_document(self.conn, doc.doc_id, doc.text)
             self._insert_reports(doc, candidates)
 
     def replace_reports(self, doc: Doc, candidates: list[Candidate]) -> None:
@@ -202,10 +194,10 @@ class Store:
             self.conn.execute("INSERT INTO failures (doc_id, source, reason, at) VALUES (?,?,?,?)",
                               (failure.doc_id, failure.source, failure.reason, _now()))
 
-    def failures(self) -> list[sqlite3.Row]:
+    def failures(self) -> list[Row]:
         return self.conn.execute("SELECT * FROM failures ORDER BY id").fetchall()
 
-    def document(self, doc_id: str) -> sqlite3.Row | None:
+    def document(self, doc_id: str) -> Row | None:
         return self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
 
     def documents(self) -> Iterator[Doc]:
@@ -214,11 +206,11 @@ class Store:
                       date.fromisoformat(row["published"]) if row["published"] else None,
                       row["lang"], row["title"], row["source"])
 
-    def reports(self) -> list[tuple[Candidate, sqlite3.Row]]:
+    def reports(self) -> list[tuple[Candidate, Row]]:
         """Every stored report with its document's metadata, in a stable order."""
         rows = self.conn.execute(
             "SELECT r.*, d.outlet, d.published, d.ingested_at FROM reports r JOIN documents d USING (doc_id) "
-            "ORDER BY d.published, r.doc_id, r.anchor").fetchall()
+            "ORDER BY d.published NULLS FIRST, r.doc_id, r.anchor").fetchall()
         return [(candidate_from_json(json.loads(r["data"])), r) for r in rows]
 
     # events ------------------------------------------------------------------
@@ -240,7 +232,7 @@ class Store:
             self.conn.execute("DELETE FROM event_index")
             self.conn.executemany(f"INSERT INTO event_index VALUES ({','.join('?' * 14)})",
                                   [_index_row(e) for e in events])
-            self.conn.execute(_REMEMBER_PLACES)
+            self.conn.execute(_REMEMBER_PLACES.format("true"))
 
     def update_event(self, event: dict) -> None:
         """Rewrite one event's record (after an analyst correction), keeping its reports."""
@@ -250,7 +242,7 @@ class Store:
             self.conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                               _event_row(event))
             self.conn.execute(f"INSERT INTO event_index VALUES ({','.join('?' * 14)})", _index_row(event))
-            self.conn.execute(_REMEMBER_PLACES + " WHERE event_id = ?", (event["id"],))
+            self.conn.execute(_REMEMBER_PLACES.format("event_id = ?"), (event["id"],))
 
     def reindex_events(self) -> int:
         """Fill event_index for events stored before it existed (a database from an older marsad)."""
@@ -259,14 +251,15 @@ class Store:
         with self.conn:
             self.conn.executemany(f"INSERT INTO event_index VALUES ({','.join('?' * 14)})",
                                   [_index_row(json.loads(r["data"])) for r in rows])
-            self.conn.execute(_REMEMBER_PLACES)
+            self.conn.execute(_REMEMBER_PLACES.format("true"))
         return len(rows)
 
     def events(self, include_rejected: bool = False) -> list[dict]:
         """Every event in date order; those an analyst rejected only when asked for."""
-        where = "" if include_rejected else "WHERE json_extract(data, '$.review.rejected') IS NOT 1 "
+        where = "" if include_rejected else \
+            "WHERE event_id NOT IN (SELECT event_id FROM event_index WHERE rejected = 1) "
         return [json.loads(r["data"]) for r in
-                self.conn.execute(f"SELECT data FROM events {where}ORDER BY date, event_id")]
+                self.conn.execute(f"SELECT data FROM events {where}ORDER BY date NULLS FIRST, event_id")]
 
     def event(self, event_id: str) -> dict | None:
         row = self.conn.execute("SELECT data FROM events WHERE event_id = ?", (event_id,)).fetchone()
@@ -289,8 +282,10 @@ def _event_row(e: dict) -> tuple:
             json.dumps(e, ensure_ascii=False))
 
 
-_REMEMBER_PLACES = ("INSERT OR IGNORE INTO event_places "
-                    "SELECT DISTINCT place_id, place_name, place_name_ar, admin1 FROM event_index")
+# WHERE before ON CONFLICT, always: SQLite would read the ON of "FROM t ON CONFLICT" as a join's.
+_REMEMBER_PLACES = ("INSERT INTO event_places "
+                    "SELECT DISTINCT place_id, place_name, place_name_ar, admin1 FROM event_index WHERE {} "
+                    "ON CONFLICT DO NOTHING")
 
 
 def _index_row(e: dict) -> tuple:

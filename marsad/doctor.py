@@ -77,7 +77,7 @@ def _check_links(conn: Connection, result: Diagnosis) -> None:
 def _check_evidence(conn: Connection, result: Diagnosis) -> None:
     bad = conn.execute(
         'SELECT e.report_id, e.field, e.start, e."end" FROM evidence e JOIN documents d USING (doc_id) '
-        'WHERE substr(d.text, e.start + 1, e."end" - e.start) != e.text').fetchall()
+        'WHERE substr(d.text, CAST(e.start + 1 AS INTEGER), CAST(e."end" - e.start AS INTEGER)) != e.text').fetchall()
     for report, name, start, end in bad[:20]:
         result.problems.append(f"evidence {report} {name} {start}:{end} does not reproduce its text")
     if len(bad) > 20:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -57,3 +57,19 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def module_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty database on each backend shared by a module's tests (filled once by a fixture of theirs)."""
     yield from new_database(request.param, tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture
+def another_database(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Makes more empty databases within one test: another_database("postgresql") → its URL."""
+    made: list[Iterator[str]] = []
+
+    def make(kind: str) -> str:
+        folder = tmp_path / f"db-{len(made)}"
+        folder.mkdir()
+        made.append(new_database(kind, folder))
+        return next(made[-1])
+
+    yield make
+    for database in made:
+        database.close()  # runs new_database's cleanup

@@ -21,6 +21,7 @@ from marsad.run import ingest_items, ingest_paths
 from marsad.search.fts import search
 from marsad.serve.app import CSP, create_app
 from marsad.settings import Settings
+from marsad.store.db import is_postgres_url
 from marsad.store.store import Store
 from marsad.types import Article
 
@@ -33,30 +34,37 @@ XSS_TEXT = ("سقطت ثلاثة صواريخ على قاعدة التنف ال�
             "وقال شاهد <img src=x onerror=alert(1)> إن الدخان غطى المكان.")
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("serve") / "demo.db"
+def fill_demo(db: str) -> str:
+    """The demo samples and a report with markup in its text and title, ingested into ``db``."""
     manifest = Path(str(resources.files("marsad") / "demo/samples/manifest.jsonl"))
-    with Store(path) as store:
+    with Store(db) as store:
         assert not ingest_paths(store, [manifest], Settings()).failures
         ingest_items(store, [Article(XSS_DOC, XSS_DOC, text=XSS_TEXT, title="<script>alert(2)</script>",
                                      outlet="Test", published=date(2024, 1, 4), lang="ar")], Settings())
-    return path
+    return db
 
 
 @pytest.fixture(scope="module")
-def client(demo_db: Path) -> TestClient:
-    return TestClient(create_app(str(demo_db), token=TOKEN))
+def demo_db(module_database: str) -> str:
+    return fill_demo(module_database)
 
 
 @pytest.fixture(scope="module")
-def events(demo_db: Path) -> list[dict]:
+def client(demo_db: str) -> TestClient:
+    return TestClient(create_app(demo_db, token=TOKEN))
+
+
+@pytest.fixture(scope="module")
+def events(demo_db: str) -> list[dict]:
     with Store(demo_db) as store:
         return store.events()
 
 
 @pytest.fixture
-def writable(demo_db: Path, tmp_path: Path) -> TestClient:
+def writable(demo_db: str, tmp_path: Path, another_database) -> TestClient:
+    """A client on a copy of the demo store, for tests that change it."""
+    if is_postgres_url(demo_db):
+        return TestClient(create_app(fill_demo(another_database("postgresql")), token=TOKEN))
     path = tmp_path / "marsad.db"
     shutil.copy(demo_db, path)
     return TestClient(create_app(str(path), token=TOKEN))

@@ -16,7 +16,8 @@ if ! pg_lsclusters -h | grep -q "^$version main"; then
   as_root pg_createcluster "$version" main >/dev/null
 fi
 if ! pg_lsclusters -h | grep -q "^$version main .* online"; then
-  as_root pg_ctlcluster "$version" main start
+  # The server must not inherit this script's output: $(…) would wait for it forever.
+  as_root pg_ctlcluster "$version" main start 3>&- </dev/null >/dev/null 2>&1
 fi
 user=$(id -un)
 as_postgres "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname = '$user'\" | grep -q 1 || createuser -s '$user'"

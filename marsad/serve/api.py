@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from marsad.clean.normalize import fold
 from marsad.export.acled_csv import EVENT_TYPES, write_acled_csv
@@ -194,12 +194,27 @@ def require_token(request: Request,
 Writer = Annotated[None, Depends(require_token)]
 
 
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(v) for v in value.values())
+    return isinstance(value, list) and any(_holds_nul(v) for v in value)
+
+
 class Signed(BaseModel):
     """Who takes the action and why: both go into the audit log."""
 
     model_config = ConfigDict(extra="forbid")
     who: str = Field(min_length=1, max_length=actions.MAX_TEXT)
     why: str = Field(min_length=1, max_length=actions.MAX_TEXT)
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> "Signed":
+        """No stored value holds a NUL character (PostgreSQL refuses one in text)."""
+        if _holds_nul(self.model_dump()):
+            raise ValueError("the request contains a NUL character")
+        return self
 
 
 class Correction(Signed):

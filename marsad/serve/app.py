@@ -63,6 +63,22 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class RefuseNul:
+    """A 422 for any request whose path or query holds a NUL character: no marsad value has one,
+    and PostgreSQL refuses it in text, so it must never reach the store."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and ("\x00" in scope["path"] or b"%00" in scope["query_string"]
+                                        or b"\x00" in scope["query_string"]):
+            response = JSONResponse({"detail": "the request contains a NUL character"}, status_code=422)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def _docs_page() -> tuple[str, str]:
     """FastAPI's Swagger page and the policy it needs: its bundle from the CDN FastAPI names,
     and its one inline script allowed by hash rather than by 'unsafe-inline'."""
@@ -115,6 +131,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     app.state.db_path = str(db_path)
     app.state.readers = queries.ReadPool(str(db_path))
     app.state.token = token or os.environ.get("MARSAD_TOKEN") or secrets.token_urlsafe(16)
+    app.add_middleware(RefuseNul)
     app.add_middleware(SecurityHeaders, overrides={"/docs": {"Content-Security-Policy": docs_csp}})
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(router)

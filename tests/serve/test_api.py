@@ -244,6 +244,8 @@ def test_openapi_documents_the_api(client):
     ("/api/export?format=xlsx", 422, "format"),
     ("/api/events/evt-000000000000", 404, "evt-000000000000"),
     ("/api/documents/no-such-doc", 404, "no-such-doc"),
+    ("/api/events?admin1=%00", 422, "NUL"),
+    ("/api/documents/doc%00", 422, "NUL"),
 ])
 def test_bad_request_gets_a_clear_message(client, url, status, names):
     response = client.get(url)
@@ -338,6 +340,8 @@ def test_writes_need_the_token(writable, action, body, headers, status):
     ({"field": "launched", "value": 3, "who": "a", "why": "  "}, "why"),
     ({"field": "date", "value": "2024-13-01", **SIGNED}, "YYYY-MM-DD"),
     ({"value": 3, **SIGNED}, "field"),
+    ({"field": "attacker", "value": "isis\x00", **SIGNED}, "NUL"),
+    ({"field": "launched", "value": 3, "who": "a\x00", "why": "b"}, "NUL"),
 ])
 def test_bad_correction_is_422(writable, body, names):
     event = first_with_reports(writable, 1)

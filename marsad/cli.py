@@ -18,12 +18,15 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+@contextmanager
 def _open(db: Path):
-    """The store at ``db``, or a one-line error instead of a traceback."""
+    """The store at ``db`` for one command: a fault of the database, whenever it shows, is one line, not a traceback."""
+    from marsad.store.faults import explained
     from marsad.store.sqlite import Store, StoreError
 
     try:
-        return Store(db)
+        with explained(db), Store(db) as store:
+            yield store
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -265,8 +268,12 @@ def demo(db: Path | None) -> None:
 def doctor(db: Path) -> None:
     """Check a store: SQLite integrity, links between tables, and every evidence span against its text."""
     from marsad.doctor import diagnose
+    from marsad.errors import StoreError
 
-    result = diagnose(db)
+    try:
+        result = diagnose(db)
+    except StoreError as exc:  # MARSAD_DB_TIMEOUT is not a number of seconds
+        raise click.ClickException(str(exc)) from exc
     for table, n in result.checked.items():
         click.echo(f"{table}: {n}")
     for note in result.notes:

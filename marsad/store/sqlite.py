@@ -13,9 +13,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from marsad.clean.normalize import fold
-from marsad.errors import MarsadError
+from marsad.errors import StoreError
 from marsad.search.fts import index_document
 from marsad.store.codec import candidate_from_json, candidate_to_json
+from marsad.store.faults import describe, lock_timeout
 from marsad.types import Candidate, Doc, Failure
 
 SCHEMA = """
@@ -116,10 +117,6 @@ FROM events e;
 """
 
 
-class StoreError(MarsadError):
-    """The database cannot be opened or written (not SQLite, missing folder, read-only, locked)."""
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -134,13 +131,13 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = str(path)
         try:
-            self.conn = sqlite3.connect(self.path, timeout=30)
+            self.conn = sqlite3.connect(self.path, timeout=lock_timeout())
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.executescript(SCHEMA)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot use database {self.path}: {exc}") from exc
+            raise StoreError(describe(exc, self.path) or f"cannot use database {self.path}: {exc}") from exc
 
     def close(self) -> None:
         self.conn.close()

@@ -32,7 +32,7 @@ class Database(click.ParamType):
         value = str(value)
         if is_postgres_url(value):
             return value
-        return str(click.Path(exists=self.exists, dir_okay=False).convert(value, param, ctx))
+        return str(click.Path(exists=self.exists).convert(value, param, ctx))
 
 
 def db_option(exists: bool, **kw):
@@ -40,12 +40,15 @@ def db_option(exists: bool, **kw):
                         help="SQLite file, or postgresql://user@host/dbname (also $MARSAD_DB).", **kw)
 
 
+@contextmanager
 def _open(db: str):
-    """The store at ``db``, or a one-line error instead of a traceback."""
+    """The store at ``db`` for one command: a fault of the database, whenever it shows, is one line, not a traceback."""
+    from marsad.store.faults import explained
     from marsad.store.store import Store, StoreError
 
     try:
-        return Store(db)
+        with explained(db), Store(db) as store:
+            yield store
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -287,8 +290,12 @@ def demo(db: Path | None) -> None:
 def doctor(db: str) -> None:
     """Check a store: SQLite integrity, links between tables, and every evidence span against its text."""
     from marsad.doctor import diagnose
+    from marsad.errors import StoreError
 
-    result = diagnose(db)
+    try:
+        result = diagnose(db)
+    except StoreError as exc:  # MARSAD_DB_TIMEOUT is not a number of seconds
+        raise click.ClickException(str(exc)) from exc
     for table, n in result.checked.items():
         click.echo(f"{table}: {n}")
     for note in result.notes:

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from marsad.store.db import Connection, StoreError, connect, is_postgres_url
+from marsad.store.faults import describe, lock_timeout
+
+INTEGRITY_LINES = 20  # SQLite stops after this many: a store damaged that badly needs its backup, not a longer list
 
 
 @dataclass
@@ -22,7 +25,8 @@ class Diagnosis:
 def diagnose(db: str | Path) -> Diagnosis:
     """Check the file, the schema's links, and that every evidence span reproduces its text."""
     result = Diagnosis()
-    if is_postgres_url(str(db)):
+    postgres = is_postgres_url(str(db))
+    if postgres:
         try:
             conn = connect(str(db), read_only=True)
         except StoreError as exc:
@@ -36,22 +40,32 @@ def diagnose(db: str | Path) -> Diagnosis:
             result.problems.append(f"{db}: no such file")
             return result
         try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            result.problems.append(f"{db}: not a readable SQLite database ({exc})")
+            # read-only, so that checking a store never changes it
+            conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=lock_timeout())
+        except sqlite3.Error as exc:
+            result.problems.append(describe(exc, str(db)) or f"{db}: cannot open ({exc})")
             return result
-        if integrity != "ok":
-            result.problems.append(f"SQLite integrity check: {integrity}")
         errors = (sqlite3.DatabaseError,)
     try:
+        if not postgres:
+            _check_integrity(conn, result)
         _check_links(conn, result)
         _check_evidence(conn, result)
     except errors as exc:
-        result.problems.append(f"{db}: not a marsad store ({exc})")
+        said = describe(exc, str(db)) if isinstance(exc, sqlite3.Error) else None
+        result.problems.append(said or f"{db}: not a marsad store ({exc})")
     finally:
         conn.close()
     return result
+
+
+def _check_integrity(conn: sqlite3.Connection, result: Diagnosis) -> None:
+    """SQLite's own check; each damaged page is one problem line (it reports them in multi-line rows)."""
+    rows = [row[0] for row in conn.execute(f"PRAGMA integrity_check({INTEGRITY_LINES})")]
+    if rows == ["ok"]:
+        return
+    lines = [line for row in rows for line in row.splitlines() if line and not line.startswith("***")]
+    result.problems.extend(f"SQLite integrity check: {line}" for line in lines)
 
 
 def _check_links(conn: Connection, result: Diagnosis) -> None:

@@ -16,3 +16,7 @@ class IngestError(MarsadError):
 
     def __str__(self) -> str:
         return f"{self.doc_id}: {self.reason}"
+
+
+class StoreError(MarsadError):
+    """The database cannot be opened or written (not SQLite, missing folder, read-only, locked, full, damaged)."""

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from marsad.cli import cli
@@ -43,7 +45,7 @@ def test_doctor_refuses_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
     bad.write_text("ليس قاعدة بيانات", encoding="utf-8")
     result = CliRunner().invoke(cli, ["doctor", "--db", str(bad)])
     assert result.exit_code == 1
-    assert "not a readable SQLite database" in result.output
+    assert f"database {bad}: it is not a SQLite database" in result.output
 
 
 def test_doctor_notes_reports_waiting_for_a_merge(tmp_path: Path) -> None:
@@ -52,3 +54,22 @@ def test_doctor_notes_reports_waiting_for_a_merge(tmp_path: Path) -> None:
         conn.execute("UPDATE reports SET event_id = NULL WHERE rowid = 1")
     result = diagnose(db)
     assert result.ok and any("not merged" in n for n in result.notes)
+
+
+def test_doctor_lists_a_damaged_page_on_a_line_of_its_own(tmp_path: Path) -> None:
+    db = _demo_db(tmp_path)
+    with closing(sqlite3.connect(db)) as conn:
+        try:
+            page = conn.execute("SELECT pageno FROM dbstat WHERE name = 'documents' AND pagetype = 'overflow' "
+                                "ORDER BY pageno LIMIT 1").fetchone()[0]
+        except sqlite3.OperationalError:
+            pytest.skip("this SQLite is built without the dbstat table that finds a text's overflow page")
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    with open(db, "r+b") as f:  # an overflow page starts with the number of the next one: point past the file
+        f.seek((page - 1) * size)
+        f.write((10**6).to_bytes(4, "big"))
+    problems = diagnose(db).problems
+    # SQLite reports it as "*** in database main ***" and the page on a second line of one row
+    assert problems[0].startswith("SQLite integrity check: On tree page ")
+    assert problems[0].endswith("invalid page number 1000000")
+    assert not any("***" in p or "\n" in p for p in problems)

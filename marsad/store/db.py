@@ -19,15 +19,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from marsad.errors import MarsadError
+from marsad.errors import StoreError
+from marsad.store.faults import describe, lock_timeout
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
-DEFAULT_TIMEOUT = 30.0  # seconds to wait for another writer before saying the database is locked
 
-
-class StoreError(MarsadError):
-    """The database cannot be opened or written (not SQLite, missing folder, read-only, locked, server down)."""
+__all__ = ["Connection", "Row", "StoreError", "connect", "is_postgres_url", "cannot_use"]
 
 
 class Row(Protocol):
@@ -53,9 +51,11 @@ def is_postgres_url(name: str) -> bool:
     return str(name).startswith(("postgresql://", "postgres://"))
 
 
-def connect(name: str, timeout: float = DEFAULT_TIMEOUT, read_only: bool = False) -> Connection:
-    """A connection to the database at a path or a postgresql:// URL."""
+def connect(name: str, timeout: float | None = None, read_only: bool = False) -> Connection:
+    """A connection to the database at a path or a postgresql:// URL; ``timeout`` is how long to wait
+    for another writer's lock (default MARSAD_DB_TIMEOUT, else 30 s)."""
     name = str(name)
+    timeout = lock_timeout() if timeout is None else timeout
     if is_postgres_url(name):
         return PostgresConnection.open(name, timeout, read_only)
     return SQLiteConnection.open(name, timeout, read_only)
@@ -79,8 +79,15 @@ class SQLiteConnection(sqlite3.Connection):
             if read_only:
                 conn.execute("PRAGMA query_only = ON")
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot use database {path}: {exc}") from exc
+            raise cannot_use(path, exc) from exc
         return conn
+
+
+def cannot_use(name: str, exc: Exception) -> StoreError:
+    """The error to raise when the database ``name`` (a path or a password-free URL) fails:
+    for a SQLite file, what is wrong with it and what to do (marsad.store.faults)."""
+    said = describe(exc, name) if isinstance(exc, sqlite3.Error) else None
+    return StoreError(said or f"cannot use database {name}: {exc}".strip())
 
 
 class PostgresRow(tuple):
@@ -144,7 +151,7 @@ class PostgresConnection:
             raw = psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout)),
                                   options=" ".join(o for o in options if o))
         except psycopg.Error as exc:
-            raise StoreError(f"cannot use database {_safe(url)}: {exc}".strip()) from exc
+            raise cannot_use(_safe(url), exc) from exc
         raw.row_factory = _row_factory
         return cls(raw, _safe(url))
 

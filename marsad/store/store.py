@@ -14,7 +14,7 @@ from pathlib import Path
 
 from marsad.clean.normalize import fold
 from marsad.search import fts
-from marsad.store.db import DEFAULT_TIMEOUT, Row, StoreError, connect, migrate, prepare
+from marsad.store.db import Row, StoreError, cannot_use, connect, migrate, prepare
 from marsad.store.codec import candidate_from_json, candidate_to_json
 from marsad.types import Candidate, Doc, Failure
 
@@ -123,7 +123,7 @@ def report_id(doc_id: str, anchor: int) -> str:
 class Store:
     """A marsad database: a SQLite file (a path) or a PostgreSQL database (a postgresql:// URL)."""
 
-    def __init__(self, path: str | Path, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, path: str | Path, timeout: float | None = None):
         self.path = str(path)
         self.conn = connect(self.path, timeout)
         try:
@@ -132,7 +132,7 @@ class Store:
             fts.ensure_schema(self.conn)
         except self.conn.errors as exc:
             self.conn.close()
-            raise StoreError(f"cannot use database {self.conn.name}: {exc}") from exc
+            raise cannot_use(self.conn.name, exc) from exc
 
     def close(self) -> None:
         self.conn.close()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import click
 
 from marsad.alerts.config import AlertConfig
 from marsad.settings import Settings
+from marsad.store.faults import explained
 from marsad.store.store import Store, StoreError
 from marsad.watch.http import Http, HttpPolicy
 from marsad.watch.loop import RoundResult, watch
@@ -19,9 +22,12 @@ def _err(line: str) -> None:
     click.echo(line, err=True)
 
 
-def _open(db: Path) -> Store:
+@contextmanager
+def _open(db: Path) -> Iterator[Store]:
+    """The store for the whole watch: a fault of the database, whenever it shows, is one line, not a traceback."""
     try:
-        return Store(db)
+        with explained(db), Store(db) as store:
+            yield store
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
 

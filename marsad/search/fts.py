@@ -60,9 +60,10 @@ def match_expression(query: str) -> str | None:
     return " AND ".join("(" + " OR ".join(f'"{r}"' for r in readings(t)) + ")" for t in terms)
 
 
-def index_document(conn: sqlite3.Connection, doc_id: str, text: str) -> None:
+def index_document(conn: sqlite3.Connection, doc_id: str, text: str, *, body: str | None = None) -> None:
     """(Re)index one document; call inside the transaction that saves it.
 
+    ``body`` is ``index_text(text)`` when another process (a Dask worker) computed it already.
     The FTS row is found through search_docs by its own rowid, never by scanning
     the FTS table for the doc_id, so saving stays cheap in a large store.
     """
@@ -70,7 +71,8 @@ def index_document(conn: sqlite3.Connection, doc_id: str, text: str) -> None:
     if old is not None:
         conn.execute(f"DELETE FROM {TABLE} WHERE rowid = ?", (old[0],))
         conn.execute("DELETE FROM search_docs WHERE doc_id = ?", (doc_id,))
-    rowid = conn.execute(f"INSERT INTO {TABLE} (body) VALUES (?)", (index_text(text),)).lastrowid
+    rowid = conn.execute(f"INSERT INTO {TABLE} (body) VALUES (?)",
+                         (index_text(text) if body is None else body,)).lastrowid
     conn.execute("INSERT INTO search_docs (fts_rowid, doc_id) VALUES (?, ?)", (rowid, doc_id))
 
 

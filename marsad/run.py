@@ -11,7 +11,8 @@ from marsad.merge.cluster import apply_directives, assign_ids, cluster_reports
 from marsad.pipeline import process_doc, process_safely
 from marsad.review.apply import apply_review, load_directives, load_reviews
 from marsad.settings import Settings
-from marsad.store.store import Store, report_id
+from marsad.store.rows import DocumentRows, document_rows, report_id
+from marsad.store.store import Store
 from marsad.types import Article, Candidate, Doc, Failure
 
 
@@ -23,45 +24,55 @@ class IngestResult:
     events: int = 0
 
 
-Processed = Iterable[tuple[Article | Failure, tuple[Doc, list[Candidate]] | Failure | None]]
+Outcome = tuple[Doc, list[Candidate]] | DocumentRows | Failure | None
+# Each batch is stored in one transaction: one document here, one task's documents from a cluster.
+Processed = Iterable[list[tuple[Article | Failure, Outcome]]]
 
 
 def process_here(items: Iterable[Article | Failure], settings: Settings) -> Processed:
     """The per-document stages in this process, one article at a time (the default)."""
     for item in items:
-        yield item, None if isinstance(item, Failure) else process_safely(item, settings)
+        yield [(item, None if isinstance(item, Failure) else process_safely(item, settings))]
 
 
 def ingest_items(store: Store, items: Iterable[Article | Failure], settings: Settings,
                  on_item: Callable[[Article | Failure, str], None] = lambda item, status: None,
                  processed: Processed | None = None) -> IngestResult:
-    """Clean, extract and store each article in its own transaction; then merge events.
+    """Clean, extract and store each article; then merge events.
 
-    ``processed`` carries results computed elsewhere (a Dask cluster); they are stored
-    here in input order, exactly as results computed in this process would be.
+    ``processed`` carries results computed elsewhere (a Dask cluster), in batches stored
+    one transaction each, in input order, exactly as results computed here would be.
     """
     result = IngestResult()
-    for item, outcome in (processed if processed is not None else process_here(items, settings)):
-        failure = item if isinstance(item, Failure) else outcome if isinstance(outcome, Failure) else None
-        if failure is not None:
-            _fail(store, result, failure)
-            on_item(failure, "failed")
-            continue
-        doc, candidates = outcome
-        if store.has_document(doc.doc_id, doc.sha):
-            result.unchanged += 1
-            on_item(item, "unchanged")
-            continue
-        store.save_document(doc, candidates)
-        result.stored += 1
-        on_item(item, "stored")
+    for batch in (processed if processed is not None else process_here(items, settings)):
+        _store_batch(store, batch, result, on_item)
     result.events = remerge(store)
     return result
 
 
-def _fail(store: Store, result: IngestResult, failure: Failure) -> None:
-    store.record_failure(failure)
-    result.failures.append(failure)
+def _store_batch(store: Store, batch: list[tuple[Article | Failure, Outcome]], result: IngestResult,
+                 on_item: Callable[[Article | Failure, str], None]) -> None:
+    """Save the batch's new documents together, record its failures, then report each item in order."""
+    fresh, statuses = [], []
+    for item, outcome in batch:
+        failure = item if isinstance(item, Failure) else outcome if isinstance(outcome, Failure) else None
+        if failure is not None:
+            statuses.append((failure, "failed"))
+            continue
+        doc = outcome.doc if isinstance(outcome, DocumentRows) else outcome[0]
+        if store.has_document(doc.doc_id, doc.sha):
+            statuses.append((item, "unchanged"))
+            continue
+        fresh.append(outcome if isinstance(outcome, DocumentRows) else document_rows(*outcome))
+        statuses.append((item, "stored"))
+    store.save_documents(fresh)
+    for item, status in statuses:
+        if status == "failed":
+            store.record_failure(item)
+            result.failures.append(item)
+        result.stored += status == "stored"
+        result.unchanged += status == "unchanged"
+        on_item(item, status)
 
 
 def ingest_paths(store: Store, paths: list[Path], settings: Settings, published=None, **kw) -> IngestResult:

@@ -295,13 +295,13 @@ def interrupt_in_extraction(monkeypatch) -> dict:
 
 def interrupt_while_saving(monkeypatch) -> dict:
     """Ctrl-C arrives after the second document's rows are written but before its commit."""
-    real = Store._insert_reports
+    real = Store._insert_document
 
-    def killed(self, doc, candidates):
-        real(self, doc, candidates)
-        if doc.doc_id == "b-asad":
+    def killed(self, rows):
+        real(self, rows)
+        if rows.doc.doc_id == "b-asad":
             raise KeyboardInterrupt
-    monkeypatch.setattr(Store, "_insert_reports", killed)
+    monkeypatch.setattr(Store, "_insert_document", killed)
     return {}
 
 

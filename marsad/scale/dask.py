@@ -1,20 +1,27 @@
 """Run the per-document stages on a dask.distributed cluster; storing and merging stay here.
 
 Cleaning and extraction are pure functions of (article, settings), so workers
-can run them anywhere; the results come back in input order and are stored
-by this process exactly as a single-process run stores them, so the events,
-their ids and fields are the same. Dask is an optional extra
+can run them anywhere. Workers also build the rows each document is stored as
+(its search-index body, its reports' JSON), so this process, which every
+document passes through, only inserts them, one transaction per batch. The
+results come back in input order and the rows are those a single-process run
+writes, so the events, their ids and fields are the same. Dask is an optional extra
 (``pip install 'marsad[dask]'``) and is imported only when asked for.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from marsad.errors import MarsadError
 from marsad.pipeline import process_safely
 from marsad.settings import Settings
-from marsad.types import Article, Candidate, Doc, Failure
+from marsad.store.rows import DocumentRows, document_rows
+from marsad.types import Article, Failure
+
+if TYPE_CHECKING:  # marsad.run is the client's; workers need not import it
+    from marsad.run import Processed
 
 INSTALL_HINT = "Dask is not installed: pip install 'marsad[dask]' (or: pip install 'dask[distributed]')"
 BATCH = 32  # documents per task
@@ -40,14 +47,17 @@ def dask_client(workers: int | None = None, scheduler: str | None = None):
         yield client
 
 
-def _process_batch(articles: list[Article], settings: Settings) -> list:
+def _process_batch(articles: list[Article], settings: Settings) -> list[DocumentRows | Failure]:
     """Several documents per task: one scheduler round trip per batch, not per document."""
-    return [process_safely(a, settings) for a in articles]
+    return [_rows(process_safely(a, settings)) for a in articles]
 
 
-def process_on_cluster(client, items: Iterable[Article | Failure], settings: Settings
-                       ) -> Iterator[tuple[Article | Failure, tuple[Doc, list[Candidate]] | Failure | None]]:
-    """(item, result) in input order; failures read at ingest pass through untouched (result None).
+def _rows(outcome) -> DocumentRows | Failure:
+    return outcome if isinstance(outcome, Failure) else document_rows(*outcome)
+
+
+def process_on_cluster(client, items: Iterable[Article | Failure], settings: Settings) -> Processed:
+    """Batches of (item, rows) in input order; failures read at ingest pass through untouched (rows None).
 
     Articles go out in batches of BATCH, with at most two batches per worker in flight, so the
     client holds a bounded number of documents whatever the corpus size."""
@@ -66,15 +76,14 @@ def process_on_cluster(client, items: Iterable[Article | Failure], settings: Set
         if len(batch) >= BATCH:
             flush()
             if len(pending) > 2 * workers:
-                yield from _drain(pending.pop(0))
+                yield _drain(pending.pop(0))
     if batch:
         flush()
     while pending:
-        yield from _drain(pending.pop(0))
+        yield _drain(pending.pop(0))
 
 
-def _drain(entry: tuple[list, object]) -> Iterator:
+def _drain(entry: tuple[list, object]) -> list:
     items, future = entry
     results = iter(future.result() if future is not None else [])
-    for item in items:
-        yield item, (None if isinstance(item, Failure) else next(results))
+    return [(item, None if isinstance(item, Failure) else next(results)) for item in items]

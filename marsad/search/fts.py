@@ -92,24 +92,26 @@ def ensure_schema(conn: Connection) -> None:
     migrate(conn, "0002_search", SQLITE_SCHEMA if conn.dialect == SQLITE else POSTGRES_SCHEMA, translate=False)
 
 
-def index_document(conn: Connection, doc_id: str, text: str) -> None:
+def index_document(conn: Connection, doc_id: str, text: str, *, body: str | None = None) -> None:
     """(Re)index one document; call inside the transaction that saves it.
 
+    ``body`` is ``index_text(text)`` when another process (a Dask worker) computed it already.
     SQLite: the FTS row is found through search_docs by its own rowid, never by
     scanning the FTS table for the doc_id, so saving stays cheap in a large store.
     PostgreSQL: each reading once and no positions (strip), which keeps a long
     document far below the 1 MB a tsvector may hold.
     """
+    body = index_text(text) if body is None else body
     if conn.dialect != SQLITE:
-        body = " ".join(dict.fromkeys(index_text(text).split()))
+        unique = " ".join(dict.fromkeys(body.split()))
         conn.execute("INSERT INTO search_docs (doc_id, body) VALUES (?, strip(to_tsvector('simple', ?))) "
-                     "ON CONFLICT (doc_id) DO UPDATE SET body = excluded.body", (doc_id, body))
+                     "ON CONFLICT (doc_id) DO UPDATE SET body = excluded.body", (doc_id, unique))
         return
     old = conn.execute("SELECT fts_rowid FROM search_docs WHERE doc_id = ?", (doc_id,)).fetchone()
     if old is not None:
         conn.execute(f"DELETE FROM {TABLE} WHERE rowid = ?", (old[0],))
         conn.execute("DELETE FROM search_docs WHERE doc_id = ?", (doc_id,))
-    rowid = conn.execute(f"INSERT INTO {TABLE} (body) VALUES (?)", (index_text(text),)).lastrowid
+    rowid = conn.execute(f"INSERT INTO {TABLE} (body) VALUES (?)", (body,)).lastrowid
     conn.execute("INSERT INTO search_docs (fts_rowid, doc_id) VALUES (?, ?)", (rowid, doc_id))
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from marsad.clean.normalize import fold
 from marsad.search import fts
+from marsad.store.codec import candidate_from_json
 from marsad.store.db import Row, StoreError, cannot_use, connect, migrate, prepare
-from marsad.store.codec import candidate_from_json, candidate_to_json
+from marsad.store.rows import DocumentRows, document_rows, report_id, report_rows
 from marsad.types import Candidate, Doc, Failure
 
 SCHEMA = """
@@ -116,10 +117,6 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def report_id(doc_id: str, anchor: int) -> str:
-    return f"{doc_id}#{anchor}"
-
-
 class Store:
     """A marsad database: a SQLite file (a path) or a PostgreSQL database (a postgresql:// URL)."""
 
@@ -150,15 +147,25 @@ class Store:
 
     def save_document(self, doc: Doc, candidates: list[Candidate]) -> None:
         """Store a document and its reports in one transaction, replacing an older version."""
+        self.save_documents([document_rows(doc, candidates)])
+
+    def save_documents(self, batch: list[DocumentRows]) -> None:
+        """Store several documents, built elsewhere (``marsad.store.rows``), in one transaction:
+        a kill leaves all of them or none, and one commit costs less than one per document."""
         with self.conn:
-            self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
-            self.conn.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (doc.doc_id, doc.source, doc.url, doc.outlet,
-                 doc.published.isoformat() if doc.published else None, doc.lang, doc.title,
-                 doc.raw, doc.text, doc.sha, _now()))
-            fts.index_document(self.conn, doc.doc_id, doc.text)
-            self._insert_reports(doc, candidates)
+            for rows in batch:
+                self._insert_document(rows)
+
+    def _insert_document(self, rows: DocumentRows) -> None:
+        doc = rows.doc
+        self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
+        self.conn.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.doc_id, doc.source, doc.url, doc.outlet,
+             doc.published.isoformat() if doc.published else None, doc.lang, doc.title,
+             doc.raw, doc.text, doc.sha, _now()))
+        fts.index_document(self.conn, doc.doc_id, doc.text, body=rows.search_body)
+        self._insert_report_rows(rows.reports, rows.evidence)
 
     def replace_reports(self, doc: Doc, candidates: list[Candidate]) -> None:
         """Re-extraction of a stored document: new reports, same document row.
@@ -175,19 +182,11 @@ class Store:
                                   [(r["event_id"], r["report_id"]) for r in kept])
 
     def _insert_reports(self, doc: Doc, candidates: list[Candidate]) -> None:
-        for c in candidates:
-            for e in c.evidence:
-                if doc.text[e.start:e.end] != e.text:
-                    raise ValueError(f"{doc.doc_id}: evidence {e.field} {e.start}:{e.end} does not match the text")
-            rid = report_id(doc.doc_id, c.anchor)
-            self.conn.execute(
-                "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (rid, doc.doc_id, c.anchor, c.role, None, c.date.isoformat() if c.date else None,
-                 c.sub_event_type, c.location.place_id if c.location else None, c.attacker,
-                 c.target_actor, json.dumps(candidate_to_json(c), ensure_ascii=False)))
-            self.conn.executemany(
-                'INSERT INTO evidence VALUES (?,?,?,?,?,?,?)',
-                [(rid, doc.doc_id, e.field, e.start, e.end, e.text, e.rule) for e in c.evidence])
+        self._insert_report_rows(*report_rows(doc, candidates))
+
+    def _insert_report_rows(self, reports: list[tuple], evidence: list[tuple]) -> None:
+        self.conn.executemany("INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?)", reports)
+        self.conn.executemany("INSERT INTO evidence VALUES (?,?,?,?,?,?,?)", evidence)
 
     def record_failure(self, failure: Failure) -> None:
         with self.conn:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -39,11 +40,30 @@ def _same(single: list[dict], parallel: list[dict]) -> None:
     assert parallel == single
 
 
+# Workers build the stored rows (search body, report JSON); every table's content must match.
+STORED = {
+    "documents": "SELECT doc_id, source, url, outlet, published, lang, title, raw, text, sha FROM documents "
+                 "ORDER BY doc_id",
+    "reports": "SELECT * FROM reports ORDER BY report_id",
+    "evidence": "SELECT * FROM evidence ORDER BY report_id, start, \"end\", field",
+    "search": "SELECT m.doc_id, f.body FROM search_docs m JOIN documents_fts f ON f.rowid = m.fts_rowid "
+              "ORDER BY m.doc_id",
+    "events": "SELECT * FROM events ORDER BY event_id",
+    "event_index": "SELECT * FROM event_index ORDER BY event_id",
+}
+
+
+def _stored(db: Path) -> dict[str, list[tuple]]:
+    with sqlite3.connect(db) as conn:
+        return {table: conn.execute(sql).fetchall() for table, sql in STORED.items()}
+
+
 def test_dask_matches_single_process_on_synthetic_corpus(tmp_path: Path) -> None:
     manifest = _synthetic_manifest(tmp_path / "corpus")
     single = _export(tmp_path / "single.db", str(manifest))
     assert single, "the synthetic corpus should give events"
     _same(single, _export(tmp_path / "dask.db", str(manifest), "--dask", "--workers", "2"))
+    assert _stored(tmp_path / "dask.db") == _stored(tmp_path / "single.db")
 
 
 def test_dask_matches_single_process_on_shared_corpus(tmp_path: Path) -> None:

@@ -85,10 +85,10 @@ def remerge(store: Store) -> int:
     Analyst merges and splits are applied on top of the clustering, and analyst
     corrections and rejections on top of each event record, every time.
     """
-    rows = store.reports()
+    reports = store.reports()
     previous = store.existing_event_ids()
-    pairs = [(r["report_id"], c) for c, r in rows]
-    meta = {r["report_id"]: {"outlet": r["outlet"], "published": r["published"]} for _, r in rows}
+    pairs = [(rid, c) for rid, c, _ in reports]
+    meta = {rid: about for rid, _, about in reports}
     clustered, forced = apply_directives(cluster_reports(pairs), load_directives(store.conn))
     clusters = assign_ids(clustered, {**previous, **forced})
     reviews = load_reviews(store.conn)

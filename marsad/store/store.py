@@ -205,12 +205,15 @@ class Store:
                       date.fromisoformat(row["published"]) if row["published"] else None,
                       row["lang"], row["title"], row["source"])
 
-    def reports(self) -> list[tuple[Candidate, Row]]:
-        """Every stored report with its document's metadata, in a stable order."""
+    def reports(self) -> list[tuple[str, Candidate, dict[str, str | None]]]:
+        """Every stored report as (report_id, candidate, its document's outlet and publication day),
+        in a stable order. The rows are read one at a time and their JSON dropped once decoded:
+        a merge holds every report, so this is what its memory grows with."""
         rows = self.conn.execute(
-            "SELECT r.*, d.outlet, d.published, d.ingested_at FROM reports r JOIN documents d USING (doc_id) "
-            "ORDER BY d.published NULLS FIRST, r.doc_id, r.anchor").fetchall()
-        return [(candidate_from_json(json.loads(r["data"])), r) for r in rows]
+            "SELECT r.report_id, r.data, d.outlet, d.published FROM reports r JOIN documents d USING (doc_id) "
+            "ORDER BY d.published NULLS FIRST, r.doc_id, r.anchor")
+        return [(r["report_id"], candidate_from_json(json.loads(r["data"])),
+                 {"outlet": r["outlet"], "published": r["published"]}) for r in rows]
 
     # events ------------------------------------------------------------------
     def existing_event_ids(self) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Whole-corpus jobs the CLI calls: ingest, re-merge, reprocess."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,15 +93,16 @@ def remerge(store: Store) -> int:
     clusters = assign_ids(clustered, {**previous, **forced})
     reviews = load_reviews(store.conn)
     membership = {rid: eid for eid, cl in clusters for rid, _ in cl.members}
-    events = []
-    for eid, cl in clusters:
-        record = event_record(eid, cl, meta)
-        targets = [membership.get(report_id(c.doc_id, c.responds_to_anchor))
-                   for _, c in cl.members if c.responds_to_anchor is not None]
-        record["responds_to"] = next((t for t in targets if t and t != eid), None)
-        events.append(apply_review(record, reviews.get(eid)))
-    store.replace_events(events, membership)
-    return len(events)
+
+    def events() -> Iterator[dict]:  # built as the store writes them: never all records at once
+        for eid, cl in clusters:
+            record = event_record(eid, cl, meta)
+            targets = [membership.get(report_id(c.doc_id, c.responds_to_anchor))
+                       for _, c in cl.members if c.responds_to_anchor is not None]
+            record["responds_to"] = next((t for t in targets if t and t != eid), None)
+            yield apply_review(record, reviews.get(eid))
+
+    return store.replace_events(events(), membership)
 
 
 def reprocess(store: Store, settings: Settings) -> dict[str, int]:

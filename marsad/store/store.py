@@ -8,7 +8,8 @@ what is already there (same doc_id and same cleaned-text hash).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from itertools import islice
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -111,6 +112,8 @@ FROM events e;
 
 
 __all__ = ["Store", "StoreError", "report_id"]
+
+EVENT_CHUNK = 500  # event records built and written at a time by a merge
 
 
 def _now() -> str:
@@ -221,20 +224,27 @@ class Store:
         return {r["report_id"]: r["event_id"] for r in
                 self.conn.execute("SELECT report_id, event_id FROM reports WHERE event_id IS NOT NULL")}
 
-    def replace_events(self, events: list[dict], membership: dict[str, str]) -> None:
-        """Write the merged events and each report's event in one transaction."""
+    def replace_events(self, events: Iterable[dict], membership: dict[str, str]) -> int:
+        """Write the merged events and each report's event in one transaction; how many were written.
+
+        ``events`` is consumed a chunk at a time, so a merge never holds every
+        event record and its stored rows at once."""
+        written = 0
         with self.conn:
             self.conn.execute("DELETE FROM events")
+            self.conn.execute("DELETE FROM event_index")
             self.conn.execute("UPDATE reports SET event_id = NULL")
             self.conn.executemany("UPDATE reports SET event_id = ? WHERE report_id = ?",
                                   [(eid, rid) for rid, eid in membership.items()])
-            self.conn.executemany(
-                "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [_event_row(e) for e in events])
-            self.conn.execute("DELETE FROM event_index")
-            self.conn.executemany(f"INSERT INTO event_index VALUES ({','.join('?' * 14)})",
-                                  [_index_row(e) for e in events])
+            events = iter(events)
+            while chunk := list(islice(events, EVENT_CHUNK)):
+                self.conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                      [_event_row(e) for e in chunk])
+                self.conn.executemany(f"INSERT INTO event_index VALUES ({','.join('?' * 14)})",
+                                      [_index_row(e) for e in chunk])
+                written += len(chunk)
             self.conn.execute(_REMEMBER_PLACES.format("true"))
+        return written
 
     def update_event(self, event: dict) -> None:
         """Rewrite one event's record (after an analyst correction), keeping its reports."""

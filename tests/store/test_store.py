@@ -43,6 +43,15 @@ def test_demo_gives_the_same_events_on_every_backend(database, sqlite_demo):
         assert store.events() == sqlite_demo
 
 
+def test_events_written_a_few_at_a_time_are_the_same_events(database, sqlite_demo, monkeypatch):
+    monkeypatch.setattr("marsad.store.store.EVENT_CHUNK", 2)  # the demo's events span many chunks
+    with Store(database) as store:
+        assert ingest_paths(store, [DEMO], Settings()).events == len(sqlite_demo) > 2 * 2
+        assert store.events() == sqlite_demo
+        indexed = store.conn.execute("SELECT count(*) FROM event_index").fetchone()[0]
+        assert indexed == len(sqlite_demo)
+
+
 def test_migrations_are_named_and_run_once(database):
     with Store(database) as store:
         names = [r[0] for r in store.conn.execute("SELECT name FROM schema_migrations ORDER BY name")]

@@ -93,3 +93,12 @@ def delivered(conn: Connection, alert_id: int, output: str, complete: bool) -> N
         conn.execute("INSERT INTO alert_deliveries VALUES (?,?,?) ON CONFLICT DO NOTHING", (alert_id, output, now()))
         if complete:
             conn.execute("UPDATE alerts SET sent = 1 WHERE id = ?", (alert_id,))
+
+
+def recent(conn: Connection, limit: int) -> list[dict]:
+    """The newest alerts for the workbench: rule, event, when it fired, its one-line summary,
+    and whether every output has had it."""
+    rows = conn.execute("SELECT id, rule_id, event_id, at, payload, sent FROM alerts ORDER BY id DESC LIMIT ?",
+                        (limit,))
+    return [{"id": r["id"], "rule": r["rule_id"], "event_id": r["event_id"], "at": r["at"],
+             "summary": json.loads(r["payload"]).get("summary"), "sent": bool(r["sent"])} for r in rows]

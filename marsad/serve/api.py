@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from marsad.alerts.store import recent as recent_alerts
 from marsad.clean.normalize import fold
 from marsad.export.acled_csv import EVENT_TYPES, write_acled_csv
 from marsad.export.filters import EventFilter
@@ -174,6 +175,11 @@ def export(conn: Conn, query: Filters,
 @router.get("/audit", summary="The review log, oldest first")
 def get_audit(conn: Conn, event_id: str | None = None) -> JSONResponse:
     return _json({"audit": audit_entries(conn, event_id or None)})
+
+
+@router.get("/alerts", summary="The newest alerts that fired (marsad watch --alerts), newest first")
+def get_alerts(conn: Conn, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20) -> JSONResponse:
+    return _json({"alerts": recent_alerts(conn, limit)})
 
 
 # writes ------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from marsad.alerts.store import ensure_schema as ensure_alert_schema
 from marsad.search.fts import backfill
 from marsad.serve import queries
 from marsad.serve.api import router
@@ -112,9 +113,10 @@ def _validation_error(request: Request, exc: RequestValidationError) -> JSONResp
 
 
 def prepare(db_path: str) -> None:
-    """Create the review and search tables, index what an older marsad stored without them,
+    """Create the review, search and alert tables, index what an older marsad stored without them,
     and refresh the statistics SQLite's planner uses to pick an index for each filter."""
     with Store(db_path) as store:
+        ensure_alert_schema(store.conn)
         backfill(store.conn)
         store.reindex_events()
         with store.conn:

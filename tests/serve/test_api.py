@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from marsad.alerts.store import record
 from marsad.cli import cli
 from marsad.export.filters import EventFilter
 from marsad.run import ingest_items, ingest_paths
@@ -405,3 +406,18 @@ def test_filters_follow_a_correction(writable):
                   json={"field": "location", "value": "base_sy_conoco", **SIGNED})
     assert event["id"] in ids(writable.get("/api/events?place=conoco&country=SY&limit=500"))
     assert event["id"] not in ids(writable.get("/api/events?country=IQ&limit=500"))
+
+
+# alerts --------------------------------------------------------------------------------
+def test_alerts_are_listed_newest_first_with_their_event(writable):
+    assert writable.get("/api/alerts").json() == {"alerts": []}
+    first, second = [e["id"] for e in writable.get("/api/events?limit=2").json()["events"]]
+    with Store(writable.app.state.db_path) as store:
+        record(store.conn, [("casualties-at-bases", first, {"summary": f"{first}: two killed"})], {})
+        record(store.conn, [("surge-deir-ez-zor", second, {"summary": f"{second}: third attack in 24 h"})], {})
+    alerts = writable.get("/api/alerts").json()["alerts"]
+    assert [(a["rule"], a["event_id"], a["summary"], a["sent"]) for a in alerts] == [
+        ("surge-deir-ez-zor", second, f"{second}: third attack in 24 h", False),
+        ("casualties-at-bases", first, f"{first}: two killed", False)]
+    assert [a["event_id"] for a in writable.get("/api/alerts?limit=1").json()["alerts"]] == [second]
+    assert writable.get("/api/alerts?limit=0").status_code == 422

@@ -24,6 +24,7 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (pip install playwright)")
 uvicorn = pytest.importorskip("uvicorn", reason="browser tests need uvicorn")
 
+from marsad.alerts.store import record  # noqa: E402
 from marsad.run import ingest_paths, reprocess  # noqa: E402
 from marsad.serve.app import create_app  # noqa: E402
 from marsad.settings import Settings  # noqa: E402
@@ -338,3 +339,16 @@ def test_reject_hides_the_event_from_the_dashboard_and_unreject_brings_it_back(p
     page.click("#reject-button")
     page.wait_for_selector("#rejected[hidden]", state="attached")
     assert event["id"] in [e["id"] for e in api(base_url, "/api/events?limit=500")["events"]]
+
+
+def test_dashboard_lists_the_alerts_that_fired_with_links_to_their_events(page, base_url, db):
+    event_id = api(base_url, "/api/events?limit=1")["events"][0]["id"]
+    with Store(db) as store:
+        record(store.conn, [("casualties-at-bases", event_id, {"summary": f"{event_id}: two killed"})], {})
+    page.goto(f"{base_url}/?lang=en")
+    page.wait_for_selector(READY)
+    link = page.locator("#alerts li a").first
+    assert link.inner_text() == f"{event_id}: two killed"
+    shot(page, "dashboard-alerts-en.png")
+    link.click()
+    page.wait_for_url(f"**/events/{event_id}?lang=en")

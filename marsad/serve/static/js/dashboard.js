@@ -86,6 +86,19 @@ function renderLegend(types) {
   legend.replaceChildren(...types.map((type) => el("li", {}, el("span", { class: `dot ${typeClass(type)}` }), " ", label("event_types", type))));
 }
 
+/** The newest alerts, each a link to its event; they do not follow the filters. */
+function renderAlerts(alerts) {
+  const list = document.getElementById("alerts");
+  if (!alerts.length) {
+    list.replaceChildren(el("li", { class: "muted" }, t("no_alerts")));
+    return;
+  }
+  list.replaceChildren(...alerts.map((alert) => el("li", { "data-alert-id": alert.id },
+    el("span", { class: "muted nowrap" }, alert.at.replace("T", " ").slice(0, 16)), " ",
+    el("code", {}, alert.rule), " ",
+    el("a", { href: eventURL(alert.event_id) }, el("bdi", {}, alert.summary || alert.event_id)))));
+}
+
 let generation = 0;
 
 async function refresh() {
@@ -134,7 +147,8 @@ async function main() {
   } catch (error) {
     setStatus(status, t("error", { detail: error.message }), true);
   }
-  await refresh();
+  await Promise.all([refresh(), getJSON("/api/alerts?limit=20").then((answer) => renderAlerts(answer.alerts))
+    .catch((error) => setStatus(status, t("error", { detail: error.message }), true))]);
   document.body.dataset.ready = "1";
 }
 

@@ -41,7 +41,7 @@ def db_option(exists: bool, **kw):
 
 
 @contextmanager
-def _open(db: str):
+def open_store(db: str):
     """The store at ``db`` for one command: a fault of the database, whenever it shows, is one line, not a traceback."""
     from marsad.store.faults import explained
     from marsad.store.store import Store, StoreError
@@ -90,7 +90,7 @@ def _run_ingest(paths: list[Path], db: str, published: date | None, quiet: bool,
 
     settings = Settings()
     items = list(iter_articles(paths, published=published, settings=settings))
-    with _cluster(use_dask, workers, scheduler) as client, _open(db) as store, \
+    with _cluster(use_dask, workers, scheduler) as client, open_store(db) as store, \
             Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                      console=err_console, disable=quiet or len(items) <= 3) as progress:
         task = progress.add_task("", total=len(items))
@@ -163,7 +163,7 @@ def export(db: str, fmt: str, output: Path | None, include_rejected: bool, **con
         keep = EventFilter(**conditions)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
-    with _open(db) as store:
+    with open_store(db) as store:
         events = list(keep.select(store.events(include_rejected=include_rejected)))
     with open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout) as out:
         if fmt == "csv":
@@ -203,7 +203,7 @@ def events(db: str) -> None:
     """Print the events as a table."""
     from marsad.show import events_table
 
-    with _open(db) as store:
+    with open_store(db) as store:
         console.print(events_table(store.events()))
 
 
@@ -214,7 +214,7 @@ def show(event_id: str, db: str) -> None:
     """Print one event, its claims, and each report's text with the evidence highlighted."""
     from marsad.show import print_event
 
-    with _open(db) as store:
+    with open_store(db) as store:
         event = store.event(event_id)
         if event is None:
             raise click.ClickException(f"no event {event_id!r} in {db}")
@@ -227,7 +227,7 @@ def reprocess(db: str) -> None:
     """Re-run extraction and merging on stored documents; say which events are new, changed or gone."""
     from marsad.run import reprocess as run_reprocess
 
-    with _open(db) as store:
+    with open_store(db) as store:
         diff = run_reprocess(store, Settings())
     console.print(f"{diff['new']} new, {diff['changed']} changed, {diff['gone']} gone")
 
@@ -273,14 +273,14 @@ def demo(db: Path | None) -> None:
     samples = resources.files("marsad").joinpath("demo", "samples", "manifest.jsonl")
     target = db or Path(tempfile.mkdtemp(prefix="marsad-demo-")) / "demo.db"
     if target.exists():
-        with _open(target) as store:
+        with open_store(target) as store:
             foreign = [d.doc_id for d in store.documents() if not d.doc_id.startswith("demo-")]
         if foreign:
             raise click.ClickException(f"{target} holds documents that are not demo samples; give a new path")
         target.unlink()
     with resources.as_file(samples) as manifest:
         _run_ingest([manifest], target, None, quiet=True)
-    with _open(target) as store:
+    with open_store(target) as store:
         console.print(events_table(store.events(), title="marsad demo: events from the built-in samples"))
     console.print(f"database: {target}  (try: marsad show EVENT_ID --db {target})")
 

@@ -3,33 +3,20 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import click
 
 from marsad.alerts.config import AlertConfig
+from marsad.cli import open_store
 from marsad.settings import Settings
-from marsad.store.faults import explained
-from marsad.store.store import Store, StoreError
 from marsad.watch.http import Http, HttpPolicy
 from marsad.watch.loop import RoundResult, watch
 
 
 def _err(line: str) -> None:
     click.echo(line, err=True)
-
-
-@contextmanager
-def _open(db: Path) -> Iterator[Store]:
-    """The store for the whole watch: a fault of the database, whenever it shows, is one line, not a traceback."""
-    try:
-        with explained(db), Store(db) as store:
-            yield store
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 def run_watch(specs: list[str], db: Path, *, every: float, once: bool, quiet: bool, alerts: AlertConfig | None,
@@ -60,7 +47,7 @@ def run_watch(specs: list[str], db: Path, *, every: float, once: bool, quiet: bo
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
-        with _open(db) as store:
+        with open_store(str(db)) as store:
             last = watch(store, specs, Settings(), Http(policy), every=every, once=once, stop=stop,
                          report=report, alerts=alerts, on_item=on_item, echo=_err)
     finally:

@@ -223,12 +223,15 @@ def show(event_id: str, db: str) -> None:
 
 @cli.command()
 @db_option(exists=True)
-def reprocess(db: str) -> None:
+@click.option("--full", is_flag=True,
+              help="Also rebuild, under new ids, events whose record and reports disagree (what doctor calls "
+                   "event-id conflicts).")
+def reprocess(db: str, full: bool) -> None:
     """Re-run extraction and merging on stored documents; say which events are new, changed or gone."""
     from marsad.run import reprocess as run_reprocess
 
     with open_store(db) as store:
-        diff = run_reprocess(store, Settings())
+        diff = run_reprocess(store, Settings(), full=full)
     console.print(f"{diff['new']} new, {diff['changed']} changed, {diff['gone']} gone")
 
 

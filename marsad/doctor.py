@@ -5,6 +5,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from marsad.store.consistency import event_conflicts
 from marsad.store.db import Connection, StoreError, connect, is_postgres_url
 from marsad.store.faults import describe, lock_timeout
 
@@ -50,6 +51,7 @@ def diagnose(db: str | Path) -> Diagnosis:
         if not postgres:
             _check_integrity(conn, result)
         _check_links(conn, result)
+        _check_events(conn, result, str(db))
         _check_evidence(conn, result)
     except errors as exc:
         said = describe(exc, str(db)) if isinstance(exc, sqlite3.Error) else None
@@ -86,6 +88,14 @@ def _check_links(conn: Connection, result: Diagnosis) -> None:
         result.notes.append(f"{unmerged} reports not merged into events yet (run the ingest again or `marsad reprocess`)")
     for table in ("documents", "reports", "evidence", "events", "failures"):
         result.checked[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def _check_events(conn: Connection, result: Diagnosis, db: str) -> None:
+    conflicts = sorted(event_conflicts(conn))
+    if conflicts:
+        shown = ", ".join(conflicts[:5]) + (" …" if len(conflicts) > 5 else "")
+        result.problems.append(f"{len(conflicts)} event-id conflicts: events whose record and reports disagree "
+                               f"about which reports they hold ({shown}); run `marsad reprocess --full --db {db}`")
 
 
 def _check_evidence(conn: Connection, result: Diagnosis) -> None:

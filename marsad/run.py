@@ -1,10 +1,12 @@
 """Whole-corpus jobs the CLI calls: ingest, re-merge, reprocess."""
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from marsad.errors import MarsadError, StoreError
 from marsad.export.record import event_record
 from marsad.ingest.readers import iter_articles
 from marsad.merge.cluster import apply_directives, assign_ids, cluster_reports
@@ -12,6 +14,8 @@ from marsad.pipeline import process_doc, process_safely
 from marsad.review.apply import apply_review, load_directives, load_reviews
 from marsad.settings import Settings
 from marsad.store.rows import DocumentRows, document_rows, report_id
+from marsad.store.consistency import event_conflicts
+from marsad.store.faults import describe
 from marsad.store.store import Store
 from marsad.types import Article, Candidate, Doc, Failure
 
@@ -79,18 +83,44 @@ def ingest_paths(store: Store, paths: list[Path], settings: Settings, published=
     return ingest_items(store, iter_articles(paths, published=published, settings=settings), settings, **kw)
 
 
-def remerge(store: Store) -> int:
+class MergeFailed(StoreError):
+    """Merging stopped on an error marsad did not expect: the events are left as they were."""
+
+
+def remerge(store: Store, trust_ids: bool = True) -> int:
     """Merge every stored report into events; ids of unchanged events are kept.
 
     Analyst merges and splits are applied on top of the clustering, and analyst
-    corrections and rejections on top of each event record, every time.
+    corrections and rejections on top of each event record, every time. The events
+    are written in one transaction, so an error here leaves them as they were; it is
+    told as one line naming the store, the cause and the remedy (a bug, but one a
+    monitoring store must survive: the documents are stored and a full reprocess redoes
+    the events). ``trust_ids=False`` drops the ids of events whose stored record and
+    reports disagree (``marsad doctor``'s event-id conflicts) before ids are kept.
     """
+    try:
+        return _remerge(store, trust_ids)
+    except MarsadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — the command boundary of every merge
+        if isinstance(exc, sqlite3.Error) and describe(exc, store.conn.name) is not None:
+            raise  # the file's own fault (full, read-only, damaged): open_store tells it with its remedy
+        raise MergeFailed(
+            f"database {store.conn.name}: merging the events failed ({type(exc).__name__}: {exc}); the documents are "
+            f"stored and the events are as before the command; run `marsad reprocess --full --db {store.conn.name}`, "
+            "and report this as a bug if it fails again") from exc
+
+
+def _remerge(store: Store, trust_ids: bool) -> int:
     reports = store.reports()
     previous = store.existing_event_ids()
+    if not trust_ids:
+        doubtful = event_conflicts(store.conn)
+        previous = {rid: eid for rid, eid in previous.items() if eid not in doubtful}
     pairs = [(rid, c) for rid, c, _ in reports]
     meta = {rid: about for rid, _, about in reports}
     clustered, forced = apply_directives(cluster_reports(pairs), load_directives(store.conn))
-    clusters = assign_ids(clustered, {**previous, **forced})
+    clusters = assign_ids(clustered, previous, forced)
     reviews = load_reviews(store.conn)
     membership = {rid: eid for eid, cl in clusters for rid, _ in cl.members}
 
@@ -105,12 +135,16 @@ def remerge(store: Store) -> int:
     return store.replace_events(events(), membership)
 
 
-def reprocess(store: Store, settings: Settings) -> dict[str, int]:
-    """Re-extract every stored document with the current rules and re-merge; report what changed."""
+def reprocess(store: Store, settings: Settings, full: bool = False) -> dict[str, int]:
+    """Re-extract every stored document with the current rules and re-merge; report what changed.
+
+    ``full`` also rebuilds the events that ``marsad doctor`` finds in conflict with their
+    reports under new ids, instead of keeping ids it cannot trust.
+    """
     before = {e["id"]: e for e in store.events()}
     for doc in list(store.documents()):
         store.replace_reports(doc, process_doc(doc, settings))
-    remerge(store)
+    remerge(store, trust_ids=not full)
     after = {e["id"]: e for e in store.events()}
 
     def core(e):

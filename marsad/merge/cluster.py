@@ -89,24 +89,56 @@ def cluster_reports(reports: list[tuple[str, Candidate]]) -> list[Cluster]:
     return clusters
 
 
-def event_id(cluster: Cluster, previous: dict[str, str]) -> str:
-    """Keep the id an earlier merge gave to any member; else derive it from the first report."""
-    for rid, _ in cluster.members:
-        if rid in previous:
-            return previous[rid]
-    first = cluster.members[0][0]
-    return "evt-" + hashlib.sha1(first.encode("utf-8")).hexdigest()[:12]
+def derived_id(report_id: str, taken: set[str]) -> str:
+    """A new event's id from its first report, salted until no earlier or present event has it."""
+    salt, eid = 0, "evt-" + hashlib.sha1(report_id.encode("utf-8")).hexdigest()[:12]
+    while eid in taken:
+        salt += 1
+        eid = "evt-" + hashlib.sha1(f"{report_id}#{salt}".encode("utf-8")).hexdigest()[:12]
+    return eid
 
 
-def assign_ids(clusters: list[Cluster], previous: dict[str, str]) -> list[tuple[str, Cluster]]:
-    """Stable, unique ids: two clusters never share one even if they split from one event."""
-    used: set[str] = set()
+def assign_ids(clusters: list[Cluster], previous: dict[str, str],
+               forced: dict[str, str] | None = None) -> list[tuple[str, Cluster]]:
+    """Give every cluster an id, unique by construction and stable across later merges.
+
+    ``previous`` maps report_id → the id its event has in the store; ``forced`` maps
+    report_id → the id an analyst's merge or split named for its event. The rule:
+    1. a stored id goes to the one cluster that holds most of the reports that carry it
+       (tie: the cluster first in the stable report order), so an event that gains or
+       loses a few reports keeps its id, and no id is ever given twice;
+    2. a cluster that wins several stored ids (it bridges events) keeps the one an
+       analyst's merge named, else the one most of its reports carried (tie: the one its
+       earliest report carried); the others retire;
+    3. a cluster that wins none takes the id an analyst's split named for one of its
+       reports if no event has it, else an id derived from its first report, salted until
+       no event has it and no other cluster here was given it.
+    Stored ids outrank the analysts' named ids: those name an event when the merge or
+    split is made, and the store carries them from then on, while an old directive's
+    reports may since have moved on. Ids of events whose reports did not change are
+    therefore unchanged.
+    """
+    forced = forced or {}
+    votes: dict[str, dict[int, int]] = defaultdict(dict)  # stored id → cluster index → reports
+    for i, cl in enumerate(clusters):
+        for rid, _ in cl.members:
+            if (old := previous.get(rid)) is not None:
+                votes[old][i] = votes[old].get(i, 0) + 1
+    won: dict[int, list[str]] = defaultdict(list)
+    for old, by_cluster in votes.items():
+        won[max(by_cluster, key=lambda i: (by_cluster[i], -i))].append(old)
+    taken = set(previous.values())
     out = []
-    for cl in clusters:
-        eid = event_id(cl, previous)
-        if eid in used:
-            eid = "evt-" + hashlib.sha1(cl.members[0][0].encode("utf-8")).hexdigest()[:12]
-        used.add(eid)
+    for i, cl in enumerate(clusters):
+        named = [forced[rid] for rid, _ in cl.members if rid in forced]
+        if won[i]:
+            first_seen: dict[str | None, int] = {}
+            for k, (rid, _) in enumerate(cl.members):
+                first_seen.setdefault(previous.get(rid), k)
+            eid = max(won[i], key=lambda old: (old in named, votes[old][i], -first_seen[old]))
+        else:
+            eid = next((e for e in named if e not in taken), None) or derived_id(cl.members[0][0], taken)
+        taken.add(eid)
         out.append((eid, cl))
     return out
 

@@ -1,0 +1,43 @@
+"""No article text in the repository: a long run of Arabic outside the project's own fixtures and samples
+is text from elsewhere (the real-report set keeps facts, urls and queries only; texts live in a cache)."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+# Our own writing: lexicons and gazetteer (words and names), test sentences, demo samples, templates, docs.
+OWN_WRITING = ("marsad/data/", "marsad/demo/samples/", "tests/", "benchmarks/templates.yaml", "docs/", "data-src/",
+               "marsad/serve/", "tools/fuzz.py")
+ARABIC_RUN = re.compile(r"(?:[\u0621-\u064A\u0660-\u0669\d]{2,}[\s\u060C\u061B.:]+){12,}")  # 12+ words in a row
+
+
+def tracked_files() -> list[str]:
+    try:
+        out = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout: the tracked files cannot be listed")
+    return out.splitlines()
+
+
+def test_no_long_arabic_run_outside_our_own_writing():
+    found = []
+    for name in tracked_files():
+        if name.startswith(OWN_WRITING):
+            continue
+        try:
+            text = (REPO / name).read_text(encoding="utf-8")
+        except (UnicodeDecodeError, FileNotFoundError, IsADirectoryError):
+            continue
+        found += [f"{name}: {m.group()[:40]}…" for m in ARABIC_RUN.finditer(text)]
+    assert not found, "runs of 12+ Arabic words (article text?):\n" + "\n".join(found)
+
+
+def test_the_check_finds_a_sentence():
+    sentence = "قصفت طائرة مسيرة مجهولة مواقع في ريف المدينة الشرقي صباح اليوم وأفادت مصادر محلية بسقوط جرحى"
+    assert ARABIC_RUN.search(sentence)
+    assert not ARABIC_RUN.search("اليوم الأحد 2 من آب")
+    assert not ARABIC_RUN.search('"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و"')

@@ -229,7 +229,10 @@ CREATE OR REPLACE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS INTEGER
 
 def prepare(conn: Connection) -> None:
     """What every marsad database needs before any module's tables: the migrations log, shared functions."""
-    conn.executescript(ddl(conn, MIGRATIONS_TABLE))
+    try:  # a store opened before has the log: reading it is cheaper than a script that commits
+        conn.execute("SELECT 1 FROM schema_migrations LIMIT 1").fetchall()
+    except conn.errors:
+        conn.executescript(ddl(conn, MIGRATIONS_TABLE))
     if conn.dialect == POSTGRESQL:
         migrate(conn, "0000_postgres_functions", POSTGRES_FUNCTIONS, translate=False)
 

@@ -44,7 +44,8 @@ from conftest import PG_URL, new_database
 
 PROFILES = {  # examples, steps per example
     "ci": (200, 30),
-    "long": (2000, 50),
+    "long": (1000, 50),
+    "quick": (20, 30),  # while working on the store
 }
 EXAMPLES, STEPS = PROFILES[os.environ.get("MARSAD_SEQUENCE_PROFILE", "ci")]
 
@@ -393,11 +394,10 @@ class StoreSequences(RuleBasedStateMachine):
 
     def check_events_equal_one_fresh_ingest(self, ours, now_members, audit):
         """A new store given the same documents, the same audit log and the same ids holds the same events."""
-        fresh_dir = Path(tempfile.mkdtemp(prefix="marsad-fresh-", dir=self.folder))
         docs = sorted(self.documents.items())
         processed = [[(article(d, v), extracted(d, v, self.lexicon_changed))] for d, v in docs]
         use_lexicon(self.lexicon_changed)
-        with Store(fresh_dir / "fresh.db") as fresh:
+        with Store(":memory:") as fresh:
             ingest_items(fresh, [], Settings(), processed=processed)
             with fresh.conn:
                 fresh.conn.executemany("UPDATE reports SET event_id = ? WHERE report_id = ?",
@@ -407,7 +407,6 @@ class StoreSequences(RuleBasedStateMachine):
                                        [tuple(row) for row in audit])
             remerge(fresh)
             theirs = records(fresh)
-        shutil.rmtree(fresh_dir)
         assert {e: sorted(r["report_id"] for r in v["reports"]) for e, v in ours.items()} == {
             e: sorted(r["report_id"] for r in v["reports"]) for e, v in theirs.items()}
         assert ours == theirs

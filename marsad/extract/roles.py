@@ -81,9 +81,13 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if m.data.get("facility"):
         return "target", "facility"  # "يستهدف القاعدة الأمريكية": a base is never the one firing
     if m.data.get("adjective"):
-        # "غارات أمريكية": a nationality adjective right after a strike noun names the attacker.
-        prev = _nearest_before(triggers + clause.weapons, m.start, 2)
-        return ("attacker", "adjective-after-strike") if prev else ("none", "adjective")
+        # "غارات أمريكية": a nationality adjective right after a strike noun names the attacker;
+        # in English it stands before the noun: "a Turkish drone strike", "U.S. strikes".
+        if _nearest_before(triggers + clause.weapons, m.start, 2):
+            return "attacker", "adjective-after-strike"
+        if m.text.isascii() and any(0 <= w.start - m.end <= 2 for w in triggers + clause.weapons):
+            return "attacker", "adjective-before-strike"
+        return "none", "adjective"
     accuse = [c for c in clause.cues if c.data.get("type") == "accuse"]
     if any(c.start <= m.start < c.end for c in accuse):
         return "attacker", "accused-behind"

@@ -20,6 +20,9 @@ LAUNCH_WINDOW = 25
 _COUNTRYSIDE = re.compile(r"ريف\s*$")
 _FROM = re.compile(r"(^|\s)(من|from)\s+((مدينة|بلدة|قرية|منطقة|بادية|غرب|شرق|شمال|جنوب|ريف)\s+)*\S{0,3}$")
 _DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي|south of|north of|east of|west of)\s*(مدينة|بلدة)?\s*$")
+# "ERBIL (Kurdistan 24) –", "بغداد - ", "ZNA- أربيل": where the outlet filed from, not where it happened.
+_DATELINE_BEFORE = re.compile(r"^[A-Za-z0-9 .]{0,12}[-–—:]?\s*$")
+_DATELINE_AFTER = re.compile(r"^[ \t]*(\([^)\n]{1,40}\)[ \t]*)?(,[^\n]{0,30}?)?[ \t]*([-–—ـ:|]|\n)")
 _NEAR = re.compile(r"(قرب|بالقرب من|محيط|مقربة من|بعد [^\s]+ (كم|كيلومترات?) من|near|outside)\s*(مدينة|بلدة|قرية)?\s*$")
 
 
@@ -46,7 +49,7 @@ def read_places(clause: Clause) -> list[PlaceMention]:
     out = []
     for m in clause.places:
         place = gaz.places.get(m.entry_id)
-        if place is None:
+        if place is None or _dateline(clause.text, m):
             continue
         before = clause.text[max(clause.seg.start, m.start - 24):m.start]
         precision = place.precision
@@ -58,6 +61,14 @@ def read_places(clause: Clause) -> list[PlaceMention]:
                      for c in launch_cues) or _after_launch_from(clause, m)
         out.append(PlaceMention(m, place, precision, launch))
     return out
+
+
+def _dateline(text: str, m: Mention) -> bool:
+    """The name opens the text's first line and a dash, colon or line end follows it: a dateline."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    if text[:line_start].strip():
+        return False
+    return bool(_DATELINE_BEFORE.match(text[line_start:m.start]) and _DATELINE_AFTER.match(text[m.end:m.end + 60]))
 
 
 def _first_after(clause: Clause, pos: int, m: Mention) -> bool:

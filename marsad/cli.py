@@ -151,6 +151,8 @@ SUB_EVENT_TYPES = ("Shelling/artillery/missile attack", "Air/drone strike", "Rem
 @click.option("--actor", help="Actor code as attacker or target (e.g. us_coalition).")
 @click.option("--type", "sub_event_type", type=click.Choice(SUB_EVENT_TYPES, case_sensitive=False),
               help="ACLED sub-event type.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1),
+              help="Keep events at least this confident (0-1; README, \"Accuracy on real reports\").")
 @click.option("--include-rejected", is_flag=True, help="Also events an analyst rejected in the workbench.")
 def export(db: str, fmt: str, output: Path | None, include_rejected: bool, **conditions) -> None:
     """Write the merged events in an exchange format, optionally filtered."""

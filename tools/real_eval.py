@@ -3,6 +3,7 @@
     python tools/real_eval.py                 # the three sets side by side, and what to fix on dev
     python tools/real_eval.py --missing       # which cached texts are missing, with the look-up to rebuild each
     python tools/real_eval.py --json          # the figures as JSON (for the README table)
+    python tools/real_eval.py --confidence    # events P/R/F1 when only events this confident are kept
 
 The texts are not in the repository: each is the excerpt a stored-pages look-up returns
 for the gold line's `query`, picked by its `url`, cached as `<cache>/<set>/<doc_id>.json` =
@@ -26,6 +27,7 @@ SHARED = REPO.parent / "shared"
 CACHE = Path.home() / ".cache" / "marsad-real"
 OWN_GOLD = REPO / "eval" / "real" / "gold.jsonl"
 OWN_PLACES = REPO / "eval" / "real" / "places.json"
+THRESHOLDS = (0.0, 0.6, 0.8, 1.0)
 SHOWN = ("date", "place", "sub_event_type", "weapon", "attacker", "attribution", "target_actor",
          "launched", "killed", "injured")
 
@@ -154,12 +156,25 @@ def table(results: dict[str, dict]) -> list[str]:
     return out
 
 
+def confidence_table(results: dict[str, dict]) -> list[str]:
+    """Events (main / all) P, R, F1 per set when only events at least this confident are kept."""
+    out = ["| confidence ≥ | set | events (main) P / R / F1 | events (all) P / R / F1 |", "|---|---|---|---|"]
+    for t in THRESHOLDS:
+        for name, r in results.items():
+            s = r["by_confidence"][t]
+            cells = [" / ".join(f"{x:.2f}" for x in s[k]) for k in ("events_main", "events_all")]
+            out.append(f"| {t:.1f} | {name} | {cells[0]} | {cells[1]} |")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=SHARED, help="the shared folder (default ../shared)")
     ap.add_argument("--cache", type=Path, default=CACHE, help="where the texts are cached (default %(default)s)")
     ap.add_argument("--missing", action="store_true", help="list the documents whose text is not cached")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--confidence", action="store_true",
+                    help="events P/R/F1 at confidence thresholds " + ", ".join(map(str, THRESHOLDS)))
     args = ap.parse_args(argv)
     chosen = sets(args.shared, args.cache)
     if args.missing:
@@ -179,12 +194,17 @@ def main(argv: list[str] | None = None) -> int:
         places = json.loads(places_file.read_text(encoding="utf-8"))
         preds = run_marsad(kept, texts)
         results[name] = {"documents": len(kept), "of": len(gold), "score": score.score(kept, preds, places)}
+        results[name]["by_confidence"] = {
+            t: score.score(kept, [p for p in preds if p["confidence"] >= t], places) for t in THRESHOLDS}
         if name == "dev":
             listing = confusion(score, kept, preds, places)
     if not results:
         return 1
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
+        return 0
+    if args.confidence:
+        print("\n".join(confidence_table(results)))
         return 0
     print("\n".join(table(results)))
     if listing:

@@ -43,6 +43,7 @@ class EventFilter:
     country: str | None = None  # ISO alpha-2 code, as stored ("SY")
     actor: str | None = None  # actor code, as attacker or as target
     sub_event_type: str | None = None
+    min_confidence: float | None = None  # keep events at least this confident (marsad.export.confidence)
 
     def __post_init__(self) -> None:
         if self.date_from and self.date_to and self.date_from > self.date_to:
@@ -56,7 +57,8 @@ class EventFilter:
                 and (self.country is None or _same(loc.get("country"), self.country))
                 and (self.actor is None or _same(event.get("attacker"), self.actor)
                      or _same(event.get("target_actor"), self.actor))
-                and (self.sub_event_type is None or _same(event.get("sub_event_type"), self.sub_event_type)))
+                and (self.sub_event_type is None or _same(event.get("sub_event_type"), self.sub_event_type))
+                and (self.min_confidence is None or (event.get("confidence") or 0) >= self.min_confidence))
 
     def select(self, events: Iterable[dict]) -> Iterator[dict]:
         return (e for e in events if self.matches(e))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from marsad.export.confidence import confidence
 from marsad.merge.cluster import Cluster
 from marsad.resolve.actors import source_actor
 from marsad.types import Candidate
@@ -58,6 +59,7 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
         weapons += [w for w in c.weapons if w not in weapons]
     casualties_src = next((c for c in ordered if c.casualties), None)
     attacker_src = next((c for c in ordered if c.attacker), None)
+    score, basis = confidence(ordered, {(meta.get(rid) or {}).get("outlet") or c.doc_id for rid, c in cluster.members})
     record = {
         "id": event_id,
         "sub_event_type": _first(ordered, "sub_event_type"),
@@ -77,6 +79,8 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
         "damage": _first(ordered, "damage") or "unknown",
         "damage_text": _first(ordered, "damage_text"),
         "responds_to": None,
+        "confidence": score,
+        "confidence_basis": basis,
         "claims": _claims(cluster, meta),
         "reports": [_report(rid, c, meta.get(rid) or {}) for rid, c in cluster.members],
     }

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from marsad.extract.document import read_drafts
+from marsad.extract.document import group_incidents, read_drafts
 from marsad.ingest.readers import iter_articles
 from marsad.clean.text import make_doc
 from marsad.pipeline import process_doc
@@ -33,6 +33,9 @@ def explain_file(console: Console, path: Path, published: date | None, explain: 
                 for e in sorted(c.evidence, key=lambda e: e.field):
                     console.print(f"    [cyan]{e.field:<22}[/cyan] «{e.text}» {e.start}:{e.end}  [dim]{e.rule}[/dim]")
         if explain:
-            rejected = [d for d in read_drafts(doc) if d.rejected]
-            for d in rejected:
-                console.print(f"  [dim]not an event:[/dim] «{doc.text[d.clause.seg.start:d.clause.seg.end][:90]}» — {d.rejected}")
+            drafts = read_drafts(doc)
+            group_incidents(drafts)
+            console.print("[bold]incident grouping[/bold] (each mention of an attack, in reading order)")
+            for d in drafts:
+                words = doc.text[d.clause.seg.start:d.clause.seg.end].strip()[:90]
+                console.print(f"  «{words}» — {d.rejected and 'not an event: ' + d.rejected or d.grouping}")

@@ -291,6 +291,23 @@ def test_extract_explain_prints_fields_and_rules_and_stores_nothing(tmp_path: Pa
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["conoco.txt"]
 
 
+RECALL = ("استهدفت ثلاثة صواريخ قاعدة حقل العمر صباح اليوم الأحد. وأعلنت جماعة مسلحة مسؤوليتها عن الهجوم. "
+          "وكانت القاعدة قد تعرضت في 3 من الشهر الجاري لهجوم بطائرة مسيرة.")
+
+
+def test_extract_explain_shows_which_mention_joined_which_incident_and_why(tmp_path: Path) -> None:
+    (tmp_path / "recall.txt").write_text(RECALL, encoding="utf-8")
+
+    result = run("extract", tmp_path / "recall.txt", "--published", "2024-01-28", "--explain")
+
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert "incident grouping" in text
+    assert "— opened: first mention of an attack" in text
+    assert "مسؤوليتها عن الهجوم.» — joined incident 1" in text
+    assert "لهجوم بطائرة مسيرة.» — opened: incident 1: dates" in text
+
+
 def test_extract_without_explain_prints_no_rules(tmp_path: Path) -> None:
     (tmp_path / "conoco.txt").write_text(CONOCO, encoding="utf-8")
 

@@ -28,6 +28,7 @@ class Draft:
     attacker_role: Role | None
     rejected: str | None = None  # why this mention is not an event (threat, aggregate, ...)
     continuation: bool = False  # adds to the incident before it; never opens one
+    grouping: str = ""  # which incident it joined or why it opened one (shown by --explain)
 
 
 def place_candidate(cand: Candidate, pm: PlaceMention, words: Span | Mention, rule: str) -> None:

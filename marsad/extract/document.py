@@ -16,7 +16,7 @@ from marsad.extract.candidates import CONTINUATION_CUES, Draft, clause_draft, pl
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import find_mentions
 from marsad.extract.combine import combine
-from marsad.merge.compat import compatible, dates_fit
+from marsad.merge.compat import compatible, conflict, dates_fit
 from marsad.resolve.dates import DateMention
 from marsad.resolve.places import read_places
 from marsad.settings import Settings
@@ -79,6 +79,13 @@ def _clause_date(dates: list[DateMention], ctx: DateContext,
 
 def fits(inc: Incident, d: Draft) -> bool:
     return compatible([o.cand for o in inc.drafts], d.cand, strict_precision=True)
+
+
+def _kept_apart(incidents: list[Incident], d: Draft) -> str:
+    """Why a mention opened an incident: each earlier incident and the check it failed."""
+    reasons = [f"incident {i}: {conflict([o.cand for o in inc.drafts], d.cand, strict_precision=True)}"
+               for i, inc in enumerate(incidents, 1)]
+    return "opened: " + ("; ".join(reasons) if reasons else "first mention of an attack")
 
 
 def _day_after(a: Candidate, b: Candidate) -> bool:
@@ -203,11 +210,16 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
         home = next((inc for inc in reversed(incidents) if fits(inc, d)), None)
         if d.continuation:
             if incidents and fits(incidents[-1], d):
+                d.grouping = f"joined incident {len(incidents)}: a toll or status adds to the incident before it"
                 incidents[-1].drafts.append(d)
+            else:
+                d.grouping = "dropped: a toll or status that fits no incident before it"
             continue
         if home is None:
+            d.grouping = _kept_apart(incidents, d)
             incidents.append(Incident([d]))
         else:
+            d.grouping = f"joined incident {incidents.index(home) + 1}: compatible (same day, place, sides, weapons)"
             home.drafts.append(d)
     return incidents
 

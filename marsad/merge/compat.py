@@ -110,9 +110,22 @@ def _same_sides(members: list[Candidate], c: Candidate) -> bool:
                 and c.target_actor in _values(members, "target_actor"))
 
 
-def compatible(members: list[Candidate], c: Candidate, slack_days: int = 1, strict_precision: bool = False) -> bool:
+def conflict(members: list[Candidate], c: Candidate, slack_days: int = 1, strict_precision: bool = False) -> str | None:
+    """Why ``c`` cannot describe the incident ``members`` describe, or None when it may."""
     # The same two sides a day apart: a statement dated the day after the strike it reports.
     loose = _same_sides(members, c)
-    return (all(dates_fit(m, c, slack_days, strict_precision) or (loose and _within_day(m, c))
-                for m in members) and sides_fit(members, c)
-            and places_fit(members, c) and weapons_fit(members, c) and supports(members, c))
+    if not all(dates_fit(m, c, slack_days, strict_precision) or (loose and _within_day(m, c)) for m in members):
+        return "dates"
+    if not sides_fit(members, c):
+        return "sides"
+    if not places_fit(members, c):
+        return "places"
+    if not weapons_fit(members, c):
+        return "weapons"
+    if not supports(members, c):
+        return "a more specific place elsewhere"
+    return None
+
+
+def compatible(members: list[Candidate], c: Candidate, slack_days: int = 1, strict_precision: bool = False) -> bool:
+    return conflict(members, c, slack_days, strict_precision) is None

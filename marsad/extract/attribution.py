@@ -13,12 +13,17 @@ AGENT_RULES = ("agent-after-attack-word", "subject-before-attack-verb", "adjecti
                "speaker-own-forces")
 
 
-def target_speaks(clause: Clause, cand: Candidate) -> Mention | None:
-    """A source of the sentence that speaks for the target side, if any."""
-    if cand.target_actor is None:
+def side_speaks(clause: Clause, actor: str | None) -> Mention | None:
+    """A source of the sentence that speaks for ``actor``'s side, if any."""
+    if actor is None:
         return None
     return next((s for s in clause.sentence_sources
-                 if s.data.get("actor") == cand.target_actor and _speaks(clause, s, SPEECH_WINDOW)), None)
+                 if s.data.get("actor") == actor and _speaks(clause, s, SPEECH_WINDOW)), None)
+
+
+def target_speaks(clause: Clause, cand: Candidate) -> Mention | None:
+    """A source of the sentence that speaks for the target side, if any."""
+    return side_speaks(clause, cand.target_actor)
 
 
 def _speaks(clause: Clause, src: Mention, window: int) -> bool:
@@ -54,10 +59,11 @@ def fill_attribution(cand: Candidate, clause: Clause, attacker: Role | None) -> 
         speaker = target_speaks(clause, cand)
         cand.attribution = "confirmed"
         cand.cite("attribution", speaker, f"target-side-names-attacker:{speaker.entry_id}")
-    elif announces(attacker.actor) and attacker.rule in AGENT_RULES:
-        # A state force named as the one who struck: such forces announce their own strikes.
+    elif announces(attacker.actor) and attacker.rule in AGENT_RULES and side_speaks(clause, attacker.actor):
+        # A state force that says its own forces struck ("CENTCOM said U.S. forces conducted strikes").
+        speaker = side_speaks(clause, attacker.actor)
         cand.attribution = "claimed"
-        cand.cite("attribution", attacker.mention, f"actor-announces:{attacker.rule}")
+        cand.cite("attribution", speaker, f"attacker-side-announces:{speaker.entry_id}")
     else:
         cand.attribution = "accused"
         cand.cite("attribution", attacker.mention, f"named-attacker:{attacker.rule}")

@@ -143,6 +143,9 @@ def _singular_munitions() -> frozenset[str]:
     return frozenset(out)
 
 
+_PASSIVE_GAP = re.compile(r"\s+(?:(?:were|was|have been|had been|are)\s+)?")
+
+
 def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[str, bool]]) -> None:
     """Killed and injured per party: a person or casualty count next to a death or injury word.
 
@@ -155,9 +158,14 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if n.value is None:
             continue
         right_after_cue = any(0 <= n.start - c.end <= 2 for c in cues)  # "استشهاد اثنين من منتسبيها"
-        if n.noun_category not in {"person", "casualty"} and not (n.noun_category is None and right_after_cue):
+        # "… and 25 were wounded": the count is the passive verb's subject.
+        passive = next((c for c in cues if c.start >= n.end and _PASSIVE_GAP.fullmatch(clause.text[n.end:c.start])),
+                       None)
+        right_before_cue = passive is not None
+        if n.noun_category not in {"person", "casualty"} and not (
+                n.noun_category is None and (right_after_cue or right_before_cue)):
             continue
-        kind = n.noun_id if n.noun_id in {"killed", "injured"} else None
+        kind = n.noun_id if n.noun_id in {"killed", "injured"} else passive.data["type"] if passive else None
         if kind is None:
             def gap(c: Mention) -> int:  # characters between the count and the death/injury word
                 return n.start - c.end if c.end <= n.start else max(0, c.start - n.end)

@@ -52,7 +52,8 @@ const ROWS = [
   { key: "killed", value: casualty("killed"), evidence: (f) => f.startsWith("casualties.") && f.endsWith(".killed") },
   { key: "injured", value: casualty("injured"), evidence: (f) => f.startsWith("casualties.") && f.endsWith(".injured") },
   { key: "confidence", value: (e) => (e.confidence === undefined || e.confidence === null ? null
-      : [`${Math.round(e.confidence * 100)} %`, (e.confidence_basis || []).length ? ` (${e.confidence_basis.join(", ")})` : null]),
+      : [`${Math.round(e.confidence * 100)} %`, (e.confidence_basis || []).length
+        ? ` (${e.confidence_basis.map((b) => label("confidence_basis", b)).join(LANG === "ar" ? "، " : ", ")})` : null]),
     evidence: () => false },
   { key: "damage", value: (e) => (e.damage && e.damage !== "unknown" ? [label("damage_values", e.damage), e.damage_text ? [" (", bdi(e.damage_text), ")"] : null] : null), evidence: (f) => f === "damage" },
 ];

@@ -40,7 +40,7 @@ from marsad.settings import Settings
 from marsad.store.consistency import event_conflicts
 from marsad.store.store import Store
 from marsad.types import Article
-from conftest import PG_URL, new_database
+from databases import PG_URL, new_database
 
 PROFILES = {  # examples, steps per example
     "ci": (200, 30),

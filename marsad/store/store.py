@@ -160,7 +160,11 @@ class Store:
                 self._insert_document(rows)
 
     def _insert_document(self, rows: DocumentRows) -> None:
+        """Insert a document, or replace a changed one: its reports that come back unchanged keep
+        their event, so appending a sentence to a report does not renew its event's id. (A report
+        that changed may now tell another incident: it is merged afresh.)"""
         doc = rows.doc
+        kept = self._event_ids_of(doc.doc_id, unchanged_in=rows.reports)
         self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
         self.conn.execute(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -169,6 +173,7 @@ class Store:
              doc.raw, doc.text, doc.sha, _now()))
         fts.index_document(self.conn, doc.doc_id, doc.text, body=rows.search_body)
         self._insert_report_rows(rows.reports, rows.evidence)
+        self._restore_event_ids(kept)
 
     def replace_reports(self, doc: Doc, candidates: list[Candidate]) -> None:
         """Re-extraction of a stored document: new reports, same document row.
@@ -177,12 +182,23 @@ class Store:
         keeps event ids, and the analyst corrections keyed by them, across `marsad reprocess`.
         """
         with self.conn:
-            kept = self.conn.execute("SELECT report_id, event_id FROM reports WHERE doc_id = ? "
-                                     "AND event_id IS NOT NULL", (doc.doc_id,)).fetchall()
+            kept = self._event_ids_of(doc.doc_id)
             self.conn.execute("DELETE FROM reports WHERE doc_id = ?", (doc.doc_id,))
             self._insert_reports(doc, candidates)
-            self.conn.executemany("UPDATE reports SET event_id = ? WHERE report_id = ?",
-                                  [(r["event_id"], r["report_id"]) for r in kept])
+            self._restore_event_ids(kept)
+
+    def _event_ids_of(self, doc_id: str, unchanged_in: list[tuple] | None = None) -> list[tuple[str, str]]:
+        """(event_id, report_id) of the document's merged reports, to give back after they are rewritten;
+        with ``unchanged_in`` (new report rows), only of the reports whose stored data stays the same."""
+        rows = self.conn.execute("SELECT report_id, event_id, data FROM reports WHERE doc_id = ? "
+                                 "AND event_id IS NOT NULL", (doc_id,)).fetchall()
+        if unchanged_in is not None:
+            new_data = {row[0]: row[-1] for row in unchanged_in}
+            rows = [r for r in rows if new_data.get(r["report_id"]) == r["data"]]
+        return [(r["event_id"], r["report_id"]) for r in rows]
+
+    def _restore_event_ids(self, kept: list[tuple[str, str]]) -> None:
+        self.conn.executemany("UPDATE reports SET event_id = ? WHERE report_id = ?", kept)
 
     def _insert_reports(self, doc: Doc, candidates: list[Candidate]) -> None:
         self._insert_report_rows(*report_rows(doc, candidates))

@@ -117,3 +117,28 @@ def test_doctor_names_an_event_id_conflict_and_reprocess_full_repairs_it(demo_db
     assert f"marsad reprocess --full --db {demo_db}" in result.output
     invoke("reprocess", "--full", "--db", str(demo_db))
     assert "ok" in invoke("doctor", "--db", str(demo_db))
+
+
+def test_an_edited_document_keeps_the_id_of_an_event_whose_report_did_not_change(tmp_path: Path):
+    """Two outlets tell one attack (the id comes from the first); the first outlet then rewrites its
+    story about another base; the second appends a sentence to its own. The second's report did not
+    change, so its event keeps the id it had."""
+    omar = "هاجمت طائرة مسيرة مجهولة قاعدة حقل العمر في ريف دير الزور الشرقي صباح اليوم الأحد."
+    asad = "هاجمت طائرة مسيرة مجهولة قاعدة عين الأسد في محافظة الأنبار غربي العراق صباح اليوم الأحد."
+    recall = " وكانت القاعدة قد تعرضت في 3 من الشهر الجاري لهجوم بثلاثة صواريخ."
+    db = str(tmp_path / "edit.db")
+
+    def send(doc_id: str, text: str) -> str:
+        line = tmp_path / f"{doc_id}.jsonl"
+        line.write_text(json.dumps({"doc_id": doc_id, "text": text, "published": "2024-05-05"}, ensure_ascii=False)
+                        + "\n", encoding="utf-8")
+        invoke("ingest", str(line), "--db", db, "--quiet")
+        conn = sqlite3.connect(db)
+        eid = conn.execute("SELECT event_id FROM reports WHERE report_id = 'second#0'").fetchone()
+        conn.close()
+        return eid[0] if eid else None
+
+    send("first", omar)
+    merged = send("second", omar)
+    assert send("first", asad) == merged  # the first outlet's story moved: the second keeps the event
+    assert send("second", omar + recall) == merged

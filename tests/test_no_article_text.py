@@ -2,6 +2,7 @@
 is text from elsewhere (the real-report set keeps facts, urls and queries only; texts live in a cache)."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -13,6 +14,14 @@ REPO = Path(__file__).resolve().parent.parent
 OWN_WRITING = ("marsad/data/", "marsad/demo/samples/", "tests/", "benchmarks/templates.yaml", "docs/", "data-src/",
                "marsad/serve/", "tools/fuzz.py")
 ARABIC_RUN = re.compile(r"(?:[\u0621-\u064A\u0660-\u0669\d]{2,}[\s\u060C\u061B.:]+){12,}")  # 12+ words in a row
+
+
+def without_queries(jsonl: str) -> str:
+    """A gold file's lines without their `query`: the exact look-up that finds a text is a fact the
+    set must keep (eval/real/README.md); everything else in the line is scanned."""
+    lines = [json.loads(line) for line in jsonl.splitlines() if line.strip()]
+    return "\n".join(json.dumps({k: v for k, v in line.items() if k != "query"}, ensure_ascii=False)
+                     for line in lines)
 
 
 def tracked_files() -> list[str]:
@@ -32,6 +41,8 @@ def test_no_long_arabic_run_outside_our_own_writing():
             text = (REPO / name).read_text(encoding="utf-8")
         except (UnicodeDecodeError, FileNotFoundError, IsADirectoryError):
             continue
+        if name.startswith("eval/") and name.endswith(".jsonl"):
+            text = without_queries(text)
         found += [f"{name}: {m.group()[:40]}…" for m in ARABIC_RUN.finditer(text)]
     assert not found, "runs of 12+ Arabic words (article text?):\n" + "\n".join(found)
 
@@ -40,4 +51,6 @@ def test_the_check_finds_a_sentence():
     sentence = "قصفت طائرة مسيرة مجهولة مواقع في ريف المدينة الشرقي صباح اليوم وأفادت مصادر محلية بسقوط جرحى"
     assert ARABIC_RUN.search(sentence)
     assert not ARABIC_RUN.search("اليوم الأحد 2 من آب")
+    line = json.dumps({"query": "x " * 20, "note": "short"})
+    assert "query" not in without_queries(line)
     assert not ARABIC_RUN.search('"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و"')

@@ -131,16 +131,55 @@ def fill_munitions(cand: Candidate, clause: Clause) -> None:
 PLANTED = {"ied", "bomb"}  # a device is planted, not launched: "عبوة ناسفة" counts no launch
 
 
-@lru_cache(maxsize=1)
-def _singular_munitions() -> frozenset[str]:
-    """Singular forms of the munition nouns (forms listed neither as plural nor as dual)."""
-    out = set()
+def _singular_forms(category: str, leave_out: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Folded singular forms (listed neither as plural nor as dual) of one category's nouns → noun id."""
+    out: dict[str, str] = {}
     for e in load_lexicon("countable_nouns").entries:
-        if e.attrs.get("category") != "munition" or e.id in PLANTED:
+        if e.attrs.get("category") != category or e.id in leave_out:
             continue
         other = {fold(f) for f in e.attrs.get("plural", []) + e.attrs.get("dual", [])}
-        out |= {fold(f) for f in e.forms} - other
-    return frozenset(out)
+        out.update((f, e.id) for f in {fold(f) for f in e.forms} - other)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _singular_munitions() -> frozenset[str]:
+    return frozenset(_singular_forms("munition", frozenset(PLANTED)))
+
+
+@lru_cache(maxsize=1)
+def _singular_people() -> dict[str, str]:
+    return _singular_forms("person")
+
+
+_WORD_AFTER = re.compile(r"\s*(?:ال)?(\w+)")
+NOUN_PARTY = {"civilian": "civilians"}  # a noun that names its party by itself
+
+
+def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
+                         actor_at: dict[int, tuple[str, bool]]) -> None:
+    """"قتل مدني وأصيب آخر": a singular person noun right after a death or injury word is one."""
+    for cue in cues:
+        kind = cue.data["type"]
+        if any(getattr(c, kind) is not None for c in cand.casualties):
+            continue  # a count was given: the noun is not a second, unnumbered one
+        word = _WORD_AFTER.match(clause.text, cue.end, min(len(clause.text), cue.end + 20))
+        if word is None or any(n.start <= word.start(1) < n.end for n in clause.numbers):
+            continue
+        noun = _singular_people().get(fold(word.group(1)))
+        if noun is None:
+            continue
+        party = NOUN_PARTY.get(noun) or next((code for pos, (code, _) in sorted(actor_at.items())
+                                              if word.end(1) <= pos <= word.end(1) + 2), "unknown")
+        if noun == "other_people" and cand.casualties:
+            party = cand.casualties[-1].party
+        cas = next((c for c in cand.casualties if c.party == party), None)
+        if cas is None:
+            cas = Casualty(party)
+            cand.casualties.append(cas)
+        setattr(cas, kind, 1)
+        cand.cite(f"casualties.{party}.{kind}", Span(word.start(1), word.end(1), word.group(1)),
+                  "singular-person-noun")
 
 
 _PASSIVE_GAP = re.compile(r"\s+(?:(?:were|was|have been|had been|are)\s+)?")
@@ -185,6 +224,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if getattr(cas, kind) is None:
             setattr(cas, kind, n.value)
             cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule}")
+    _singular_casualties(cand, clause, cues, actor_at)
 
 
 def fill_calibre(cand: Candidate, clause: Clause) -> None:

@@ -7,12 +7,12 @@ Outlet names are invented.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from lexicons import weapons_without
 from marsad.extract import mentions
 from marsad.run import IngestResult, ingest_items, reprocess
 from marsad.settings import Settings
@@ -290,16 +290,7 @@ def test_reprocess_after_a_lexicon_change_keeps_the_event_id(store, lexicon_patc
     duals = event_with(list(before.values()), "s5-omar-drones", OMAR)
     assert duals["weapons"] == ["drone"]
 
-    real = mentions.load_lexicon
-
-    def without_dual_drones(name: str):
-        lex = real(name)
-        if name != "weapons":
-            return lex
-        return replace(lex, entries=tuple(replace(e, forms=tuple(f for f in e.forms if f not in DROPPED_DRONE_FORMS))
-                                          for e in lex.entries))
-
-    lexicon_patch.setattr(mentions, "load_lexicon", without_dual_drones)
+    lexicon_patch.setattr(mentions, "load_lexicon", weapons_without(mentions.load_lexicon, DROPPED_DRONE_FORMS))
     mentions.matcher.cache_clear()
     assert reprocess(store, Settings()) == {"new": 0, "gone": 0, "changed": 1}
     after = {e["id"]: e for e in store.events()}

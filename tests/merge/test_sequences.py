@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import replace
 from functools import lru_cache
 from datetime import date, timedelta
 from pathlib import Path
@@ -41,6 +40,7 @@ from marsad.store.consistency import event_conflicts
 from marsad.store.store import Store
 from marsad.types import Article
 from databases import PG_URL, new_database
+from lexicons import weapons_without
 
 PROFILES = {  # examples, steps per example
     "ci": (200, 30),
@@ -146,14 +146,7 @@ PACKAGED_MATCHER = mentions.matcher
 def changed_matcher():
     """The matcher after a lexicon change (singular drones dropped), built once for the whole run."""
     real = mentions.load_lexicon
-
-    def load(name: str):
-        lex = real(name)
-        if name != "weapons":
-            return lex
-        return replace(lex, entries=tuple(replace(e, forms=tuple(f for f in e.forms if f not in DROPPED_DRONE_FORMS))
-                                          for e in lex.entries))
-    mentions.load_lexicon = load
+    mentions.load_lexicon = weapons_without(real, DROPPED_DRONE_FORMS)
     try:
         return PACKAGED_MATCHER.__wrapped__()
     finally:

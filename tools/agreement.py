@@ -41,7 +41,7 @@ def main() -> int:
     preds = [as_prediction(d, ev, places) for d, line in second.items() for ev in line["events"]]
     result = score.score(first, preds, places)
     kinds = sum(d["kind"] == second[d["doc_id"]]["kind"] for d in first)
-    print(f"| measure | agreement | over |\n|---|---:|---:|")
+    print("| measure | agreement | over |\n|---|---:|---:|")
     print(f"| kind of report | {kinds / len(first):.2f} | {len(first)} documents |")
     for name, label in (("events_main", "main events (F1)"), ("events_all", "all events (F1)")):
         print(f"| {label} | {result[name][2]:.2f} | P {result[name][0]:.2f} R {result[name][1]:.2f} |")

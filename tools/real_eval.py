@@ -18,7 +18,6 @@ import importlib.util
 import json
 import sys
 import tempfile
-from collections import defaultdict
 from datetime import date
 from pathlib import Path
 

@@ -25,6 +25,7 @@ from marsad.export.filters import EventFilter
 from marsad.export.geojson import write_geojson
 from marsad.export.jsonl import write_jsonl
 from marsad.lexicon.load import load_lexicon
+from marsad.resolve.gazetteer import KINDS, load_gazetteer
 from marsad.review import actions
 from marsad.review.apply import audit_entries
 from marsad.serve import queries
@@ -175,6 +176,18 @@ def export(conn: Conn, query: Filters,
 @router.get("/audit", summary="The review log, oldest first")
 def get_audit(conn: Conn, event_id: str | None = None) -> JSONResponse:
     return _json({"audit": audit_entries(conn, event_id or None)})
+
+
+@router.get("/places", summary="Places of the packaged gazetteer (the map labels its major towns)")
+def get_places(kind: Annotated[str | None, Query(description="Only this kind: city, town, base, ...")] = None
+               ) -> JSONResponse:
+    kind = _text("kind", kind)
+    if kind is not None and kind not in KINDS:
+        raise invalid(f"kind: one of {sorted(KINDS)}, not {kind[:40]!r}")
+    places = [{"id": p.id, "kind": p.kind, "name": p.name_en, "name_ar": p.name_ar, "admin1": p.admin1,
+               "country": p.country, "lat": p.lat, "lon": p.lon}
+              for p in load_gazetteer().places.values() if kind is None or p.kind == kind]
+    return _json({"places": places})
 
 
 @router.get("/alerts", summary="The newest alerts that fired (marsad watch --alerts), newest first")

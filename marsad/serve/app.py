@@ -29,14 +29,23 @@ from marsad.alerts.store import ensure_schema as ensure_alert_schema
 from marsad.search.fts import backfill
 from marsad.serve import queries
 from marsad.serve.api import router
+from marsad.serve.tiles import tile_origin
 from marsad.store.store import Store
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 LANGS = ("ar", "en")
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def content_policy(image_origin: str | None = None) -> str:
+    """The pages' policy; a user's tile server (marsad serve --tiles) is the one other origin, for images only."""
+    images = "'self' data:" + (f" {image_origin}" if image_origin else "")
+    return (f"default-src 'self'; img-src {images}; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+
+
+CSP = content_policy()
 HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
            "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
 
@@ -44,15 +53,16 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
 class SecurityHeaders:
     """Adds the security headers to every HTTP response, errors and static files included."""
 
-    def __init__(self, app: ASGIApp, overrides: dict[str, dict[str, str]]):
+    def __init__(self, app: ASGIApp, overrides: dict[str, dict[str, str]], headers: dict[str, str] = HEADERS):
         self.app = app
+        self.headers = headers
         self.overrides = overrides  # path → headers replacing the defaults there (/docs)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = {**HEADERS, **self.overrides.get(scope["path"], {})}
+        extra = {**self.headers, **self.overrides.get(scope["path"], {})}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -123,9 +133,11 @@ def prepare(db_path: str) -> None:
             store.conn.execute("ANALYZE event_index")
 
 
-def create_app(db_path: str, token: str | None = None) -> FastAPI:
+def create_app(db_path: str, token: str | None = None, tiles: str | None = None) -> FastAPI:
     """The workbench for the store at ``db_path``; writes need ``token``
-    (else $MARSAD_TOKEN, else a random one, in ``app.state.token``)."""
+    (else $MARSAD_TOKEN, else a random one, in ``app.state.token``). ``tiles``, an XYZ URL
+    template, puts raster tiles under the map (ValueError if it is not one)."""
+    headers = {**HEADERS, "Content-Security-Policy": content_policy(tile_origin(tiles))} if tiles else HEADERS
     prepare(db_path)
     docs_html, docs_csp = _docs_page()
     app = FastAPI(title="marsad workbench", version="1", docs_url=None, redoc_url=None,
@@ -134,7 +146,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     app.state.readers = queries.ReadPool(str(db_path))
     app.state.token = token or os.environ.get("MARSAD_TOKEN") or secrets.token_urlsafe(16)
     app.add_middleware(RefuseNul)
-    app.add_middleware(SecurityHeaders, overrides={"/docs": {"Content-Security-Policy": docs_csp}})
+    app.add_middleware(SecurityHeaders, overrides={"/docs": {"Content-Security-Policy": docs_csp}}, headers=headers)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
@@ -144,7 +156,7 @@ def create_app(db_path: str, token: str | None = None) -> FastAPI:
     def page(request: Request, name: str, lang: str, status: int = 200, **ids: str | None) -> HTMLResponse:
         lang = lang if lang in LANGS else "ar"
         context = {"lang": lang, "event_id": ids.get("event_id"), "doc_id": ids.get("doc_id"),
-                   "strings": _strings(lang)}
+                   "strings": _strings(lang), "tiles": tiles}
         try:
             return templates.TemplateResponse(request, name, context, status_code=status)
         except jinja2.TemplateNotFound:

@@ -284,6 +284,30 @@ def test_security_headers_on_every_response(client, events, path):
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
+def test_a_tile_server_is_allowed_for_images_only_and_named_on_the_map(demo_db):
+    tiles = "https://tiles.example.org/osm/{z}/{x}/{y}.png"
+    client = TestClient(create_app(demo_db, token=TOKEN, tiles=tiles))
+    policy = client.get("/api/events").headers["content-security-policy"]
+    assert "img-src 'self' data: https://tiles.example.org;" in policy
+    assert policy.replace(" https://tiles.example.org", "") == CSP  # nothing else is let in
+    assert f'data-tiles="{tiles}"' in client.get("/").text
+
+
+@pytest.mark.parametrize("tiles", ["https://tiles.example.org/{z}/{x}.png", "ftp://tiles.example.org/{z}/{x}/{y}",
+                                   "https://{s}.tiles.example.org/{z}/{x}/{y}.png", "https://a b/{z}/{x}/{y}"])
+def test_a_tile_url_that_is_not_an_xyz_template_is_refused(demo_db, tiles):
+    with pytest.raises(ValueError, match="tile URL"):
+        create_app(demo_db, token=TOKEN, tiles=tiles)
+
+
+def test_places_lists_the_gazetteer_towns_for_the_map(client):
+    cities = client.get("/api/places", params={"kind": "city"}).json()["places"]
+    assert {"Damascus", "Baghdad", "Raqqa"} <= {p["name"] for p in cities}
+    assert all(p["kind"] == "city" and p["name_ar"] and -90 <= p["lat"] <= 90 for p in cities)
+    assert len(client.get("/api/places").json()["places"]) > len(cities)
+    assert "kind" in client.get("/api/places", params={"kind": "planet"}).json()["detail"]
+
+
 def test_api_returns_markup_in_a_document_as_plain_json_text(client):
     response = client.get(f"/api/documents/{XSS_DOC}")
     assert response.headers["content-type"].startswith("application/json")

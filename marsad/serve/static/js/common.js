@@ -28,7 +28,7 @@ export function label(vocabulary, code) {
 
 /** Build an element: attrs are set with setAttribute (on* names are refused), children appended as text or nodes. */
 export function el(tag, attrs = {}, ...children) {
-  const svg = ["svg", "g", "path", "circle", "rect", "text", "title", "line"].includes(tag);
+  const svg = ["svg", "g", "path", "circle", "rect", "text", "title", "line", "image"].includes(tag);
   const node = svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue;

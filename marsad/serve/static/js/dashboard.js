@@ -134,7 +134,10 @@ async function refresh() {
 async function main() {
   const strings = await loadStrings();
   keepQueryInLanguageSwitch();
-  map = new EventMap(document.getElementById("map"), { onSelect: (event) => { window.location.href = eventURL(event.id); } });
+  map = new EventMap(document.getElementById("map"), {
+    onSelect: (event) => { window.location.href = eventURL(event.id); },
+    legend: document.getElementById("map-legend"),
+  });
   document.getElementById("zoom-in").addEventListener("click", () => map.zoom(1.5));
   document.getElementById("zoom-out").addEventListener("click", () => map.zoom(1 / 1.5));
   document.getElementById("zoom-reset").addEventListener("click", () => map.reset());

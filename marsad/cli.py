@@ -1,6 +1,7 @@
 """The `marsad` command: each subcommand parses its options and calls one library function."""
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from contextlib import contextmanager, nullcontext
@@ -136,6 +137,38 @@ def ingest(paths: tuple[Path, ...], db: str, published: date | None, quiet: bool
 
 SUB_EVENT_TYPES = ("Shelling/artillery/missile attack", "Air/drone strike", "Remote explosive/landmine/IED",
                    "Armed clash", "Suicide bomb", "Grenade", "Disrupted weapons use")
+EVENT_FILTER_OPTIONS = (
+    click.option("--from", "date_from", callback=_date, help="Events on or after this day (YYYY-MM-DD)."),
+    click.option("--to", "date_to", callback=_date, help="Events on or before this day (YYYY-MM-DD)."),
+    click.option("--place", help="Place id, English or Arabic name, or admin1 containing this text."),
+    click.option("--admin1", help="Governorate, as exported (e.g. 'Deir ez-Zor')."),
+    click.option("--country", help="Country code (SY, IQ, JO)."),
+    click.option("--actor", help="Actor code as attacker or target (e.g. us_coalition)."),
+    click.option("--type", "sub_event_type", type=click.Choice(SUB_EVENT_TYPES, case_sensitive=False),
+                 help="ACLED sub-event type."),
+    click.option("--min-confidence", type=click.FloatRange(0, 1),
+                 help="Keep events at least this confident (0-1; README, \"Accuracy on real reports\")."),
+    click.option("--include-rejected", is_flag=True, help="Also events an analyst rejected in the workbench."),
+)
+
+
+def event_filter_options(command):
+    """The options every command that selects events takes, so `events` lists what `export` writes."""
+    for option in reversed(EVENT_FILTER_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _selected_events(db: str, include_rejected: bool, conditions: dict) -> list[dict]:
+    """The stored events that meet the filter options (marsad.export.filters), in date order."""
+    from marsad.export.filters import EventFilter
+
+    try:
+        keep = EventFilter(**conditions)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
+    with open_store(db) as store:
+        return list(keep.select(store.events(include_rejected=include_rejected)))
 
 
 @cli.command()
@@ -143,30 +176,14 @@ SUB_EVENT_TYPES = ("Shelling/artillery/missile attack", "Air/drone strike", "Rem
 @click.option("--format", "fmt", type=click.Choice(["marsad-jsonl", "csv", "geojson"]), default="marsad-jsonl",
               show_default=True, help="csv: ACLED's columns; geojson: a FeatureCollection of points.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
-@click.option("--from", "date_from", callback=_date, help="Events on or after this day (YYYY-MM-DD).")
-@click.option("--to", "date_to", callback=_date, help="Events on or before this day (YYYY-MM-DD).")
-@click.option("--place", help="Place id, English or Arabic name, or admin1 containing this text.")
-@click.option("--admin1", help="Governorate, as exported (e.g. 'Deir ez-Zor').")
-@click.option("--country", help="Country code (SY, IQ, JO).")
-@click.option("--actor", help="Actor code as attacker or target (e.g. us_coalition).")
-@click.option("--type", "sub_event_type", type=click.Choice(SUB_EVENT_TYPES, case_sensitive=False),
-              help="ACLED sub-event type.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1),
-              help="Keep events at least this confident (0-1; README, \"Accuracy on real reports\").")
-@click.option("--include-rejected", is_flag=True, help="Also events an analyst rejected in the workbench.")
+@event_filter_options
 def export(db: str, fmt: str, output: Path | None, include_rejected: bool, **conditions) -> None:
     """Write the merged events in an exchange format, optionally filtered."""
     from marsad.export.acled_csv import write_acled_csv
-    from marsad.export.filters import EventFilter
     from marsad.export.geojson import write_geojson
     from marsad.export.jsonl import write_jsonl
 
-    try:
-        keep = EventFilter(**conditions)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
-    with open_store(db) as store:
-        events = list(keep.select(store.events(include_rejected=include_rejected)))
+    events = _selected_events(db, include_rejected, conditions)
     with open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout) as out:
         if fmt == "csv":
             n = write_acled_csv(events, out)
@@ -199,28 +216,57 @@ def datasette_metadata(db: str, output: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+def _terminal_console() -> Console:
+    """A console as wide as the terminal is now ($COLUMNS first, as a resized shell or a test sets it)."""
+    return Console(width=shutil.get_terminal_size().columns)
+
+
 @cli.command()
 @db_option(exists=True)
-def events(db: str) -> None:
-    """Print the events as a table."""
-    from marsad.show import events_table
+@click.option("--format", "fmt", type=click.Choice(["table", "tsv", "json"]), default="table", show_default=True,
+              help="table: one line per event, with the columns the terminal's width holds; tsv: a header, then "
+                   "every value whole; json: JSON Lines, one event record per line (as export's marsad-jsonl).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most N events, the first in date order.")
+@event_filter_options
+def events(db: str, fmt: str, limit: int | None, include_rejected: bool, **conditions) -> None:
+    """List the events, one line each, optionally filtered (the options of export).
 
-    with open_store(db) as store:
-        console.print(events_table(store.events()))
+    In the table a date known to a week reads ~2023-11-06, to a month 2023-11; "?" is an actor no
+    report names. Below 120 columns the id drops its "evt-" prefix: `marsad show` takes it as printed.
+    """
+    from marsad.export.jsonl import write_jsonl
+    from marsad.listing import events_table, write_tsv
+
+    chosen = _selected_events(db, include_rejected, conditions)[:limit]
+    if fmt == "tsv":
+        write_tsv(chosen, sys.stdout)
+    elif fmt == "json":
+        write_jsonl(chosen, sys.stdout)
+    elif not chosen:
+        click.echo("no events match", err=True)
+    else:
+        terminal = _terminal_console()
+        terminal.print(events_table(chosen, terminal.width))
 
 
 @cli.command()
 @click.argument("event_id")
 @db_option(exists=True)
 def show(event_id: str, db: str) -> None:
-    """Print one event, its claims, and each report's text with the evidence highlighted."""
-    from marsad.show import print_event
+    """Print one event, its claims, and each report's text with the evidence highlighted.
+
+    EVENT_ID may be shortened to any unique beginning, with or without "evt-".
+    """
+    from marsad.show import matching_ids, print_event
 
     with open_store(db) as store:
-        event = store.event(event_id)
-        if event is None:
+        found = matching_ids(store, event_id)
+        if not found:
             raise click.ClickException(f"no event {event_id!r} in {db}")
-        print_event(console, store, event)
+        if len(found) > 1:
+            raise click.ClickException(f"{event_id!r} begins several event ids, e.g. {' and '.join(found)}: "
+                                       "type more of it")
+        print_event(_terminal_console(), store, store.event(found[0]))
 
 
 @cli.command()
@@ -273,7 +319,7 @@ def extract(file: Path, published: date | None, explain: bool) -> None:
 @click.option("--db", type=click.Path(path_type=Path), help="Database to create (default: a temporary file).")
 def demo(db: Path | None) -> None:
     """Ingest the built-in sample reports into a fresh database and print the events."""
-    from marsad.show import events_table
+    from marsad.listing import events_table
 
     samples = resources.files("marsad").joinpath("demo", "samples", "manifest.jsonl")
     target = db or Path(tempfile.mkdtemp(prefix="marsad-demo-")) / "demo.db"
@@ -286,7 +332,9 @@ def demo(db: Path | None) -> None:
     with resources.as_file(samples) as manifest:
         _run_ingest([manifest], target, None, quiet=True)
     with open_store(target) as store:
-        console.print(events_table(store.events(), title="marsad demo: events from the built-in samples"))
+        terminal = _terminal_console()
+        terminal.print(events_table(store.events(), terminal.width,
+                                    title="marsad demo: events from the built-in samples"))
     console.print(f"database: {target}  (try: marsad show EVENT_ID --db {target})")
 
 

@@ -1,48 +1,24 @@
-"""Terminal views: the event table, one event with its evidence highlighted, an explain trace."""
+"""Terminal views: one event with its evidence highlighted, found by its id or the beginning of it."""
 from __future__ import annotations
 
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
 from marsad.export.record import CLAIM_FIELDS
 from marsad.export.summary import disputes, versions
+from marsad.listing import ID_PREFIX, events_table
 from marsad.store.store import Store
 
 
-SHORT_TYPE = {"Shelling/artillery/missile attack": "shelling", "Air/drone strike": "air/drone",
-              "Remote explosive/landmine/IED": "IED", "Armed clash": "clash", "Suicide bomb": "suicide",
-              "Grenade": "grenade", "Disrupted weapons use": "disrupted"}
+def matching_ids(store: Store, typed: str) -> list[str]:
+    """The events a typed id may mean: itself if stored, else up to two ids it begins, "evt-" optional.
 
-
-def _counts(e: dict) -> str:
-    cas = e.get("casualties") or []
-    parts = []
-    launched = (e.get("munitions") or {}).get("launched")
-    if launched is not None:
-        parts.append(f"launched {launched}")
-    for key in ("killed", "injured"):
-        values = [c[key] for c in cas if c.get(key) is not None]
-        if values:
-            parts.append(f"{key} {sum(values)}")
-    return ", ".join(parts)
-
-
-def events_table(events: list[dict], title: str = "events") -> Table:
-    table = Table(title=title, show_lines=False)
-    for col, ratio in (("id", 2), ("date", 2), ("type", 2), ("place", 2), ("attacker → target", 3),
-                       ("counts", 2), ("outlets", 2)):
-        table.add_column(col, overflow="fold", ratio=ratio, no_wrap=col == "id", min_width=16 if col == "id" else None)
-    for e in events:
-        loc = e.get("location") or {}
-        precision = e.get("date_precision")
-        table.add_row(e["id"], (e.get("date") or "?") + ("" if precision == "day" else f" ({precision})"),
-                      SHORT_TYPE.get(e.get("sub_event_type"), e.get("sub_event_type") or "?"),
-                      loc.get("name") or loc.get("name_ar") or "?",
-                      f"{e.get('attacker')} → {e.get('target_actor')}", _counts(e),
-                      "; ".join(sorted({r.get("outlet") or r["doc_id"] for r in e["reports"]})))
-    return table
+    `marsad events` prints ids without "evt-" in a narrow terminal, and a person copies what is shown.
+    """
+    if store.event(typed) is not None:
+        return [typed]
+    return store.event_ids_starting(typed if typed.startswith(ID_PREFIX) else ID_PREFIX + typed, limit=2)
 
 
 def highlighted(text: str, evidence: list[dict]) -> Text:
@@ -54,7 +30,7 @@ def highlighted(text: str, evidence: list[dict]) -> Text:
 
 
 def print_event(console: Console, store: Store, event: dict) -> None:
-    console.print(events_table([event], title=f"event {event['id']}"))
+    console.print(events_table([event], console.width, title=f"event {event['id']}"))
     for name in CLAIM_FIELDS:
         if versions(event, name):
             # Every outlet's value, the shown one first: "launched: 8 (DeirEzzor24) · 3 (SOHR)"

@@ -293,6 +293,12 @@ class Store:
         row = self.conn.execute("SELECT data FROM events WHERE event_id = ?", (event_id,)).fetchone()
         return json.loads(row["data"]) if row else None
 
+    def event_ids_starting(self, prefix: str, limit: int) -> list[str]:
+        """Up to ``limit`` event ids that begin with ``prefix`` (an id shortened by hand), in id order."""
+        rows = self.conn.execute("SELECT event_id FROM events WHERE substr(event_id, 1, ?) = ? "
+                                 "ORDER BY event_id LIMIT ?", (len(prefix), prefix, limit))
+        return [r["event_id"] for r in rows]
+
 
 def _total(casualties: list[dict], key: str) -> int | None:
     vals = [c[key] for c in casualties if c.get(key) is not None]

@@ -4,7 +4,7 @@ import {
   outlets, keepQueryInLanguageSwitch, EVENT_TYPES,
 } from "./common.js";
 import { EventMap } from "./map.js";
-import { drawTimeline } from "./timeline.js";
+import { Timeline } from "./timeline.js";
 
 const FILTERS = ["date_from", "date_to", "type", "actor", "admin1", "weapon", "q"];
 const PAGE = 50;
@@ -13,6 +13,7 @@ const MAP_LIMIT = 500;  // the API's largest page: the map shows up to this many
 const form = document.getElementById("filters");
 const status = document.getElementById("status");
 let map = null;
+let timeline = null;
 
 /** The filters and page offset from the page's query string, so links and reloads keep them. */
 function stateFromURL() {
@@ -116,19 +117,21 @@ async function refresh() {
     if (mine !== generation) return;
     renderTable(page);
     map.setEvents(all.events);
-    renderLegend(drawTimeline(document.getElementById("timeline"), stats.series, (period) => {
-      // Clicking a week narrows the dates to that week.
-      const end = new Date(Date.parse(`${period}T00:00:00Z`) + 6 * 86400000).toISOString().slice(0, 10);
-      form.elements.date_from.value = period;
-      form.elements.date_to.value = end;
-      go({ ...filters, date_from: period, date_to: end });
-    }));
+    renderLegend(timeline.draw(stats.series));
+    document.getElementById("clear-dates").hidden = !filters.date_from && !filters.date_to;
     setStatus(status, "");
   } catch (error) {
     if (mine === generation) setStatus(status, t("error", { detail: error.message }), true);
   } finally {
     if (mine === generation) delete document.body.dataset.loading;
   }
+}
+
+/** Dates picked on the timeline (a dragged range or a clicked week) filter like the form does. */
+function setDates(from, to) {
+  form.elements.date_from.value = from;
+  form.elements.date_to.value = to;
+  go({ ...stateFromURL().filters, date_from: from, date_to: to });
 }
 
 async function main() {
@@ -141,6 +144,8 @@ async function main() {
   document.getElementById("zoom-in").addEventListener("click", () => map.zoom(1.5));
   document.getElementById("zoom-out").addEventListener("click", () => map.zoom(1 / 1.5));
   document.getElementById("zoom-reset").addEventListener("click", () => map.reset());
+  timeline = new Timeline(document.getElementById("timeline"), { onRange: setDates });
+  document.getElementById("clear-dates").addEventListener("click", () => setDates("", ""));
   form.addEventListener("submit", (e) => { e.preventDefault(); go(filtersFromForm()); });
   form.addEventListener("reset", () => { setTimeout(() => go(filtersFromForm()), 0); });  // after the inputs are cleared
   document.getElementById("prev").addEventListener("click", () => { const s = stateFromURL(); go(s.filters, Math.max(0, s.offset - PAGE)); });

@@ -11,6 +11,7 @@ import json
 import socket
 import threading
 import time
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 from urllib.request import urlopen
@@ -25,10 +26,11 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need
 uvicorn = pytest.importorskip("uvicorn", reason="browser tests need uvicorn")
 
 from marsad.alerts.store import record  # noqa: E402
-from marsad.run import ingest_paths, reprocess  # noqa: E402
+from marsad.run import ingest_items, ingest_paths, reprocess  # noqa: E402
 from marsad.serve.app import create_app  # noqa: E402
 from marsad.settings import Settings  # noqa: E402
 from marsad.store.store import Store  # noqa: E402
+from marsad.types import Article  # noqa: E402
 
 TOKEN = "test-token"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -60,8 +62,28 @@ def db(tmp_path_factory) -> Path:
     return path
 
 
+# Places for the long store's reports, and the days of its first month, when reports are weekly.
+LONG_PLACES = ["قاعدة التنف", "حقل العمر", "حقل كونيكو", "قاعدة عين الأسد", "مدينة البوكمال", "قاعدة الشدادي"]
+LONG_START = date(2019, 1, 3)
+
+
 @pytest.fixture(scope="module")
-def base_url(db) -> str:
+def long_db(tmp_path_factory) -> Path:
+    """Five years of short rocket reports written for this test: weekly in the first month, then one
+    every 46 days, so the timeline can be looked at over 1, 12 and 60 months."""
+    days = [LONG_START + timedelta(days=7 * i) for i in range(5)]
+    days += [LONG_START + timedelta(days=46 * i) for i in range(1, 40)]
+    articles = [Article(f"long-{i}", f"long-{i}", text=f"سقطت ثلاثة صواريخ اليوم على {LONG_PLACES[i % len(LONG_PLACES)]} دون إصابات.",
+                        title="", outlet="Test Outlet", published=day, lang="ar") for i, day in enumerate(days)]
+    path = tmp_path_factory.mktemp("long") / "long.db"
+    with Store(path) as store:
+        ingest_items(store, articles, Settings())
+        assert len({e["date"] for e in store.events()}) == len(days)
+    return path
+
+
+def running(db: Path):
+    """The workbench on ``db`` in a uvicorn thread; yields its URL and stops it afterwards."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -77,6 +99,16 @@ def base_url(db) -> str:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(db) -> str:
+    yield from running(db)
+
+
+@pytest.fixture(scope="module")
+def long_url(long_db) -> str:
+    yield from running(long_db)
 
 
 @pytest.fixture(scope="module")
@@ -360,3 +392,94 @@ def test_dashboard_lists_the_alerts_that_fired_with_links_to_their_events(page, 
     shot(page, "dashboard-alerts-en.png")
     link.click()
     page.wait_for_url(f"**/events/{event_id}?lang=en")
+
+
+OVERLAPS = """(selector) => {
+  const boxes = [...document.querySelectorAll(selector)].map(n => n.getBoundingClientRect());
+  const pairs = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) pairs.push([a.x, a.y, b.x, b.y]);
+  }));
+  return pairs;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("date_from, date_to, months", [("2019-01-01", "2019-01-31", 1), ("2020-01-01", "2020-12-31", 12),
+                                                         ("", "", 60)])
+def test_timeline_tick_labels_never_overlap(page, long_url, lang, date_from, date_to, months):
+    page.goto(f"{long_url}/?lang={lang}&date_from={date_from}&date_to={date_to}")
+    page.wait_for_selector(READY)
+    weeks = api(long_url, f"/api/stats?by=week&date_from={date_from}&date_to={date_to}")["series"]
+    assert months * 4 - 4 <= len(weeks) <= months * 5 + 1  # the filter really spans that long
+    labels = page.locator("#timeline .time-axis text.tick-x:not(.tick-year)")
+    assert labels.count() >= 3
+    assert page.evaluate(OVERLAPS, "#timeline .time-axis text") == []
+    svg = page.locator("#timeline").bounding_box()
+    for box in (labels.nth(i).bounding_box() for i in range(labels.count())):
+        assert svg["x"] <= box["x"] and box["x"] + box["width"] <= svg["x"] + svg["width"]
+    if months == 60:
+        shot(page, f"timeline-60-months-{lang}.png")
+
+
+def test_map_labels_event_places_without_overlaps_and_clusters_close_markers(page, base_url):
+    events = api(base_url, "/api/events?limit=500")["events"]
+    page.goto(f"{base_url}/?lang=ar")
+    page.wait_for_selector(READY)
+    shown = page.eval_on_selector_all("#map .labels text.place-label", "ts => ts.map(t => t.textContent)")
+    places = {e["location"]["name_ar"] or e["location"]["name"] for e in events if e["location"]}
+    assert len(set(shown) & places) >= 5 and set(shown) <= places
+    assert page.locator("#map .labels text.town-label").count() >= 1  # major towns from the gazetteer
+    assert page.evaluate(OVERLAPS, "#map .labels text") == []
+    # Markers that would overlap are drawn as one cluster whose number is its count of events.
+    assert page.evaluate(OVERLAPS, "#map circle.point") == []
+    clusters = page.locator("#map g.cluster")
+    assert clusters.count() >= 1
+    for i in range(clusters.count()):
+        ids = clusters.nth(i).get_attribute("data-event-ids").split(" ")
+        assert clusters.nth(i).locator("text").text_content() == str(len(ids)) and len(ids) >= 2
+    assert page.locator("#map-legend li").count() >= 4
+    shot(page, "dashboard-map-ar.png")
+    # A click on a cluster zooms in (or fans out one spot's events): its events then sit in more markers.
+    ids = set(clusters.first.get_attribute("data-event-ids").split(" "))
+    clusters.first.dispatch_event("click")
+    after = page.evaluate("""(ids) => [...document.querySelectorAll('#map circle.point, #map g.cluster')]
+      .filter(m => (m.dataset.eventIds || m.dataset.eventId).split(' ').some(id => ids.includes(id))).length""", list(ids))
+    assert after >= 2
+    assert set(ids) <= set(map_event_ids(page))  # the cluster's events are all still on the map, each once
+    assert len(map_event_ids(page)) == len(set(map_event_ids(page)))
+
+
+def test_dragging_across_the_timeline_filters_the_dates(page, base_url):
+    everything = api(base_url, "/api/events?limit=500")["events"]
+    page.goto(f"{base_url}/?lang=en")
+    page.wait_for_selector(READY)
+    plot = page.locator("#timeline rect.overlay").bounding_box()
+    # Hovering a week with events shows its counts by type.
+    bar = page.locator("#timeline g.week:has(rect.bar)").first
+    week = bar.get_attribute("data-period")
+    box = bar.locator("rect.bar").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, plot["y"] + plot["height"] / 2)
+    counts = next(s["counts"] for s in api(base_url, "/api/stats?by=week&group=type")["series"] if s["period"] == week)
+    tip = page.locator(".timeline-tip")
+    assert tip.is_visible() and week in tip.inner_text()
+    assert f"Total: {sum(counts.values())}" in tip.inner_text()
+    # Drag over the middle of the chart: the from/to filter becomes those weeks and the table follows.
+    y = plot["y"] + plot["height"] / 2
+    page.mouse.move(plot["x"] + plot["width"] * 0.3, y)
+    page.mouse.down()
+    page.mouse.move(plot["x"] + plot["width"] * 0.7, y, steps=8)
+    page.mouse.up()
+    page.wait_for_url("**date_from=*")
+    page.wait_for_selector(READY)
+    date_from, date_to = page.input_value("[name=date_from]"), page.input_value("[name=date_to]")
+    assert date.fromisoformat(date_from).weekday() == 0 and date.fromisoformat(date_to).weekday() == 6
+    expected = [e["id"] for e in api(base_url, f"/api/events?limit=50&date_from={date_from}&date_to={date_to}")["events"]]
+    assert table_ids(page) == expected and 0 < len(expected) < len(everything)
+    assert all(date_from <= e["date"] <= date_to for e in everything if e["id"] in expected)
+    # The button clears the dates and everything is back.
+    page.click("#clear-dates")
+    page.wait_for_function("!new URLSearchParams(location.search).get('date_from')")
+    page.wait_for_selector(READY)
+    assert page.input_value("[name=date_from]") == "" and len(table_ids(page)) == min(50, len(everything))
+    assert page.locator("#clear-dates").is_hidden()

@@ -11,13 +11,15 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import IO, Any
 
+from marsad.export.acled_codes import admin2, inter_code, interaction, source_scale
 from marsad.export.summary import casualty_total, claimed, disputes, outlets, versions
 from marsad.lexicon.load import load_table
 
 COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-           "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "interaction",
-           "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location",
-           "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags")
+           "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+           "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+           "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities",
+           "tags", "timestamp")
 
 # ACLED codebook: each sub-event type sits under one event type (and disorder type).
 EVENT_TYPES = {
@@ -165,6 +167,9 @@ def acled_row(event: dict) -> dict[str, Any]:
     country = _countries().get(code or "") or {}
     kind = event.get("sub_event_type")
     target = event.get("target_actor")
+    if target == "unknown":
+        target = None
+    inter1, inter2 = inter_code(event.get("attacker") or "unknown", code), inter_code(target, code)
     day = event.get("date") or ""
     return {
         "event_id_cnty": event["id"],
@@ -176,25 +181,28 @@ def acled_row(event: dict) -> dict[str, Any]:
         "sub_event_type": kind or "",
         "actor1": actor_name(event.get("attacker"), code),
         "assoc_actor_1": "",
-        "actor2": actor_name(target, code) if target not in (None, "unknown") else "",
+        "inter1": inter1 or "",
+        "actor2": actor_name(target, code) if target else "",
         "assoc_actor_2": "",
-        "interaction": "",
+        "inter2": inter2 or "",
+        "interaction": interaction(inter1, inter2),
         "civilian_targeting": "Civilian targeting" if target == "civilians" else "",
         "iso": country.get("iso", ""),
         "region": country.get("region", ""),
         "country": country_name(code),
         "admin1": loc.get("admin1") or "",
-        "admin2": "",
+        "admin2": admin2(loc.get("id")),
         "admin3": "",
         "location": loc.get("name") or "",
         "latitude": "" if loc.get("lat") is None else loc["lat"],
         "longitude": "" if loc.get("lon") is None else loc["lon"],
         "geo_precision": GEO_PRECISION.get(loc.get("precision") or "unknown", 3) if loc else "",
         "source": "; ".join(outlets(event)),
-        "source_scale": "",
+        "source_scale": source_scale(outlets(event)),
         "notes": notes(event),
         "fatalities": fatalities(event),
         "tags": tags(event),
+        "timestamp": "",  # ACLED's time of its last change to the row: marsad keeps none per event
     }
 
 

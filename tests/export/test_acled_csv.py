@@ -2,18 +2,25 @@
 from __future__ import annotations
 
 import csv
+import io
+import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from marsad.cli import cli
-from marsad.export.acled_csv import fatalities
+from marsad.export.acled_codes import SCALES, source_scale
+from marsad.export.acled_csv import fatalities, write_acled_csv
+from marsad.lexicon.load import load_table
 
 ACLED_COLUMNS = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-                 "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "interaction",
-                 "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location",
-                 "latitude", "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags"]
+                 "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+                 "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+                 "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+                 "fatalities", "tags", "timestamp"]
+CORPUS_MANIFEST = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "manifest.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -115,14 +122,101 @@ def test_precision_codes(rows: dict, events: list[dict], event_of, cited, doc_id
                 "actor1": "Iran-backed Militias (Syria)", "actor2": "Military Forces of the United States",
                 "iso": "760", "region": "Middle East", "country": "Syria", "admin1": "Deir ez-Zor",
                 "location": "Al-Omar oil field", "latitude": "35.1517", "longitude": "40.5758",
-                "source": "Outlet A; Outlet B", "civilian_targeting": "", "interaction": ""}),
+                "source": "Outlet A; Outlet B", "civilian_targeting": "",
+                # political militia on foreign forces; invented outlets have no scale
+                "inter1": "3", "inter2": "8", "interaction": "38", "admin2": "Al-Mayadin", "source_scale": ""}),
     ("asad-c", {"country": "Iraq", "iso": "368", "admin1": "Anbar", "tags": "hedged",
-                "actor1": "Iran-backed Militias (Iraq)", "source": "Outlet C"}),
-    # No report names the drone's owner: ACLED's name for an unknown attacker.
+                "actor1": "Iran-backed Militias (Iraq)", "source": "Outlet C", "admin2": "Hit"}),
+    # No report names the drone's owner: ACLED's name for an unknown attacker, a political militia.
     ("mayadin-d", {"event_date": "2023-12-25", "event_type": "Explosions/Remote violence",
                    "sub_event_type": "Air/drone strike", "actor1": "Unidentified Armed Group (Syria)",
-                   "actor2": "SDF: Syrian Democratic Forces", "location": "Mayadin desert"}),
+                   "actor2": "SDF: Syrian Democratic Forces", "location": "Mayadin desert",
+                   "inter1": "3", "inter2": "2", "interaction": "23"}),
 ])
 def test_row_values(rows: dict, events: list[dict], event_of, doc_id, expected) -> None:
     row = rows[event_of(events, doc_id)["id"]]
     assert {k: row[k] for k in expected} == expected
+
+
+def _event(eid: str, attacker: str, target: str, country: str, place_id: str | None, outlets: list[str]) -> dict:
+    """A minimal exported event: who, where, and which outlets reported it."""
+    return {"id": eid, "date": "2024-01-04", "date_precision": "day", "sub_event_type": "Air/drone strike",
+            "weapons": ["drone"], "attacker": attacker, "target_actor": target,
+            "location": {"id": place_id, "name": place_id, "admin1": None, "country": country, "lat": None,
+                         "lon": None, "precision": "town"},
+            "casualties": [], "munitions": {}, "claims": [],
+            "reports": [{"doc_id": f"{eid}-{n}", "outlet": o, "hedged": False} for n, o in enumerate(outlets)]}
+
+
+CONSTRUCTED = [
+    # foreign state forces abroad are External/Other Forces (8); a state's own army at home is State Forces (1)
+    (_event("us-on-militia", "us_coalition", "iran_backed_militias", "SY", "town_sy_albu_kamal", ["Reuters"]),
+     {"inter1": "8", "inter2": "3", "interaction": "38", "admin2": "Abu Kamal", "source_scale": "International",
+      "civilian_targeting": ""}),
+    (_event("army-on-civilians", "syrian_government", "civilians", "SY", "city_sy_hasakah", ["SANA", "SOHR"]),
+     {"inter1": "1", "inter2": "7", "interaction": "17", "admin2": "Al-Hasakah", "source_scale": "National",
+      "civilian_targeting": "Civilian targeting"}),
+    (_event("iraq-army-at-home", "iraqi_government", "isis", "IQ", "city_iq_mosul", ["Shafaq News", "Rudaw"]),
+     {"inter1": "1", "inter2": "2", "interaction": "12", "admin2": "Mosul", "source_scale": "Subnational-National"}),
+    # one actor alone: ten times its code
+    (_event("strike-no-target", "us_coalition", "unknown", "IQ", "town_iq_al_qaim", ["Daftain Network", "AFP"]),
+     {"inter1": "8", "inter2": "", "interaction": "80", "actor2": "", "admin2": "Al-Qa'im",
+      "source_scale": "Local-International"}),
+    # a place with no district on record, an outlet with no scale on record
+    (_event("no-district", "turkey", "sdf", "SY", "base_sy_al_tanf", ["Outlet Nobody Lists"]),
+     {"inter1": "8", "inter2": "2", "interaction": "28", "admin2": "", "source_scale": ""}),
+]
+
+
+def test_constructed_events_get_acled_inter_interaction_district_and_scale() -> None:
+    out = io.StringIO()
+    write_acled_csv([event for event, _ in CONSTRUCTED], out)
+
+    reader = csv.DictReader(io.StringIO(out.getvalue()))
+    rows = {r["event_id_cnty"]: r for r in reader}
+    assert reader.fieldnames == ACLED_COLUMNS
+    for event, expected in CONSTRUCTED:
+        assert {k: rows[event["id"]][k] for k in expected} == expected, event["id"]
+
+
+@pytest.mark.parametrize("outlets, expected", [
+    (["Euphrates Monitor"], "Subnational"),
+    (["reuters", "Reuters"], "International"),  # folded: one outlet however it is spelled
+    (["SOHR", "Rudaw", "Asharq Al-Awsat", "Reuters"], "Subnational-International"),  # narrowest and widest
+    (["Daftain Network", "SANA"], "Local-National"),
+    (["Outlet A", "SANA"], "National"),
+    ([], ""),
+])
+def test_source_scale_joins_the_narrowest_and_widest_reach(outlets: list[str], expected: str) -> None:
+    assert source_scale(outlets) == expected
+
+
+def test_every_actor_code_has_an_acled_type_with_its_source() -> None:
+    rows = load_table("lexicons", "actor_names.tsv")
+    assert rows and all(r["inter"] in set("12345678") and r["inter_source"] for r in rows)
+    assert all(r["state_of"] == "" or r["inter"] == "1" for r in rows)  # only state forces have a home country
+
+
+def test_every_district_row_is_a_gazetteer_place() -> None:
+    places = {r["id"] for r in load_table("gazetteer", "places.tsv")}
+    rows = load_table("gazetteer", "admin2.tsv")
+    assert len(rows) > 50 and {r["id"] for r in rows} <= places
+    assert all(r["admin2"] for r in rows)
+
+
+def _manifest_outlets(text: str) -> set[str]:
+    return {json.loads(line).get("outlet") for line in text.splitlines() if line.strip()} - {None, "unknown"}
+
+
+def test_every_demo_outlet_has_a_scale() -> None:
+    manifest = resources.files("marsad").joinpath("demo", "samples", "manifest.jsonl").read_text(encoding="utf-8")
+    outlets = _manifest_outlets(manifest)
+    assert len(outlets) == 8
+    assert all(source_scale([o]) in SCALES for o in outlets)
+
+
+def test_every_dev_corpus_outlet_has_a_scale() -> None:
+    if not CORPUS_MANIFEST.exists():
+        pytest.skip(f"no development corpus at {CORPUS_MANIFEST}")
+    outlets = _manifest_outlets(CORPUS_MANIFEST.read_text(encoding="utf-8"))
+    assert outlets and all(source_scale([o]) in SCALES for o in outlets), outlets

@@ -287,7 +287,9 @@ def reprocess(db: str, full: bool) -> None:
 @db_option(exists=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep it local).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def serve(db: str, host: str, port: int) -> None:
+@click.option("--tiles", metavar="URL", help="XYZ raster tiles under the map, e.g. https://tiles.example.org/{z}/{x}/{y}.png "
+              "(the page may then load images from that server; without it the map is offline).")
+def serve(db: str, host: str, port: int, tiles: str | None) -> None:
     """Open the analyst workbench (dashboard, events, documents, review) in a local web server."""
     import os
     import secrets
@@ -300,8 +302,12 @@ def serve(db: str, host: str, port: int) -> None:
     if not token:
         token = secrets.token_urlsafe(16)
         click.echo(f"write token (for corrections; set MARSAD_TOKEN to choose one): {token}", err=True)
+    try:
+        app = create_app(str(db), token, tiles=tiles)
+    except ValueError as exc:  # a --tiles template that is not one
+        raise click.ClickException(str(exc)) from None
     click.echo(f"marsad workbench on http://{host}:{port}/  (database {db})", err=True)
-    uvicorn.run(create_app(str(db), token), host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @cli.command()

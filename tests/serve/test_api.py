@@ -300,6 +300,12 @@ def test_a_tile_url_that_is_not_an_xyz_template_is_refused(demo_db, tiles):
         create_app(demo_db, token=TOKEN, tiles=tiles)
 
 
+def test_serve_refuses_a_bad_tile_url_with_one_line(demo_db, monkeypatch):
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: pytest.fail("served despite a bad --tiles"))
+    result = CliRunner().invoke(cli, ["serve", "--db", demo_db, "--tiles", "https://tiles.example.org/{z}.png"])
+    assert result.exit_code == 1 and "needs {x}, {y}" in result.output and "Traceback" not in result.output
+
+
 def test_places_lists_the_gazetteer_towns_for_the_map(client):
     cities = client.get("/api/places", params={"kind": "city"}).json()["places"]
     assert {"Damascus", "Baghdad", "Raqqa"} <= {p["name"] for p in cities}

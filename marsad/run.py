@@ -9,9 +9,10 @@ from pathlib import Path
 from marsad.errors import MarsadError, StoreError
 from marsad.export.record import event_record
 from marsad.ingest.readers import iter_articles
-from marsad.merge.cluster import apply_directives, assign_ids, cluster_reports
+from marsad.merge.cluster import Cluster, apply_directives, assign_ids, cluster_reports
+from marsad.merge.region import closed_region, directive_links
 from marsad.pipeline import process_doc, process_safely
-from marsad.review.apply import apply_review, load_directives, load_reviews
+from marsad.review.apply import Review, apply_review, load_directives, load_reviews
 from marsad.settings import Settings
 from marsad.store.rows import DocumentRows, document_rows, report_id
 from marsad.store.consistency import event_conflicts
@@ -87,19 +88,26 @@ class MergeFailed(StoreError):
     """Merging stopped on an error marsad did not expect: the events are left as they were."""
 
 
-def remerge(store: Store, trust_ids: bool = True) -> int:
-    """Merge every stored report into events; ids of unchanged events are kept.
+def remerge(store: Store, trust_ids: bool = True, full: bool = False) -> int:
+    """Merge the stored reports into events; how many events the store then holds.
 
-    Analyst merges and splits are applied on top of the clustering, and analyst
-    corrections and rejections on top of each event record, every time. The events
-    are written in one transaction, so an error here leaves them as they were; it is
-    told as one line naming the store, the cause and the remedy (a bug, but one a
-    monitoring store must survive: the documents are stored and a full reprocess redoes
-    the events). ``trust_ids=False`` drops the ids of events whose stored record and
-    reports disagree (``marsad doctor``'s event-id conflicts) before ids are kept.
+    By default only the reports linked to what changed since the last merge are
+    clustered again (marsad.merge.region), with the same result as a full merge, which
+    ``full`` forces (after a rule change). Ids of unchanged events are kept. Analyst
+    merges and splits are applied on top of the clustering, and analyst corrections and
+    rejections on top of each event record, every time. The events are written in one
+    transaction, so an error here leaves them as they were; it is told as one line naming
+    the store, the cause and the remedy (a bug, but one a monitoring store must survive:
+    the documents are stored and a full reprocess redoes the events). ``trust_ids=False``
+    (a full merge) drops the ids of events whose stored record and reports disagree
+    (``marsad doctor``'s event-id conflicts) before ids are kept.
     """
     try:
-        return _remerge(store, trust_ids)
+        if full or not trust_ids:
+            _full_merge(store, trust_ids)
+        else:
+            _incremental_merge(store)
+        return store.count_events()
     except MarsadError:
         raise
     except Exception as exc:  # noqa: BLE001 — the command boundary of every merge
@@ -111,28 +119,76 @@ def remerge(store: Store, trust_ids: bool = True) -> int:
             "and report this as a bug if it fails again") from exc
 
 
-def _remerge(store: Store, trust_ids: bool) -> int:
-    reports = store.reports()
-    previous = store.existing_event_ids()
-    if not trust_ids:
-        doubtful = event_conflicts(store.conn)
-        previous = {rid: eid for rid, eid in previous.items() if eid not in doubtful}
-    pairs = [(rid, c) for rid, c, _ in reports]
-    meta = {rid: about for rid, _, about in reports}
-    clustered, forced = apply_directives(cluster_reports(pairs), load_directives(store.conn))
-    clusters = assign_ids(clustered, previous, forced)
-    reviews = load_reviews(store.conn)
-    membership = {rid: eid for eid, cl in clusters for rid, _ in cl.members}
+@dataclass
+class MergePlan:
+    """The events a merge writes, as it writes them: records built one at a time, never all at once."""
 
-    def events() -> Iterator[dict]:  # built as the store writes them: never all records at once
-        for eid, cl in clusters:
-            record = event_record(eid, cl, meta)
+    clusters: list[tuple[str, Cluster]]
+    meta: dict[str, dict[str, str | None]]
+    reviews: dict[str, Review]
+
+    @property
+    def membership(self) -> dict[str, str]:
+        return {rid: eid for eid, cl in self.clusters for rid, _ in cl.members}
+
+    def records(self, membership: dict[str, str]) -> Iterator[dict]:
+        for eid, cl in self.clusters:
+            record = event_record(eid, cl, self.meta)
             targets = [membership.get(report_id(c.doc_id, c.responds_to_anchor))
                        for _, c in cl.members if c.responds_to_anchor is not None]
             record["responds_to"] = next((t for t in targets if t and t != eid), None)
-            yield apply_review(record, reviews.get(eid))
+            yield apply_review(record, self.reviews.get(eid))
 
-    return store.replace_events(events(), membership)
+
+def plan_merge(store: Store, region: set[str] | None = None, trust_ids: bool = True) -> MergePlan:
+    """Cluster the reports in ``region`` (all when None) and give the clusters ids and reviews.
+
+    ``region`` must be closed (marsad.merge.region): then every report and directive that
+    bears on its events is in it, and ids outside it are only consulted, never given again.
+    """
+    reports = store.reports(region)
+    previous = store.existing_event_ids(region)
+    if not trust_ids:
+        doubtful = event_conflicts(store.conn)
+        previous = {rid: eid for rid, eid in previous.items() if eid not in doubtful}
+    directives = load_directives(store.conn)
+    if region is not None:
+        directives = [d for d in directives if region.intersection(d.report_ids)]
+    clustered, forced = apply_directives(cluster_reports([(rid, c) for rid, c, _ in reports]), directives)
+    in_use = None if region is None else _InUse(store)
+    clusters = assign_ids(clustered, previous, forced, in_use)
+    return MergePlan(clusters, {rid: about for rid, _, about in reports}, load_reviews(store.conn))
+
+
+class _InUse:
+    """Event ids stored reports carry: those a new event of an incremental merge may not take."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def __contains__(self, eid: object) -> bool:
+        return isinstance(eid, str) and self.store.event_id_in_use(eid)
+
+
+def _full_merge(store: Store, trust_ids: bool) -> None:
+    plan = plan_merge(store, trust_ids=trust_ids)
+    membership = plan.membership
+    store.replace_events(plan.records(membership), membership)
+
+
+def _incremental_merge(store: Store) -> None:
+    unmerged, dirty = store.merge_seeds()
+    seeds = unmerged | (store.reports_of_events(dirty) if dirty else set())
+    if not seeds:
+        if dirty:
+            store.replace_some_events([], {}, dirty, dirty)
+        return
+    linked_by_analysts = directive_links(load_directives(store.conn))
+    region = closed_region(seeds, lambda rids: store.meeting_reports(rids) | linked_by_analysts(rids))
+    plan = plan_merge(store, region)
+    membership = plan.membership
+    replaced = set(store.existing_event_ids(region).values()) | dirty
+    store.replace_some_events(plan.records(membership), membership, replaced, dirty)
 
 
 def reprocess(store: Store, settings: Settings, full: bool = False) -> dict[str, int]:
@@ -144,7 +200,7 @@ def reprocess(store: Store, settings: Settings, full: bool = False) -> dict[str,
     before = {e["id"]: e for e in store.events()}
     for doc in list(store.documents()):
         store.replace_reports(doc, process_doc(doc, settings))
-    remerge(store, trust_ids=not full)
+    remerge(store, trust_ids=not full, full=True)
     after = {e["id"]: e for e in store.events()}
 
     def core(e):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -51,8 +52,37 @@ def _cell(loc: Location) -> tuple[int, int]:
     return math.floor(loc.lat / CELL_DEGREES), math.floor(loc.lon / CELL_DEGREES)
 
 
+NEIGHBOURS = [(i, j) for i in (-1, 0, 1) for j in (-1, 0, 1)]
+
+
 def _neighbours(cell: tuple[int, int]) -> list[tuple[int, int]]:
-    return [(cell[0] + i, cell[1] + j) for i in (-1, 0, 1) for j in (-1, 0, 1)]
+    return [(cell[0] + i, cell[1] + j) for i, j in NEIGHBOURS]
+
+
+UNDATED = ""  # the day span of a report without a date: it meets only other undated reports
+MAX_SPAN_DAYS = MAX_INDEX_DAYS + 3  # the longest day span a report is indexed under
+
+
+@dataclass(frozen=True)
+class Block:
+    """Where a report is indexed for merging: its map cell and the span of days it is indexed under
+    (ISO days; ``UNDATED`` for both ends without a date). Two reports can meet in a merge only if
+    their cells are neighbours and their spans overlap, so a merge need only re-cluster the reports
+    linked to what changed by chains of such meetings (marsad.merge.region)."""
+
+    cell_x: int
+    cell_y: int
+    day_lo: str
+    day_hi: str
+
+
+def block_of(c: Candidate) -> Block | None:
+    """The report's block; None for a report without coordinates, which never meets another."""
+    if c.location is None or c.location.lat is None:
+        return None
+    days = _days(c)
+    lo, hi = (UNDATED, UNDATED) if days[0] is None else (days[0].isoformat(), days[-1].isoformat())
+    return Block(*_cell(c.location), lo, hi)
 
 
 def cluster_reports(reports: list[tuple[str, Candidate]]) -> list[Cluster]:
@@ -89,7 +119,7 @@ def cluster_reports(reports: list[tuple[str, Candidate]]) -> list[Cluster]:
     return clusters
 
 
-def derived_id(report_id: str, taken: set[str]) -> str:
+def derived_id(report_id: str, taken: Container[str]) -> str:
     """A new event's id from its first report, salted until no earlier or present event has it."""
     salt, eid = 0, "evt-" + hashlib.sha1(report_id.encode("utf-8")).hexdigest()[:12]
     while eid in taken:
@@ -98,8 +128,22 @@ def derived_id(report_id: str, taken: set[str]) -> str:
     return eid
 
 
-def assign_ids(clusters: list[Cluster], previous: dict[str, str],
-               forced: dict[str, str] | None = None) -> list[tuple[str, Cluster]]:
+class _Taken:
+    """The ids no new event may take: those of ``previous``, those given in this merge, and
+    ``more`` (in an incremental merge, the store's ids outside the reports re-clustered)."""
+
+    def __init__(self, ids: set[str], more: Container[str] | None):
+        self.ids, self.more = ids, more
+
+    def __contains__(self, eid: object) -> bool:
+        return eid in self.ids or (self.more is not None and eid in self.more)
+
+    def add(self, eid: str) -> None:
+        self.ids.add(eid)
+
+
+def assign_ids(clusters: list[Cluster], previous: dict[str, str], forced: dict[str, str] | None = None,
+               in_use: Container[str] | None = None) -> list[tuple[str, Cluster]]:
     """Give every cluster an id, unique by construction and stable across later merges.
 
     ``previous`` maps report_id → the id its event has in the store; ``forced`` maps
@@ -113,12 +157,14 @@ def assign_ids(clusters: list[Cluster], previous: dict[str, str],
     3. a cluster that wins none takes the id an analyst's split named for one of its
        reports if no event has it, else an id derived from its first report, salted until
        no event has it and no other cluster here was given it.
+    ``in_use`` holds further ids a new event must not take (see ``_Taken``).
     Stored ids outrank the analysts' named ids: those name an event when the merge or
     split is made, and the store carries them from then on, while an old directive's
     reports may since have moved on. Ids of events whose reports did not change are
     therefore unchanged.
     """
     forced = forced or {}
+    taken = _Taken(set(previous.values()), in_use)
     votes: dict[str, dict[int, int]] = defaultdict(dict)  # stored id → cluster index → reports
     for i, cl in enumerate(clusters):
         for rid, _ in cl.members:
@@ -127,7 +173,6 @@ def assign_ids(clusters: list[Cluster], previous: dict[str, str],
     won: dict[int, list[str]] = defaultdict(list)
     for old, by_cluster in votes.items():
         won[max(by_cluster, key=lambda i: (by_cluster[i], -i))].append(old)
-    taken = set(previous.values())
     out = []
     for i, cl in enumerate(clusters):
         named = [forced[rid] for rid, _ in cl.members if rid in forced]

@@ -128,6 +128,7 @@ def merge(store: Store, event_ids: list[str], who: str, why: str) -> str:
     for other, event in zip(ids[1:], events[1:]):
         reports = _report_ids(events[0]) + _report_ids(event)
         _log(store, "merge", survivor, who, why, value=reports, other_event_id=other)
+    store.mark_dirty(ids)
     remerge(store)
     return survivor
 
@@ -151,6 +152,7 @@ def split(store: Store, event_id: str, report_id: str, who: str, why: str) -> st
     while store.event(new_id) is not None:  # split again after a merge brought it back
         new_id, n = f"{split_id(report_id)}-{n}", n + 1
     _log(store, "split", event_id, who, why, report_id=report_id, other_event_id=new_id)
+    store.mark_dirty([event_id])
     remerge(store)
     return new_id
 

@@ -7,17 +7,20 @@ what is already there (same doc_id and same cleaned-text hash).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from itertools import islice
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timezone
+from collections import defaultdict
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from marsad.clean.normalize import fold
 from marsad.search import fts
 from marsad.store.codec import candidate_from_json
-from marsad.store.db import Row, StoreError, cannot_use, connect, migrate, prepare
-from marsad.store.rows import DocumentRows, document_rows, report_id, report_rows
+from marsad.store.db import Row, StoreError, cannot_use, connect, id_list, migrate, prepare
+from marsad.merge.cluster import MAX_SPAN_DAYS, NEIGHBOURS, UNDATED, block_of
+from marsad.store.rows import DATA, REPORT_COLUMNS, DocumentRows, document_rows, report_id, report_rows
 from marsad.types import Candidate, Doc, Failure
 
 SCHEMA = """
@@ -111,6 +114,35 @@ FROM events e;
 """
 
 
+# Incremental merging (marsad.merge.region): each report's block, the events a stored or
+# re-extracted document left behind, and when each event was first stored and last changed.
+MERGE_SCHEMA = """
+ALTER TABLE reports ADD COLUMN cell_x INTEGER;
+ALTER TABLE reports ADD COLUMN cell_y INTEGER;
+ALTER TABLE reports ADD COLUMN day_lo TEXT;
+ALTER TABLE reports ADD COLUMN day_hi TEXT;
+CREATE INDEX IF NOT EXISTS reports_block ON reports(cell_x, cell_y, day_lo);
+CREATE TABLE IF NOT EXISTS dirty_events (event_id TEXT PRIMARY KEY);
+ALTER TABLE events ADD COLUMN first_seen TEXT;
+ALTER TABLE events ADD COLUMN changed_at TEXT;
+CREATE INDEX IF NOT EXISTS events_changed ON events(changed_at);
+ALTER TABLE event_index ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
+"""
+EVENT_COLUMNS = ("event_id", "date", "date_precision", "sub_event_type", "weapons", "location", "admin1", "country",
+                 "latitude", "longitude", "attacker", "target_actor", "attribution", "launched", "killed", "injured",
+                 "n_reports", "outlets", "data", "first_seen", "changed_at")
+INDEX_COLUMNS = ("event_id", "date", "day_from", "day_to", "place_id", "place_name", "place_name_ar", "admin1",
+                 "country", "attacker", "target_actor", "sub_event_type", "weapons", "rejected", "reviewed")
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+INSERT_REPORT = _insert("reports", REPORT_COLUMNS)
+INSERT_EVENT = _insert("events", EVENT_COLUMNS)
+INSERT_INDEX = _insert("event_index", INDEX_COLUMNS)
+
 __all__ = ["Store", "StoreError", "report_id"]
 
 EVENT_CHUNK = 500  # event records built and written at a time by a merge
@@ -129,6 +161,8 @@ class Store:
         try:
             prepare(self.conn)
             migrate(self.conn, "0001_core", SCHEMA)
+            if migrate(self.conn, "0005_incremental_merge", MERGE_SCHEMA):
+                self._backfill_blocks()
             fts.ensure_schema(self.conn)
         except self.conn.errors as exc:
             self.conn.close()
@@ -142,6 +176,15 @@ class Store:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+    def _backfill_blocks(self) -> None:
+        """Blocks of the reports a marsad before incremental merging stored."""
+        rows = self.conn.execute("SELECT report_id, data FROM reports").fetchall()
+        blocks = [(b.cell_x, b.cell_y, b.day_lo, b.day_hi, r["report_id"]) for r in rows
+                  if (b := block_of(candidate_from_json(json.loads(r["data"])))) is not None]
+        with self.conn:
+            self.conn.executemany("UPDATE reports SET cell_x = ?, cell_y = ?, day_lo = ?, day_hi = ? "
+                                  "WHERE report_id = ?", blocks)
 
     # documents and reports -------------------------------------------------
     def has_document(self, doc_id: str, sha: str | None = None) -> bool:
@@ -165,6 +208,7 @@ class Store:
         that changed may now tell another incident: it is merged afresh.)"""
         doc = rows.doc
         kept = self._event_ids_of(doc.doc_id, unchanged_in=rows.reports)
+        self._mark_dirty_of(doc.doc_id)
         self.conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc.doc_id,))
         self.conn.execute(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -183,6 +227,7 @@ class Store:
         """
         with self.conn:
             kept = self._event_ids_of(doc.doc_id)
+            self._mark_dirty_of(doc.doc_id)
             self.conn.execute("DELETE FROM reports WHERE doc_id = ?", (doc.doc_id,))
             self._insert_reports(doc, candidates)
             self._restore_event_ids(kept)
@@ -193,9 +238,21 @@ class Store:
         rows = self.conn.execute("SELECT report_id, event_id, data FROM reports WHERE doc_id = ? "
                                  "AND event_id IS NOT NULL", (doc_id,)).fetchall()
         if unchanged_in is not None:
-            new_data = {row[0]: row[-1] for row in unchanged_in}
+            new_data = {row[0]: row[DATA] for row in unchanged_in}
             rows = [r for r in rows if new_data.get(r["report_id"]) == r["data"]]
         return [(r["event_id"], r["report_id"]) for r in rows]
+
+    def _mark_dirty_of(self, doc_id: str) -> None:
+        """The events of a document about to be replaced are merged again, with or without it
+        (its outlet or day may have changed even where its reports did not)."""
+        self.conn.execute("INSERT INTO dirty_events SELECT DISTINCT event_id FROM reports "
+                          "WHERE doc_id = ? AND event_id IS NOT NULL ON CONFLICT DO NOTHING", (doc_id,))
+
+    def mark_dirty(self, event_ids: Iterable[str]) -> None:
+        """These events are merged again by the next merge (an analyst's merge or split)."""
+        with self.conn:
+            self.conn.executemany("INSERT INTO dirty_events VALUES (?) ON CONFLICT DO NOTHING",
+                                  [(eid,) for eid in event_ids])
 
     def _restore_event_ids(self, kept: list[tuple[str, str]]) -> None:
         self.conn.executemany("UPDATE reports SET event_id = ? WHERE report_id = ?", kept)
@@ -204,7 +261,7 @@ class Store:
         self._insert_report_rows(*report_rows(doc, candidates))
 
     def _insert_report_rows(self, reports: list[tuple], evidence: list[tuple]) -> None:
-        self.conn.executemany("INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?)", reports)
+        self.conn.executemany(INSERT_REPORT, reports)
         self.conn.executemany("INSERT INTO evidence VALUES (?,?,?,?,?,?,?)", evidence)
 
     def record_failure(self, failure: Failure) -> None:
@@ -224,61 +281,154 @@ class Store:
                       date.fromisoformat(row["published"]) if row["published"] else None,
                       row["lang"], row["title"], row["source"])
 
-    def reports(self) -> list[tuple[str, Candidate, dict[str, str | None]]]:
-        """Every stored report as (report_id, candidate, its document's outlet and publication day),
-        in a stable order. The rows are read one at a time and their JSON dropped once decoded:
-        a merge holds every report, so this is what its memory grows with."""
+    def reports(self, ids: set[str] | None = None) -> list[tuple[str, Candidate, dict[str, str | None]]]:
+        """The stored reports (those in ``ids``, or all) as (report_id, candidate, its document's outlet and
+        publication day), in the stable order merging reads them in. The rows are read one at a time and
+        their JSON dropped once decoded: a full merge holds every report, so this is what its memory grows with."""
+        where, params = id_list(self.conn, "r.report_id", sorted(ids)) if ids is not None else ("true", [])
         rows = self.conn.execute(
             "SELECT r.report_id, r.data, d.outlet, d.published FROM reports r JOIN documents d USING (doc_id) "
-            "ORDER BY d.published NULLS FIRST, r.doc_id, r.anchor")
+            f"WHERE {where} ORDER BY d.published NULLS FIRST, r.doc_id, r.anchor", params)
         return [(r["report_id"], candidate_from_json(json.loads(r["data"])),
                  {"outlet": r["outlet"], "published": r["published"]}) for r in rows]
 
     # events ------------------------------------------------------------------
-    def existing_event_ids(self) -> dict[str, str]:
-        """report_id → event_id as last merged, so ids survive re-merging."""
-        return {r["report_id"]: r["event_id"] for r in
-                self.conn.execute("SELECT report_id, event_id FROM reports WHERE event_id IS NOT NULL")}
+    def existing_event_ids(self, ids: set[str] | None = None) -> dict[str, str]:
+        """report_id → event_id as last merged (of the reports in ``ids``, or all), so ids survive re-merging."""
+        where, params = id_list(self.conn, "report_id", sorted(ids)) if ids is not None else ("true", [])
+        return {r["report_id"]: r["event_id"] for r in self.conn.execute(
+            f"SELECT report_id, event_id FROM reports WHERE event_id IS NOT NULL AND {where}", params)}
+
+    def count_events(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def event_id_in_use(self, event_id: str) -> bool:
+        """Does a stored report carry this event id (a new event may not take it)?"""
+        return self.conn.execute("SELECT 1 FROM reports WHERE event_id = ? LIMIT 1", (event_id,)).fetchone() is not None
+
+    # incremental merging: what a merge must look at again ----------------------
+    def merge_seeds(self) -> tuple[set[str], set[str]]:
+        """(reports never merged, events a replaced document or an analyst marked): where a merge starts."""
+        unmerged = {r[0] for r in self.conn.execute("SELECT report_id FROM reports WHERE event_id IS NULL")}
+        return unmerged, self.dirty_event_ids()
+
+    def reports_of_events(self, event_ids: set[str]) -> set[str]:
+        where, params = id_list(self.conn, "event_id", sorted(event_ids))
+        return {r[0] for r in self.conn.execute(f"SELECT report_id FROM reports WHERE {where}", params)}
+
+    def meeting_reports(self, report_ids: set[str]) -> set[str]:
+        """The reports that share a document or an event with one of ``report_ids``, or could meet one
+        in a merge (neighbouring map cells, overlapping day spans: marsad.merge.cluster.Block)."""
+        where, params = id_list(self.conn, "report_id", sorted(report_ids))
+        rows = self.conn.execute("SELECT doc_id, event_id, cell_x, cell_y, day_lo, day_hi FROM reports "
+                                 f"WHERE {where}", params).fetchall()
+        out: set[str] = set()
+        for column in ("doc_id", "event_id"):
+            values = sorted({r[column] for r in rows if r[column] is not None})
+            if values:
+                where, params = id_list(self.conn, column, values)
+                out.update(r[0] for r in self.conn.execute(f"SELECT report_id FROM reports WHERE {where}", params))
+        spans: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+        for r in rows:
+            if r["cell_x"] is not None:
+                for dx, dy in NEIGHBOURS:
+                    spans[(r["cell_x"] + dx, r["cell_y"] + dy)].append((r["day_lo"], r["day_hi"]))
+        for (x, y), found in spans.items():
+            for lo, hi in _merged(found):
+                earliest = lo if lo == UNDATED else (date.fromisoformat(lo) - timedelta(days=MAX_SPAN_DAYS)).isoformat()
+                out.update(r[0] for r in self.conn.execute(
+                    "SELECT report_id FROM reports WHERE cell_x = ? AND cell_y = ? AND day_lo >= ? AND day_lo <= ? "
+                    "AND day_hi >= ?", (x, y, earliest, hi, lo)))
+        return out
 
     def replace_events(self, events: Iterable[dict], membership: dict[str, str]) -> int:
-        """Write the merged events and each report's event in one transaction; how many were written.
-
-        ``events`` is consumed a chunk at a time, so a merge never holds every
-        event record and its stored rows at once."""
-        written = 0
+        """A full merge: every event is written anew with each report's event, in one transaction;
+        how many were written. ``events`` is consumed a chunk at a time, so a merge never holds
+        every event record and its stored rows at once."""
         with self.conn:
-            self.conn.execute("DELETE FROM events")
-            self.conn.execute("DELETE FROM event_index")
+            seen = self._seen(None)
+            for table in ("events", "event_index", "dirty_events"):
+                self.conn.execute(f"DELETE FROM {table}")
             self.conn.execute("UPDATE reports SET event_id = NULL")
+            return self._write_events(events, membership, seen)
+
+    def replace_some_events(self, events: Iterable[dict], membership: dict[str, str], replaced: set[str],
+                            done: set[str]) -> int:
+        """An incremental merge: the events in ``replaced`` (those the re-clustered reports were in)
+        give way to ``events``, which are written only where they changed; the events ``done``
+        leave the dirty list; every other event stays as it is. How many were written."""
+        with self.conn:
+            seen = self._seen(replaced)
             self.conn.executemany("UPDATE reports SET event_id = ? WHERE report_id = ?",
                                   [(eid, rid) for rid, eid in membership.items()])
-            events = iter(events)
-            while chunk := list(islice(events, EVENT_CHUNK)):
-                self.conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                                      [_event_row(e) for e in chunk])
-                self.conn.executemany(f"INSERT INTO event_index VALUES ({','.join('?' * 14)})",
-                                      [_index_row(e) for e in chunk])
-                written += len(chunk)
+            written = self._write_events(events, {}, seen, replace=True)
+            for table in ("events", "event_index"):
+                self.conn.executemany(f"DELETE FROM {table} WHERE event_id = ?", [(eid,) for eid in seen])
+            self.conn.executemany("DELETE FROM dirty_events WHERE event_id = ?", [(eid,) for eid in done])
+        return written
+
+    def _seen(self, ids: set[str] | None) -> dict[str, tuple[str | None, str | None, bytes]]:
+        """event_id → (first_seen, changed_at, digest of the record) of the stored events in ``ids``
+        (all when None), so a rewritten event keeps its first day and an unchanged one its last change."""
+        if ids is None:
+            rows: Iterable[Row] = self.conn.execute("SELECT event_id, first_seen, changed_at, data FROM events")
+        else:
+            where, params = id_list(self.conn, "event_id", sorted(ids))
+            rows = self.conn.execute(f"SELECT event_id, first_seen, changed_at, data FROM events WHERE {where}", params)
+        return {r["event_id"]: (r["first_seen"], r["changed_at"], _digest(r["data"])) for r in rows}
+
+    def _write_events(self, events: Iterable[dict], membership: dict[str, str],
+                      seen: dict[str, tuple[str | None, str | None, bytes]], replace: bool = False) -> int:
+        """Insert the events (chunk by chunk) with their times; with ``replace``, an event that is in
+        ``seen`` unchanged is left as stored, and every event written or kept leaves ``seen``, so
+        that what remains there is what the caller deletes."""
+        now, written = _now(), 0
+        self.conn.executemany("UPDATE reports SET event_id = ? WHERE report_id = ?",
+                              [(eid, rid) for rid, eid in membership.items()])
+        events = iter(events)
+        while chunk := list(islice(events, EVENT_CHUNK)):
+            rows, index = [], []
+            for e in chunk:
+                data = json.dumps(e, ensure_ascii=False)
+                stored = seen.pop(e["id"], None)
+                first, changed, digest = stored or (None, None, b"")
+                unchanged = digest == _digest(data)
+                if replace and stored is not None:
+                    if unchanged:
+                        continue
+                    self.conn.execute("DELETE FROM events WHERE event_id = ?", (e["id"],))
+                    self.conn.execute("DELETE FROM event_index WHERE event_id = ?", (e["id"],))
+                rows.append(_event_row(e, data, first or now, changed if unchanged and changed else now))
+                index.append(_index_row(e))
+            self.conn.executemany(INSERT_EVENT, rows)
+            self.conn.executemany(INSERT_INDEX, index)
+            if replace:
+                self.conn.executemany(_REMEMBER_PLACES.format("event_id = ?"), [(r[0],) for r in rows])
+            written += len(rows)
+        if not replace:
             self.conn.execute(_REMEMBER_PLACES.format("true"))
         return written
 
     def update_event(self, event: dict) -> None:
-        """Rewrite one event's record (after an analyst correction), keeping its reports."""
+        """Rewrite one event's record (after an analyst correction), keeping its reports and first day."""
         with self.conn:
+            first, _, _ = self._seen({event["id"]}).get(event["id"], (None, None, b""))
             self.conn.execute("DELETE FROM events WHERE event_id = ?", (event["id"],))
             self.conn.execute("DELETE FROM event_index WHERE event_id = ?", (event["id"],))
-            self.conn.execute("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                              _event_row(event))
-            self.conn.execute(f"INSERT INTO event_index VALUES ({','.join('?' * 14)})", _index_row(event))
+            self.conn.execute(INSERT_EVENT, _event_row(event, json.dumps(event, ensure_ascii=False),
+                                                       first or _now(), _now()))
+            self.conn.execute(INSERT_INDEX, _index_row(event))
             self.conn.execute(_REMEMBER_PLACES.format("event_id = ?"), (event["id"],))
+
+    def dirty_event_ids(self) -> set[str]:
+        return {r["event_id"] for r in self.conn.execute("SELECT event_id FROM dirty_events")}
 
     def reindex_events(self) -> int:
         """Fill event_index for events stored before it existed (a database from an older marsad)."""
         rows = self.conn.execute("SELECT data FROM events WHERE event_id NOT IN "
                                  "(SELECT event_id FROM event_index)").fetchall()
         with self.conn:
-            self.conn.executemany(f"INSERT INTO event_index VALUES ({','.join('?' * 14)})",
-                                  [_index_row(json.loads(r["data"])) for r in rows])
+            self.conn.executemany(INSERT_INDEX, [_index_row(json.loads(r["data"])) for r in rows])
             self.conn.execute(_REMEMBER_PLACES.format("true"))
         return len(rows)
 
@@ -305,7 +455,22 @@ def _total(casualties: list[dict], key: str) -> int | None:
     return sum(vals) if vals else None
 
 
-def _event_row(e: dict) -> tuple:
+def _merged(spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Overlapping day spans joined, so a busy cell is looked up once per run of days."""
+    out: list[tuple[str, str]] = []
+    for lo, hi in sorted(set(spans)):
+        if out and lo <= out[-1][1] and (lo == UNDATED) == (out[-1][0] == UNDATED):
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _digest(data: str) -> bytes:
+    return hashlib.sha1(data.encode("utf-8")).digest()
+
+
+def _event_row(e: dict, data: str, first_seen: str, changed_at: str) -> tuple:
     loc = e.get("location") or {}
     outlets = sorted({r.get("outlet") or "" for r in e["reports"]} - {""})
     return (e["id"], e.get("date"), e.get("date_precision"), e.get("sub_event_type"),
@@ -313,7 +478,7 @@ def _event_row(e: dict) -> tuple:
             loc.get("lat"), loc.get("lon"), e.get("attacker"), e.get("target_actor"), e.get("attribution"),
             (e.get("munitions") or {}).get("launched"), _total(e.get("casualties") or [], "killed"),
             _total(e.get("casualties") or [], "injured"), len(e["reports"]), "; ".join(outlets),
-            json.dumps(e, ensure_ascii=False))
+            data, first_seen, changed_at)
 
 
 # WHERE before ON CONFLICT, always: SQLite would read the ON of "FROM t ON CONFLICT" as a join's.
@@ -330,4 +495,4 @@ def _index_row(e: dict) -> tuple:
             *(fold(loc.get(k) or "") for k in ("id", "name", "name_ar", "admin1", "country")),
             fold(e.get("attacker") or ""), fold(e.get("target_actor") or ""), fold(e.get("sub_event_type") or ""),
             "," + ",".join(fold(w) for w in e.get("weapons") or []) + ",",
-            int(bool((e.get("review") or {}).get("rejected"))))
+            int(bool((e.get("review") or {}).get("rejected"))), int(bool((e.get("review") or {}).get("reviewed"))))

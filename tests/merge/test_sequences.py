@@ -34,7 +34,7 @@ from marsad.doctor import diagnose
 from marsad.extract import mentions
 from marsad.review import actions
 from marsad.pipeline import process_safely
-from marsad.run import ingest_items, remerge
+from marsad.run import ingest_items, plan_merge, remerge
 from marsad.settings import Settings
 from marsad.store.consistency import event_conflicts
 from marsad.store.store import Store
@@ -348,11 +348,15 @@ class StoreSequences(RuleBasedStateMachine):
         with Store(self.db) as store:
             now = (members(store), report_data(store))
             events = records(store)
+            full = plan_merge(store)
+            full_records = {e["id"]: e for e in full.records(full.membership)}
             assert store.conn.execute("SELECT count(*) FROM reports WHERE event_id IS NULL").fetchone()[0] == 0
             assert event_conflicts(store.conn) == set()
             audit = store.conn.execute("SELECT at, who, action, event_id, field, value, why, report_id, "
                                        "other_event_id FROM audit ORDER BY id").fetchall()
         assert len(events) == len(now[0])  # ids unique, each report's event stored
+        # The store, built by incremental merges, is what a full merge of its reports would write, field by field.
+        assert events == full_records
         self.check_unchanged_events_keep_their_ids(*now)
         self.check_analyst_decisions_hold(now[0], events)
         self.check_events_equal_one_fresh_ingest(events, now[0], audit)
@@ -398,7 +402,7 @@ class StoreSequences(RuleBasedStateMachine):
                 fresh.conn.executemany("INSERT INTO audit (at, who, action, event_id, field, value, why, "
                                        "report_id, other_event_id) VALUES (?,?,?,?,?,?,?,?,?)",
                                        [tuple(row) for row in audit])
-            remerge(fresh)
+            remerge(fresh, full=True)
             theirs = records(fresh)
         assert {e: sorted(r["report_id"] for r in v["reports"]) for e, v in ours.items()} == {
             e: sorted(r["report_id"] for r in v["reports"]) for e, v in theirs.items()}

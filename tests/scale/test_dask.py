@@ -48,7 +48,7 @@ STORED = {
     "evidence": "SELECT * FROM evidence ORDER BY report_id, start, \"end\", field",
     "search": "SELECT m.doc_id, f.body FROM search_docs m JOIN documents_fts f ON f.rowid = m.fts_rowid "
               "ORDER BY m.doc_id",
-    "events": "SELECT * FROM events ORDER BY event_id",
+    "events": "SELECT event_id, data FROM events ORDER BY event_id",  # not when each was stored
     "event_index": "SELECT * FROM event_index ORDER BY event_id",
 }
 

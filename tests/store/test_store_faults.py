@@ -293,7 +293,10 @@ def test_faults_damaged_file_is_one_line_for_every_command(samples: Path, refere
     db = tmp_path / "damaged.db"
     shutil.copy(reference, db)
     damage(db)
-    for args in (("ingest", samples / "manifest.jsonl", "-q"), ("export",), ("events",), ("reprocess",)):
+    commands = [("ingest", samples / "manifest.jsonl", "-q"), ("export",), ("events",), ("reprocess",)]
+    if damage is _events_page_overwritten:  # re-sending stored documents merges nothing: no event is read
+        commands = commands[1:]
+    for args in commands:
         line = _error_line(_invoke(*args, "--db", db), db)
         assert cause in line, (args, line)
     doctor = _invoke("doctor", "--db", db)

@@ -1,0 +1,72 @@
+"""Exports stay byte for byte the same: a guard for work that must not change results (speed-ups).
+
+A synthetic corpus (benchmarks/generate.py, fixed seed) and the shared development
+corpus are ingested with ``marsad ingest`` and exported in every format; the sha256
+of each export is pinned below. Exports hold no ingest times (``timestamp`` in the
+CSV is always empty), so nothing is left out of the digests. A change that is meant
+to change results (rules, lexicons, templates, export columns) updates the digests
+here in the same commit, with the failure message's new value.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from marsad.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_MANIFEST = ROOT.parent / "shared" / "corpus" / "manifest.jsonl"
+FORMATS = ("marsad-jsonl", "csv", "geojson")
+SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
+
+SYNTHETIC_DIGESTS = {
+    "marsad-jsonl": "16fcaaab956fd252e477194dd3cc55aa03ea55c1e95a5a441d6c1204b39e02c2",
+    "csv": "002c1eb3078dc10fc0859a49f22efd4246feb5292ea2192f163ccc62c0431bd4",
+    "geojson": "19f7f447e4580b60caf985e5a75d16283bf67014dd799d045dc2a2179f01ba6b",
+}
+DEVELOPMENT_DIGESTS = {
+    "marsad-jsonl": "a5ad9749ee76fad3f3a4cd4c1b909722ea316e7f1aa38ef779895099a891e59b",
+    "csv": "26466260b0a0cb301905f5da6d4127228768a49fe54904fb1cd7c40e3c560943",
+    "geojson": "a24ada2afa2af371120694689c880b6833c616edc61c1eef17b3da90bf7e7908",
+}
+
+
+def load_generator():
+    path = ROOT / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("marsad_bench_generate", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while decorating
+    spec.loader.exec_module(module)
+    return module
+
+
+def export_digests(manifest: Path, folder: Path) -> dict[str, str]:
+    """Ingest ``manifest`` into a new store with the CLI and hash each format's export."""
+    db = folder / "marsad.db"
+    runner = CliRunner()
+    done = runner.invoke(cli, ["ingest", str(manifest), "--db", str(db), "--quiet"])
+    assert done.exit_code == 0, done.output
+    digests = {}
+    for fmt in FORMATS:
+        out = folder / f"export.{fmt}"
+        done = runner.invoke(cli, ["export", "--db", str(db), "--format", fmt, "-o", str(out)])
+        assert done.exit_code == 0, done.output
+        digests[fmt] = hashlib.sha256(out.read_bytes()).hexdigest()
+    return digests
+
+
+def test_synthetic_corpus_exports_are_unchanged(tmp_path: Path) -> None:
+    generate = load_generator()
+    manifest = generate.write_corpus(generate.generate(SYNTHETIC_DOCS, SYNTHETIC_SEED), tmp_path / "corpus")
+    assert export_digests(manifest, tmp_path) == SYNTHETIC_DIGESTS
+
+
+def test_development_corpus_exports_are_unchanged(tmp_path: Path) -> None:
+    if not SHARED_MANIFEST.is_file():
+        pytest.skip("../shared/corpus/manifest.jsonl not available (a clone without the development corpus)")
+    assert export_digests(SHARED_MANIFEST, tmp_path) == DEVELOPMENT_DIGESTS

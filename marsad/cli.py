@@ -69,6 +69,17 @@ def cli() -> None:
     """marsad (مرصد): conflict events from Arabic and English news reports, with evidence."""
 
 
+def dask_options(command):
+    """--dask, --workers and --scheduler, shared by the commands that can extract on a cluster."""
+    for option in reversed((
+            click.option("--dask", "use_dask", is_flag=True,
+                         help="Run extraction on a local dask.distributed cluster (pip install 'marsad[dask]')."),
+            click.option("--workers", type=click.IntRange(1, 256), help="Worker processes for --dask (default 1)."),
+            click.option("--scheduler", help="Use an existing Dask scheduler instead, e.g. tcp://10.0.0.5:8786."))):
+        command = option(command)
+    return command
+
+
 @contextmanager
 def _cluster(use_dask: bool, workers: int | None, scheduler: str | None):
     """A dask.distributed client when --dask/--scheduler asks for one, else None."""
@@ -120,10 +131,7 @@ def _run_ingest(paths: list[Path], db: str, published: date | None, quiet: bool,
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary (for scripts).")
 @click.option("--alerts", type=click.Path(path_type=Path, exists=True, dir_okay=False), envvar="MARSAD_ALERTS",
               help="Alert rules (YAML) to check new and changed events against [env: MARSAD_ALERTS].")
-@click.option("--dask", "use_dask", is_flag=True,
-              help="Run cleaning and extraction on a local dask.distributed cluster (pip install 'marsad[dask]').")
-@click.option("--workers", type=click.IntRange(1, 256), help="Worker processes for --dask (default 1).")
-@click.option("--scheduler", help="Use an existing Dask scheduler instead, e.g. tcp://10.0.0.5:8786.")
+@dask_options
 def ingest(paths: tuple[Path, ...], db: str, published: date | None, quiet: bool, alerts: Path | None,
            use_dask: bool, workers: int | None, scheduler: str | None) -> None:
     """Read files, folders, JSONL manifests or feeds into the database. Exit 1 if any input failed."""
@@ -274,12 +282,20 @@ def show(event_id: str, db: str) -> None:
 @click.option("--full", is_flag=True,
               help="Also rebuild, under new ids, events whose record and reports disagree (what doctor calls "
                    "event-id conflicts).")
-def reprocess(db: str, full: bool) -> None:
+@dask_options
+def reprocess(db: str, full: bool, use_dask: bool, workers: int | None, scheduler: str | None) -> None:
     """Re-run extraction and merging on stored documents; say which events are new, changed or gone."""
     from marsad.run import reprocess as run_reprocess
 
-    with open_store(db) as store:
-        diff = run_reprocess(store, Settings(), full=full)
+    settings = Settings()
+    with _cluster(use_dask, workers, scheduler) as client, open_store(db) as store:
+        reextract = None
+        if client is not None:
+            from marsad.scale.dask import reextract_on_cluster
+
+            def reextract(docs):
+                return reextract_on_cluster(client, docs, settings)
+        diff = run_reprocess(store, settings, full=full, reextract=reextract)
     console.print(f"{diff['new']} new, {diff['changed']} changed, {diff['gone']} gone")
 
 

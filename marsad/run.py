@@ -191,15 +191,25 @@ def _incremental_merge(store: Store) -> None:
     store.replace_some_events(plan.records(membership), membership, replaced, dirty)
 
 
-def reprocess(store: Store, settings: Settings, full: bool = False) -> dict[str, int]:
+Reextract = Callable[[Iterable[Doc]], Iterable[tuple[Doc, list[Candidate]]]]
+
+
+def reextract_here(docs: Iterable[Doc], settings: Settings) -> Iterator[tuple[Doc, list[Candidate]]]:
+    return ((doc, process_doc(doc, settings)) for doc in docs)
+
+
+def reprocess(store: Store, settings: Settings, full: bool = False, reextract: Reextract | None = None) -> dict[str, int]:
     """Re-extract every stored document with the current rules and re-merge; report what changed.
 
     ``full`` also rebuilds the events that ``marsad doctor`` finds in conflict with their
-    reports under new ids, instead of keeping ids it cannot trust.
+    reports under new ids, instead of keeping ids it cannot trust. ``reextract`` runs the
+    extraction elsewhere (a Dask cluster: marsad.scale.dask), yielding in input order;
+    each document's reports are stored here as they come back, as ingest stores them.
     """
     before = {e["id"]: e for e in store.events()}
-    for doc in list(store.documents()):
-        store.replace_reports(doc, process_doc(doc, settings))
+    docs = list(store.documents())
+    for doc, candidates in (reextract or (lambda d: reextract_here(d, settings)))(docs):
+        store.replace_reports(doc, candidates)
     remerge(store, trust_ids=not full, full=True)
     after = {e["id"]: e for e in store.events()}
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,20 @@ def test_dask_flags_without_dask_say_how_to_install(tmp_path: Path, monkeypatch)
     result = CliRunner().invoke(cli, ["ingest", str(manifest), "--db", str(tmp_path / "x.db"), "--dask"])
     assert result.exit_code != 0
     assert "pip install 'marsad[dask]'" in result.output
+
+
+def test_reprocess_on_the_cluster_stores_what_reprocess_here_stores(tmp_path: Path) -> None:
+    manifest = _synthetic_manifest(tmp_path / "corpus")
+    _export(tmp_path / "ingested.db", str(manifest))
+    for name in ("here.db", "dask.db"):
+        shutil.copy(tmp_path / "ingested.db", tmp_path / name)
+        with closing(sqlite3.connect(tmp_path / name)) as conn, conn:  # reports lost: re-extraction must restore them
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("DELETE FROM reports")
+    runner = CliRunner()
+    here = runner.invoke(cli, ["reprocess", "--db", str(tmp_path / "here.db")])
+    there = runner.invoke(cli, ["reprocess", "--db", str(tmp_path / "dask.db"), "--dask", "--workers", "2"])
+    assert here.exit_code == there.exit_code == 0, (here.output, there.output)
+    assert here.output == there.output
+    assert _stored(tmp_path / "dask.db") == _stored(tmp_path / "here.db")
+    assert _stored(tmp_path / "dask.db")["reports"] == _stored(tmp_path / "ingested.db")["reports"]

@@ -291,10 +291,11 @@ def reprocess(db: str, full: bool, use_dask: bool, workers: int | None, schedule
     with _cluster(use_dask, workers, scheduler) as client, open_store(db) as store:
         reextract = None
         if client is not None:
+            from functools import partial
+
             from marsad.scale.dask import reextract_on_cluster
 
-            def reextract(docs):
-                return reextract_on_cluster(client, docs, settings)
+            reextract = partial(reextract_on_cluster, client, settings=settings)
         diff = run_reprocess(store, settings, full=full, reextract=reextract)
     console.print(f"{diff['new']} new, {diff['changed']} changed, {diff['gone']} gone")
 

@@ -1,4 +1,4 @@
-"""Analyst actions on events: correct a field, reject, unreject, merge, split.
+"""Analyst actions on events: confirm, correct a field, reject, unreject, merge, split.
 
 Each action is one row of the audit table (who, when, what, why) and takes
 effect at once: a correction or rejection rewrites its event's record, a merge
@@ -88,6 +88,14 @@ def refresh(store: Store, event_id: str) -> dict:
     record = apply_review(record, load_reviews(store.conn, event_id).get(event_id))
     store.update_event(record)
     return record
+
+
+def confirm(store: Store, event_id: str, who: str, why: str) -> dict:
+    """Record that an analyst checked the event and found it right: it leaves the review queue."""
+    _require(who, why)
+    _event(store, event_id)
+    _log(store, "confirm", event_id, who, why)
+    return refresh(store, event_id)
 
 
 def correct(store: Store, event_id: str, field: str, value: Any, who: str, why: str) -> dict:

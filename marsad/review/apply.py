@@ -2,7 +2,8 @@
 
 The audit table is the only place a review lives: the current corrections are
 the latest `correct` entry of each field, the rejection state is the latest
-`reject`/`unreject`, and merges and splits are report-level directives. Every
+`reject`/`unreject`, an event is checked once confirmed, corrected or rejected,
+and merges and splits are report-level directives. Every
 re-merge (new ingest, `marsad reprocess`) rebuilds the records from the reports
 and lays the reviews over them again, so no review is lost to re-extraction.
 """
@@ -27,6 +28,8 @@ ATTRIBUTIONS = ("unknown", "claimed", "suspected", "confirmed", "accused")
 DAMAGE = ("unknown", "none", "material")
 MUNITIONS = ("launched", "impacted", "intercepted", "unlaunched")
 AUDIT_COLUMNS = ("id", "at", "who", "action", "event_id", "field", "value", "why", "report_id", "other_event_id")
+# Actions that mean an analyst looked at the event itself: it leaves the review queue.
+CHECKED = ("confirm", "correct", "reject")
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Review:
     """What analysts decided about one event."""
 
     rejected: bool = False
+    reviewed: bool = False  # confirmed, corrected or rejected at least once
     corrections: dict[str, Any] = field(default_factory=dict)  # field → value; the latest wins
     audit: list[dict[str, Any]] = field(default_factory=list)
 
@@ -159,7 +163,7 @@ def apply_review(record: dict, review: Review | None) -> dict:
         except ValueError:
             continue
         applied.append(name)
-    record["review"] = {"rejected": review.rejected, "corrected_fields": applied}
+    record["review"] = {"rejected": review.rejected, "reviewed": review.reviewed, "corrected_fields": applied}
     record["audit"] = review.audit
     return record
 
@@ -189,6 +193,7 @@ def load_reviews(conn: Connection, event_id: str | None = None) -> dict[str, Rev
         for target in {eid, entry["other_event_id"] if entry["action"] == "split" else None} - {None}:
             reviews.setdefault(target, Review()).audit.append(entry)
         review = reviews.setdefault(eid, Review())
+        review.reviewed = review.reviewed or entry["action"] in CHECKED
         if entry["action"] == "correct":
             review.corrections.pop(entry["field"], None)  # re-inserted: fields listed in order of last change
             review.corrections[entry["field"]] = entry["value"]

@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS failures (
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at TEXT NOT NULL, who TEXT NOT NULL,
-    action TEXT NOT NULL,                 -- correct | reject | unreject | merge | split
+    action TEXT NOT NULL,                 -- confirm | correct | reject | unreject | merge | split
     event_id TEXT NOT NULL,               -- the event acted on (a merge: the surviving event)
     field TEXT, value TEXT,               -- correct: the field and its new value as JSON; merge: report ids
     why TEXT NOT NULL,
@@ -128,11 +128,17 @@ ALTER TABLE events ADD COLUMN changed_at TEXT;
 CREATE INDEX IF NOT EXISTS events_changed ON events(changed_at);
 ALTER TABLE event_index ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
 """
+# The review queue (marsad.serve): unchecked events, least certain first, read from the index alone.
+QUEUE_SCHEMA = """
+ALTER TABLE event_index ADD COLUMN confidence REAL;
+CREATE INDEX IF NOT EXISTS event_index_queue ON event_index(reviewed, rejected, confidence, date, event_id);
+"""
 EVENT_COLUMNS = ("event_id", "date", "date_precision", "sub_event_type", "weapons", "location", "admin1", "country",
                  "latitude", "longitude", "attacker", "target_actor", "attribution", "launched", "killed", "injured",
                  "n_reports", "outlets", "data", "first_seen", "changed_at")
 INDEX_COLUMNS = ("event_id", "date", "day_from", "day_to", "place_id", "place_name", "place_name_ar", "admin1",
-                 "country", "attacker", "target_actor", "sub_event_type", "weapons", "rejected", "reviewed")
+                 "country", "attacker", "target_actor", "sub_event_type", "weapons", "rejected", "reviewed",
+                 "confidence")
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -163,6 +169,8 @@ class Store:
             migrate(self.conn, "0001_core", SCHEMA)
             if migrate(self.conn, "0005_incremental_merge", MERGE_SCHEMA):
                 self._backfill_blocks()
+            if migrate(self.conn, "0006_review_queue", QUEUE_SCHEMA):
+                self._backfill_confidence()
             fts.ensure_schema(self.conn)
         except self.conn.errors as exc:
             self.conn.close()
@@ -185,6 +193,13 @@ class Store:
         with self.conn:
             self.conn.executemany("UPDATE reports SET cell_x = ?, cell_y = ?, day_lo = ?, day_hi = ? "
                                   "WHERE report_id = ?", blocks)
+
+    def _backfill_confidence(self) -> None:
+        """The index's confidence of the events a marsad before the review queue stored."""
+        rows = self.conn.execute("SELECT event_id, data FROM events").fetchall()
+        with self.conn:
+            self.conn.executemany("UPDATE event_index SET confidence = ? WHERE event_id = ?",
+                                  [(json.loads(r["data"]).get("confidence"), r["event_id"]) for r in rows])
 
     # documents and reports -------------------------------------------------
     def has_document(self, doc_id: str, sha: str | None = None) -> bool:
@@ -495,4 +510,5 @@ def _index_row(e: dict) -> tuple:
             *(fold(loc.get(k) or "") for k in ("id", "name", "name_ar", "admin1", "country")),
             fold(e.get("attacker") or ""), fold(e.get("target_actor") or ""), fold(e.get("sub_event_type") or ""),
             "," + ",".join(fold(w) for w in e.get("weapons") or []) + ",",
-            int(bool((e.get("review") or {}).get("rejected"))), int(bool((e.get("review") or {}).get("reviewed"))))
+            int(bool((e.get("review") or {}).get("rejected"))), int(bool((e.get("review") or {}).get("reviewed"))),
+            e.get("confidence"))

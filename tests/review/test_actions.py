@@ -160,13 +160,50 @@ def test_reject_hides_from_lists_and_exports_until_unrejected(store):
     assert eid not in {e["id"] for e in store.events()}
     assert eid not in {e["id"] for e in exported(store)}
     hidden = next(e for e in exported(store, "--include-rejected") if e["id"] == eid)
-    assert hidden["review"] == {"rejected": True, "corrected_fields": []}
+    assert hidden["review"] == {"rejected": True, "reviewed": True, "corrected_fields": []}
     reprocess_and_ingest(store)
     assert eid not in {e["id"] for e in store.events()}
     assert store.event(eid)["review"]["rejected"] is True
     actions.unreject(store, eid, WHO, "the exercise story was wrong")
     assert eid in {e["id"] for e in exported(store)}
     assert [e["action"] for e in actions.audit_log(store, eid)] == ["reject", "unreject"]
+
+
+def reviewed_ids(store: Store) -> set[str]:
+    """The events the store's index marks checked (what the review queue leaves out)."""
+    return {r["event_id"] for r in store.conn.execute("SELECT event_id FROM event_index WHERE reviewed = 1")}
+
+
+def test_confirm_is_logged_marks_the_event_checked_and_outlives_reprocess(store):
+    omar, asad = event_of(store, "omar-a")["id"], event_of(store, "asad-c")["id"]
+    assert reviewed_ids(store) == set() and store.event(omar)["review"]["reviewed"] is False
+    confirmed = actions.confirm(store, omar, WHO, "checked")
+    assert confirmed["review"] == {"rejected": False, "reviewed": True, "corrected_fields": []}
+    [entry] = actions.audit_log(store, omar)
+    assert (entry["action"], entry["who"], entry["why"], entry["field"]) == ("confirm", WHO, "checked", None)
+    reprocess_and_ingest(store)
+    assert store.event(omar)["review"]["reviewed"] is True and store.event(asad)["review"]["reviewed"] is False
+    assert reviewed_ids(store) == {omar}
+    assert next(e for e in exported(store) if e["id"] == omar)["review"]["reviewed"] is True
+
+
+@pytest.mark.parametrize("act", [
+    lambda store, eid: actions.correct(store, eid, "launched", 4, WHO, WHY),
+    lambda store, eid: actions.reject(store, eid, WHO, WHY),
+], ids=["correct", "reject"])
+def test_a_correction_or_rejection_also_counts_as_checked(store, act):
+    eid = event_of(store, "asad-c")["id"]
+    act(store, eid)
+    reprocess_and_ingest(store)
+    assert store.event(eid)["review"]["reviewed"] is True and reviewed_ids(store) == {eid}
+
+
+def test_confirm_needs_who_why_and_a_known_event(store):
+    with pytest.raises(actions.Invalid, match="who must be"):
+        actions.confirm(store, event_of(store, "omar-a")["id"], " ", WHY)
+    with pytest.raises(actions.NotFound, match="evt-nope"):
+        actions.confirm(store, "evt-nope", WHO, WHY)
+    assert actions.audit_log(store) == []
 
 
 def test_merge_keeps_first_id_with_every_report_and_outlives_reprocess(store):

@@ -103,10 +103,11 @@ def remerge(store: Store, trust_ids: bool = True, full: bool = False) -> int:
     (``marsad doctor``'s event-id conflicts) before ids are kept.
     """
     try:
-        if full or not trust_ids:
-            _full_merge(store, trust_ids)
-        else:
-            _incremental_merge(store)
+        with store.exclusive():
+            if full or not trust_ids:
+                _full_merge(store, trust_ids)
+            else:
+                _incremental_merge(store)
         return store.count_events()
     except MarsadError:
         raise

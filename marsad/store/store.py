@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from itertools import islice
 from collections.abc import Iterable, Iterator
 from collections import defaultdict
@@ -18,7 +19,7 @@ from pathlib import Path
 from marsad.clean.normalize import fold
 from marsad.search import fts
 from marsad.store.codec import candidate_from_json
-from marsad.store.db import Row, StoreError, cannot_use, connect, id_list, migrate, prepare
+from marsad.store.db import POSTGRESQL, Row, StoreError, cannot_use, connect, id_list, migrate, prepare
 from marsad.merge.cluster import MAX_SPAN_DAYS, NEIGHBOURS, UNDATED, block_of
 from marsad.store.rows import DATA, REPORT_COLUMNS, DocumentRows, document_rows, report_id, report_rows
 from marsad.types import Candidate, Doc, Failure
@@ -151,6 +152,8 @@ INSERT_INDEX = _insert("event_index", INDEX_COLUMNS)
 
 __all__ = ["Store", "StoreError", "report_id"]
 
+# PostgreSQL advisory lock classes (the first key): a merge, and one document being stored.
+MERGE_LOCK, DOCUMENT_LOCK = 0x6D617273, 0x6D617274
 EVENT_CHUNK = 500  # event records built and written at a time by a merge
 
 
@@ -212,10 +215,28 @@ class Store:
 
     def save_documents(self, batch: list[DocumentRows]) -> None:
         """Store several documents, built elsewhere (``marsad.store.rows``), in one transaction:
-        a kill leaves all of them or none, and one commit costs less than one per document."""
+        a kill leaves all of them or none, and one commit costs less than one per document.
+
+        Another process may be storing the same document at the same time (two `marsad watch`
+        on one PostgreSQL store): each document is locked, then skipped if it is now there."""
         with self.conn:
             for rows in batch:
+                if self.conn.dialect == POSTGRESQL:
+                    self.conn.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (DOCUMENT_LOCK, rows.doc.doc_id))
+                    if self.has_document(rows.doc.doc_id, rows.doc.sha):
+                        continue
                 self._insert_document(rows)
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One transaction that no other process's ``exclusive`` runs beside: a merge reads the
+        store, then writes what it read, and two merges at once would each undo the other."""
+        with self.conn:
+            if self.conn.dialect == POSTGRESQL:
+                self.conn.execute("SELECT pg_advisory_xact_lock(?, 0)", (MERGE_LOCK,))
+            elif not self.conn.in_transaction:  # SQLite: take the write lock now, not at the first write
+                self.conn.execute("BEGIN IMMEDIATE")
+            yield
 
     def _insert_document(self, rows: DocumentRows) -> None:
         """Insert a document, or replace a changed one: its reports that come back unchanged keep

@@ -10,7 +10,7 @@ import re
 import secrets
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -29,7 +29,7 @@ from marsad.resolve.gazetteer import KINDS, load_gazetteer
 from marsad.review import actions
 from marsad.review.apply import audit_entries
 from marsad.serve import queries
-from marsad.serve.queries import EventQuery
+from marsad.serve.queries import EventQuery, ReviewState
 from marsad.store.store import Store
 from marsad.store.db import Connection
 
@@ -75,6 +75,19 @@ def _day(name: str, value: str | None) -> date | None:
     raise invalid(f"{name}: not a date as YYYY-MM-DD: {value[:40]!r}")
 
 
+def instant(name: str, value: str | None) -> str | None:
+    """A moment as the store writes them (UTC ISO seconds); one without a zone is UTC."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    except (ValueError, OverflowError):  # not a moment, or one past year 9999 in UTC
+        raise invalid(f"{name}: not an ISO date and time (2024-03-01T08:00:00Z): {value[:40]!r}") from None
+
+
 def _text(name: str, value: str | None, longest: int = MAX_TEXT_PARAM) -> str | None:
     """An optional text parameter; empty means not given (a form sends `date_to=`)."""
     if value is None or not value.strip():
@@ -103,6 +116,12 @@ def event_query(
     weapon: Annotated[str | None, Query(description="Weapon code: rocket, drone, ...")] = None,
     q: Annotated[str | None, Query(description="Words the event's documents contain (Arabic or English)")] = None,
     include_rejected: Annotated[bool, Query(description="Also events an analyst rejected")] = False,
+    review: Annotated[ReviewState | None, Query(description="Only events not yet checked, checked, or rejected "
+                                                            "(rejected ones whatever include_rejected says)")] = None,
+    changed_since: Annotated[str | None, Query(description="Only events stored or changed at or after this "
+                                                           "moment (ISO date and time, UTC unless it says)")] = None,
+    min_confidence: Annotated[float | None, Query(ge=0, le=1, description="Only events at least this "
+                                                                         "certain (0 to 1)")] = None,
 ) -> EventQuery:
     """The filters every list, statistic and export takes."""
     country = _text("country", country)
@@ -120,7 +139,9 @@ def event_query(
                            actor=_text("actor", actor), sub_event_type=sub_event_type)
     except ValueError as exc:  # the window ends before it starts
         raise invalid(f"date_to: {exc}") from None
-    return EventQuery(keep, weapon=weapon, q=_text("q", q, MAX_QUERY), include_rejected=include_rejected)
+    return EventQuery(keep, weapon=weapon, q=_text("q", q, MAX_QUERY), include_rejected=include_rejected,
+                      review=review, changed_since=instant("changed_since", changed_since),
+                      min_confidence=min_confidence)
 
 
 Filters = Annotated[EventQuery, Depends(event_query)]
@@ -133,6 +154,23 @@ def list_events(conn: Conn, query: Filters,
                 offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JSONResponse:
     total, events = queries.list_events(conn, query, limit, offset)
     return _json({"total": total, "limit": limit, "offset": offset, "events": events})
+
+
+@router.get("/review/queue", summary="Events not yet checked, least certain first, and today's progress")
+def review_queue(conn: Conn, query: Filters, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+                 since: Annotated[str | None, Query(description="Start of the reviewer's day (ISO date and "
+                                                                "time); UTC midnight unless given")] = None
+                 ) -> JSONResponse:
+    day_start = instant("since", since) or datetime.now(timezone.utc).date().isoformat() + "T00:00:00+00:00"
+    return _json(queries.review_queue(conn, query, limit, day_start))
+
+
+@router.get("/events/{event_id}/neighbours", summary="Up to 5 events at the same place within 3 days: merge candidates")
+def get_neighbours(conn: Conn, event_id: str) -> JSONResponse:
+    event = queries.event_detail(conn, event_id)
+    if event is None:
+        raise HTTPException(404, f"no event {event_id!r}")
+    return _json({"events": queries.neighbours(conn, event)})
 
 
 @router.get("/events/{event_id}", summary="One event with its documents and audit log")
@@ -264,6 +302,11 @@ def _act(request: Request, action, *args) -> Any:
 @router.post("/events/merge", summary="Merge events into the first one")
 def merge(request: Request, _: Writer, body: Merge) -> JSONResponse:
     return _json({"event_id": _act(request, actions.merge, body.event_ids, body.who, body.why)})
+
+
+@router.post("/events/{event_id}/confirm", summary="Mark an event checked and right")
+def confirm(request: Request, _: Writer, event_id: str, body: Signed) -> JSONResponse:
+    return _json(_act(request, actions.confirm, event_id, body.who, body.why))
 
 
 @router.post("/events/{event_id}/correct", summary="Correct one field of an event")

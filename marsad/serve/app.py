@@ -29,6 +29,7 @@ from marsad.alerts.store import ensure_schema as ensure_alert_schema
 from marsad.search.fts import backfill
 from marsad.serve import queries
 from marsad.serve.api import router
+from marsad.serve.feed import router as feed_router
 from marsad.serve.tiles import tile_origin
 from marsad.store.store import Store
 
@@ -149,6 +150,7 @@ def create_app(db_path: str, token: str | None = None, tiles: str | None = None)
     app.add_middleware(SecurityHeaders, overrides={"/docs": {"Content-Security-Policy": docs_csp}}, headers=headers)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(router)
+    app.include_router(feed_router)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     templates = Jinja2Templates(env=env)
@@ -169,6 +171,10 @@ def create_app(db_path: str, token: str | None = None, tiles: str | None = None)
     @app.get("/", include_in_schema=False)
     def dashboard(request: Request, lang: str = "ar") -> HTMLResponse:
         return page(request, "dashboard.html", lang)
+
+    @app.get("/review", include_in_schema=False)
+    def review_page(request: Request, lang: str = "ar") -> HTMLResponse:
+        return page(request, "review.html", lang)
 
     @app.get("/events/{event_id}", include_in_schema=False)
     def event_page(request: Request, event_id: str, lang: str = "ar") -> HTMLResponse:

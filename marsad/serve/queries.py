@@ -10,7 +10,7 @@ import json
 import queue
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Literal
@@ -19,16 +19,19 @@ from marsad.clean.normalize import fold
 from marsad.export.acled_csv import EVENT_TYPES
 from marsad.export.filters import EventFilter
 from marsad.resolve.gazetteer import load_gazetteer
-from marsad.review.apply import audit_entries
+from marsad.review.apply import CHECKED, audit_entries
 from marsad.search.fts import matching_documents_sql
 from marsad.store.db import SQLITE, Connection, id_list
 from marsad.store.db import connect as connect_db
 
 Period = Literal["day", "week", "month"]
+ReviewState = Literal["unreviewed", "reviewed", "rejected"]
 Group = Literal["type", "admin1", "actor"]
 MMAP_BYTES = 1 << 30  # address space, not memory: pages are shared with the OS cache
 CACHE_KB = 16 * 1024
 MAX_FILLED_PERIODS = 3660  # ten years of days: a longer series is sent without its empty periods
+NEIGHBOUR_DAYS = 3  # the review queue proposes merging with events at the same place this close in time
+MAX_NEIGHBOURS = 5
 # The event_index column a statistic groups by (folded; shown as exported, see _shown): actor is the attacker.
 GROUP_COLUMNS = {"type": "i.sub_event_type", "admin1": "i.admin1", "actor": "i.attacker"}
 # First day of the period an ISO date falls in, per dialect; weeks start on Monday (strftime %w: Sunday = 0).
@@ -44,12 +47,16 @@ WEEK_SQL = {
 
 @dataclass(frozen=True)
 class EventQuery:
-    """An EventFilter plus what only the workbench asks: weapon, text search, rejected events."""
+    """An EventFilter plus what only the workbench asks: weapon, text search, rejected events,
+    review state, what changed since a moment (UTC ISO seconds, as the store writes it), confidence."""
 
     filter: EventFilter = field(default_factory=EventFilter)
     weapon: str | None = None
     q: str | None = None
     include_rejected: bool = False
+    review: ReviewState | None = None
+    changed_since: str | None = None
+    min_confidence: float | None = None
 
     def where(self, conn: Connection) -> tuple[str, list[Any]]:
         """SQL condition on event_index (alias i) and its parameters; a text search is run here,
@@ -57,8 +64,18 @@ class EventQuery:
         f = self.filter
         conds: list[str] = []
         params: list[Any] = []
-        if not self.include_rejected:
+        if self.review == "rejected":
+            conds.append("i.rejected = 1")
+        elif not self.include_rejected:
             conds.append("i.rejected = 0")
+        if self.review in ("reviewed", "unreviewed"):
+            conds.append(f"i.reviewed = {int(self.review == 'reviewed')}")
+        if self.changed_since is not None:
+            conds.append("i.event_id IN (SELECT event_id FROM events WHERE changed_at >= ?)")
+            params.append(self.changed_since)
+        if self.min_confidence is not None:
+            conds.append("i.confidence >= ?")
+            params.append(self.min_confidence)
         if f.date_from is not None:
             conds.append("i.day_to >= ?")
             params.append(f.date_from.isoformat())
@@ -140,11 +157,64 @@ def list_events(conn: Connection, query: EventQuery, limit: int, offset: int) ->
     total = conn.execute(f"SELECT count(*) FROM event_index i WHERE {where}", params).fetchone()[0]
     # The page is cut from event_index alone; only its rows are joined to the (large) records,
     # so a deep offset skips index entries, not records.
-    rows = conn.execute(f"SELECT e.data FROM (SELECT i.event_id, i.date FROM event_index i WHERE {where} "
+    rows = conn.execute(f"SELECT {ITEM_COLUMNS} FROM (SELECT i.event_id, i.date FROM event_index i WHERE {where} "
                         "ORDER BY i.date DESC NULLS LAST, i.event_id DESC LIMIT ? OFFSET ?) AS page "
                         "JOIN events e USING (event_id) ORDER BY page.date DESC NULLS LAST, page.event_id DESC",
                         [*params, limit, offset])
-    return total, [with_review(json.loads(r[0])) for r in rows]
+    return total, [list_item(r, query.changed_since) for r in rows]
+
+
+ITEM_COLUMNS = "e.data, e.first_seen, e.changed_at"
+
+
+def list_item(row: Any, since: str | None = None) -> dict:
+    """A listed event: its record with when it was first stored and last changed, and with a
+    moment ``since``, whether it is new since then (else it only changed)."""
+    event = with_review(json.loads(row[0]))
+    event["first_seen"], event["changed_at"] = row[1], row[2]
+    if since is not None:
+        event["new"] = bool(row[1]) and row[1] >= since
+    return event
+
+
+def review_queue(conn: Connection, query: EventQuery, limit: int, day_start: str) -> dict[str, Any]:
+    """The unchecked, unrejected events among those ``query`` selects, least certain first (an event
+    without a confidence first of all), then newest; with how many are left and how many events
+    were checked since ``day_start`` (the reviewer's midnight, UTC ISO seconds)."""
+    where, params = replace(query, review="unreviewed", include_rejected=False).where(conn)
+    remaining = conn.execute(f"SELECT count(*) FROM event_index i WHERE {where}", params).fetchone()[0]
+    rows = conn.execute(f"SELECT {ITEM_COLUMNS} FROM (SELECT i.event_id, i.confidence, i.date FROM event_index i "
+                        f"WHERE {where} ORDER BY i.confidence NULLS FIRST, i.date DESC NULLS LAST, i.event_id "
+                        "LIMIT ?) AS page JOIN events e USING (event_id) "
+                        "ORDER BY page.confidence NULLS FIRST, page.date DESC NULLS LAST, page.event_id",
+                        [*params, limit])
+    checked = conn.execute(f"SELECT count(DISTINCT event_id) FROM audit WHERE at >= ? AND action IN "
+                           f"({', '.join('?' * len(CHECKED))})", [day_start, *CHECKED]).fetchone()[0]
+    return {"remaining": remaining, "checked_today": checked, "events": [list_item(r) for r in rows]}
+
+
+def neighbours(conn: Connection, event: dict) -> list[dict]:
+    """Up to five other unrejected events at the event's place within three days of it, nearest
+    in time first: what the review queue proposes to merge it with."""
+    place, day = (event.get("location") or {}).get("id"), event.get("date")
+    if not place or not day:
+        return []
+    center = date.fromisoformat(day)
+    lo, hi = ((center + timedelta(days=d)).isoformat() for d in (-NEIGHBOUR_DAYS, NEIGHBOUR_DAYS))
+    rows = conn.execute(f"SELECT {ITEM_COLUMNS} FROM event_index i JOIN events e USING (event_id) "
+                        "WHERE i.place_id = ? AND i.rejected = 0 AND i.event_id <> ? AND i.date >= ? AND i.date <= ?",
+                        (fold(place), event["id"], lo, hi)).fetchall()
+    found = [list_item(r) for r in rows]
+    found.sort(key=lambda e: (abs((date.fromisoformat(e["date"]) - center).days), e["id"]))
+    return found[:MAX_NEIGHBOURS]
+
+
+def newest_events(conn: Connection, query: EventQuery, limit: int) -> list[dict]:
+    """The matching events stored most recently first (a feed's entries)."""
+    where, params = query.where(conn)
+    rows = conn.execute(f"SELECT {ITEM_COLUMNS} FROM event_index i JOIN events e USING (event_id) WHERE {where} "
+                        "ORDER BY e.first_seen DESC NULLS LAST, e.event_id DESC LIMIT ?", [*params, limit])
+    return [list_item(r) for r in rows]
 
 
 def export_events(conn: Connection, query: EventQuery) -> list[dict]:
@@ -157,7 +227,7 @@ def export_events(conn: Connection, query: EventQuery) -> list[dict]:
 
 def with_review(event: dict) -> dict:
     """An event stored before reviews existed still answers with an empty review."""
-    event.setdefault("review", {"rejected": False, "corrected_fields": []})
+    event.setdefault("review", {"rejected": False, "reviewed": False, "corrected_fields": []})
     event.setdefault("audit", [])
     return event
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import date, timedelta
 from importlib import resources
@@ -85,7 +86,7 @@ def test_list_has_every_event_newest_first_with_its_review(client, events):
     body = client.get("/api/events?limit=500").json()
     assert body["total"] == len(events) and (body["limit"], body["offset"]) == (500, 0)
     assert [e["id"] for e in body["events"]] == newest_first(events)
-    assert all(e["review"] == {"rejected": False, "corrected_fields": []} for e in body["events"])
+    assert all(e["review"] == {"rejected": False, "reviewed": False, "corrected_fields": []} for e in body["events"])
 
 
 def test_pages_cover_every_event_once(client, events):
@@ -246,6 +247,13 @@ def test_openapi_documents_the_api(client):
     ("/api/events/evt-000000000000", 404, "evt-000000000000"),
     ("/api/documents/no-such-doc", 404, "no-such-doc"),
     ("/api/events?admin1=%00", 422, "NUL"),
+    ("/api/events?review=done", 422, "review"),
+    ("/api/events?changed_since=yesterday", 422, "changed_since"),
+    ("/api/events?changed_since=9999-12-31T23:00:00-05:00", 422, "changed_since"),
+    ("/api/events?min_confidence=2", 422, "min_confidence"),
+    ("/api/review/queue?since=noon", 422, "since"),
+    ("/api/events/evt-000000000000/neighbours", 404, "evt-000000000000"),
+    ("/feed.atom?type=Riot", 422, "type"),
     ("/api/documents/doc%00", 422, "NUL"),
 ])
 def test_bad_request_gets_a_clear_message(client, url, status, names):
@@ -265,8 +273,10 @@ GARBAGE = st.text(max_size=30)
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(["date_from", "date_to", "country", "admin1", "place", "actor", "type", "weapon", "q",
-                             "include_rejected", "limit", "offset", "by", "group", "format"]),
-       value=GARBAGE, endpoint=st.sampled_from(["/api/events", "/api/stats", "/api/export"]))
+                             "include_rejected", "limit", "offset", "by", "group", "format", "review",
+                             "changed_since", "min_confidence", "since", "lang"]),
+       value=GARBAGE, endpoint=st.sampled_from(["/api/events", "/api/stats", "/api/export", "/api/review/queue",
+                                                "/feed.atom"]))
 def test_garbage_parameters_never_break_the_server(client, name, value, endpoint):
     response = client.get(endpoint, params={name: value})
     assert response.status_code in (200, 422), response.text
@@ -353,6 +363,7 @@ def first_with_reports(client: TestClient, n: int) -> dict:
                                              ({"Authorization": "Basic " + TOKEN}, 401)])
 @pytest.mark.parametrize("action, body", [
     ("correct", {"field": "launched", "value": 3, **SIGNED}), ("reject", SIGNED), ("unreject", SIGNED),
+    ("confirm", SIGNED),
     ("split", {"report_id": "x#0", **SIGNED}),
 ])
 def test_writes_need_the_token(writable, action, body, headers, status):
@@ -451,3 +462,117 @@ def test_alerts_are_listed_newest_first_with_their_event(writable):
         ("casualties-at-bases", first, f"{first}: two killed", False)]
     assert [a["event_id"] for a in writable.get("/api/alerts?limit=1").json()["alerts"]] == [second]
     assert writable.get("/api/alerts?limit=0").status_code == 422
+
+
+# review queue, what changed, feed ------------------------------------------------------
+def review_ids(client: TestClient, state: str) -> set[str]:
+    return set(ids(client.get(f"/api/events?review={state}&limit=500")))
+
+
+def test_review_filter_follows_confirm_correct_and_reject(writable):
+    a, b, c, d = [e["id"] for e in writable.get("/api/events?limit=4").json()["events"]]
+    everything = review_ids(writable, "unreviewed")
+    assert review_ids(writable, "reviewed") == review_ids(writable, "rejected") == set()
+    for event_id, action, body in ((a, "confirm", SIGNED), (b, "correct", {"field": "launched", "value": 2, **SIGNED}),
+                                   (c, "reject", SIGNED)):
+        assert writable.post(f"/api/events/{event_id}/{action}", json=body, headers=WRITE).status_code == 200
+    assert review_ids(writable, "reviewed") == {a, b}
+    assert review_ids(writable, "rejected") == {c}
+    assert review_ids(writable, "unreviewed") == everything - {a, b, c} and d in everything
+    assert writable.get(f"/api/events/{a}").json()["review"]["reviewed"] is True
+    assert [e["action"] for e in writable.get(f"/api/audit?event_id={a}").json()["audit"]] == ["confirm"]
+
+
+def test_review_queue_is_least_certain_first_and_counts_todays_checks(writable):
+    queue = writable.get("/api/review/queue?limit=500").json()
+    unchecked = writable.get("/api/events?review=unreviewed&limit=500").json()["events"]
+    assert queue["remaining"] == len(unchecked) == len(queue["events"]) and queue["checked_today"] == 0
+    expected = sorted(unchecked, key=lambda e: (e["confidence"], [-ord(ch) for ch in e["date"] or ""], e["id"]))
+    assert [e["id"] for e in queue["events"]] == [e["id"] for e in expected]
+    assert len({e["confidence"] for e in unchecked}) > 1  # the order is tested on more than one level
+    first, second = queue["events"][0]["id"], queue["events"][1]["id"]
+    writable.post(f"/api/events/{first}/confirm", json=SIGNED, headers=WRITE)
+    writable.post(f"/api/events/{second}/reject", json=SIGNED, headers=WRITE)
+    writable.post(f"/api/events/{second}/unreject", json=SIGNED, headers=WRITE)
+    after = writable.get("/api/review/queue?limit=500").json()
+    assert (after["checked_today"], after["remaining"]) == (2, queue["remaining"] - 2)
+    assert [e["id"] for e in after["events"]] == [e["id"] for e in queue["events"][2:]]
+    tomorrow = (date.today() + timedelta(days=2)).isoformat() + "T00:00:00Z"
+    assert writable.get("/api/review/queue", params={"since": tomorrow}).json()["checked_today"] == 0
+    limited = writable.get("/api/review/queue?limit=3&country=IQ").json()
+    assert [e["id"] for e in limited["events"]] == [e["id"] for e in after["events"]
+                                                     if e["location"]["country"] == "IQ"][:3]
+
+
+def test_neighbours_are_other_events_at_the_place_within_three_days(client, events):
+    def near(e: dict, o: dict) -> bool:
+        return (o["id"] != e["id"] and o["location"] and o["location"]["id"] == e["location"]["id"] and o["date"]
+                and abs((date.fromisoformat(o["date"]) - date.fromisoformat(e["date"])).days) <= 3)
+    located = [e for e in events if e["location"] and e["date"]]
+    with_some = [e for e in located if any(near(e, o) for o in events)]
+    assert with_some  # the demo has events that could be one
+    for event in located:
+        found = client.get(f"/api/events/{event['id']}/neighbours").json()["events"]
+        assert {e["id"] for e in found} == {o["id"] for o in events if near(event, o)}
+        assert len(found) <= 5
+
+
+def test_changed_since_lists_new_and_changed_events_with_their_times(writable):
+    before = writable.get("/api/events?limit=500").json()["events"]
+    assert all(e["first_seen"] and e["changed_at"] >= e["first_seen"] for e in before)
+    last = max(e["changed_at"] for e in before)
+    since = writable.get("/api/events", params={"changed_since": last, "limit": 500}).json()["events"]
+    assert {e["id"] for e in since} == {e["id"] for e in before if e["changed_at"] >= last}
+    assert all(e["new"] is (e["first_seen"] >= last) for e in since)
+    later = (date.today() + timedelta(days=1)).isoformat() + "T00:00:00+03:00"
+    assert writable.get("/api/events", params={"changed_since": later}).json()["total"] == 0
+    event = before[0]
+    writable.post(f"/api/events/{event['id']}/confirm", json=SIGNED, headers=WRITE)
+    moment = writable.get(f"/api/events?limit=500&changed_since={event['changed_at'].replace('+00:00', 'Z')}")
+    changed = next(e for e in moment.json()["events"] if e["id"] == event["id"])
+    assert changed["changed_at"] >= event["changed_at"] and changed["first_seen"] == event["first_seen"]
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def feed_entries(client: TestClient, params: dict) -> tuple[ET.Element, list[ET.Element]]:
+    response = client.get("/feed.atom", params=params)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    return root, root.findall(f"{ATOM}entry")
+
+
+@pytest.mark.parametrize("params", [{}, {"country": "SY", "type": "Air/drone strike"}, {"min_confidence": 0.8},
+                                    {"lang": "en", "country": "IQ"}])
+def test_feed_has_the_newest_matching_events_as_atom(client, params):
+    root, entries = feed_entries(client, params)
+    assert root.tag == f"{ATOM}feed" and root.find(f"{ATOM}title").text and root.find(f"{ATOM}updated").text
+    assert root.find(f"{ATOM}id").text == root.find(f"{ATOM}link[@rel='self']").get("href")
+    api_params = {k: v for k, v in params.items() if k != "lang"}
+    listed = client.get("/api/events", params={**api_params, "limit": 500}).json()["events"]
+    listed.sort(key=lambda e: (e["first_seen"], e["id"]), reverse=True)
+    assert 0 < len(entries) == len(listed[:100])
+    for entry, event in zip(entries, listed):
+        assert entry.find(f"{ATOM}id").text == f"urn:marsad:event:{event['id']}"
+        assert entry.find(f"{ATOM}updated").text == event["changed_at"]
+        assert entry.find(f"{ATOM}published").text == event["first_seen"]
+        assert entry.find(f"{ATOM}link").get("href").endswith(f"/events/{event['id']}?lang={params.get('lang', 'ar')}")
+        assert event["date"] in entry.find(f"{ATOM}title").text and entry.find(f"{ATOM}summary").text
+    if "min_confidence" in params:
+        assert all(e["confidence"] >= 0.8 for e in listed)
+
+
+def test_hostile_text_stays_text_in_the_feed(writable):
+    outlet = '</summary><entry><title>pwned</title></entry><![CDATA[ & "x" ]]>'
+    with Store(writable.app.state.db_path) as store:
+        ingest_items(store, [Article("hostile-feed", "hostile-feed", outlet=outlet, published=date(2024, 2, 6), lang="ar",
+                                     text="سقطت أربعة صواريخ على قاعدة حقل العمر اليوم الثلاثاء.")], Settings())
+    root, entries = feed_entries(writable, {"place": "<script>alert(1)</script>", "include_rejected": "true"})
+    assert entries == [] and "place=%3Cscript%3E" in root.find(f"{ATOM}link[@rel='self']").get("href")
+    root, entries = feed_entries(writable, {"lang": "en"})
+    assert len(entries) == writable.get("/api/events").json()["total"]
+    assert "pwned" not in [e.find(f"{ATOM}title").text for e in entries]
+    assert any(outlet in e.find(f"{ATOM}summary").text for e in entries)
+

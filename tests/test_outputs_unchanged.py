@@ -25,12 +25,12 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "16fcaaab956fd252e477194dd3cc55aa03ea55c1e95a5a441d6c1204b39e02c2",
+    "marsad-jsonl": "3fb77ba8069b1b8d257c4472cf831e44f902ec2deddeb6217e5a6e1544900e2d",
     "csv": "002c1eb3078dc10fc0859a49f22efd4246feb5292ea2192f163ccc62c0431bd4",
     "geojson": "19f7f447e4580b60caf985e5a75d16283bf67014dd799d045dc2a2179f01ba6b",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "a5ad9749ee76fad3f3a4cd4c1b909722ea316e7f1aa38ef779895099a891e59b",
+    "marsad-jsonl": "75b617e5c1783d5f95e8f95b3a4edfb9a772861ee0f139910bcb577956ac9b2a",
     "csv": "26466260b0a0cb301905f5da6d4127228768a49fe54904fb1cd7c40e3c560943",
     "geojson": "a24ada2afa2af371120694689c880b6833c616edc61c1eef17b3da90bf7e7908",
 }

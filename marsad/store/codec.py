@@ -1,15 +1,35 @@
 """Candidate ↔ JSON, so the store keeps every field of a report losslessly."""
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import fields, is_dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from marsad.types import Candidate, Casualty, Evidence, Location
 
 
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict``'s result without its deep copies and per-call field lookups, which made
+    it most of the time a report took to store; the values are the same, so the JSON is too."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    return value
+
+
 def candidate_to_json(c: Candidate) -> dict[str, Any]:
-    data = asdict(c)
+    data = _plain(c)
     data["date"] = c.date.isoformat() if c.date else None
     data["date_range"] = [d.isoformat() for d in c.date_range] if c.date_range else None
     return data

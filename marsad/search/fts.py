@@ -13,6 +13,7 @@ only on the reading "بوكمال" that both have.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from marsad.clean.normalize import fold
 from marsad.store.db import SQLITE, Connection, migrate
@@ -64,7 +65,13 @@ def readings(word: str) -> list[str]:
 
 def index_text(text: str) -> str:
     """The copy of a document FTS5 indexes: every reading of every word."""
-    return " ".join(r for w in words(text) for r in readings(w))
+    return " ".join(map(_indexed_readings, words(text)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _indexed_readings(word: str) -> str:
+    """A word's readings as indexed; cached, since a corpus repeats the same few thousand words."""
+    return " ".join(readings(word))
 
 
 def match_expression(query: str) -> str | None:

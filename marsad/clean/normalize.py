@@ -7,6 +7,7 @@ cleaned text it came from, so a hit in the view maps back to exact evidence.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,7 @@ _DROP = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640", "\u200b",
 
 
 _PAIRS = tuple(_FOLD.items())
+_DROPPED = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_DROP)) + "]+")
 
 
 def _translate(text: str) -> str:
@@ -76,7 +78,7 @@ class NormalizedText:
         if isinstance(self.source_index, range):  # nothing was dropped: view and source align
             return NormalizedText(self.text[start:end], range(end - start), end - start)
         lo, hi = bisect_left(self.source_index, start), bisect_left(self.source_index, end)
-        return NormalizedText(self.text[lo:hi], tuple(i - start for i in self.source_index[lo:hi]), end - start)
+        return NormalizedText(self.text[lo:hi], tuple(map(start.__rsub__, self.source_index[lo:hi])), end - start)
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Map a half-open range of the view to the cleaned text."""
@@ -95,9 +97,20 @@ def normalize(text: str) -> NormalizedText:
     if len(lowered) == len(view):
         if len(view) == len(text):
             return NormalizedText(lowered, range(len(text)), len(text))
-        index = tuple(i for i, ch in enumerate(text) if ch not in _DROP)
-        return NormalizedText(lowered, index, len(text))
+        return NormalizedText(lowered, _kept(text), len(text))
     return _normalize_slow(text)
+
+
+def _kept(text: str) -> tuple[int, ...]:
+    """The indices of the characters the view keeps: the runs between dropped marks, added a range at
+    a time (a document has a few dozen harakat, and thousands of characters)."""
+    index: list[int] = []
+    kept_from = 0
+    for dropped in _DROPPED.finditer(text):
+        index += range(kept_from, dropped.start())
+        kept_from = dropped.end()
+    index += range(kept_from, len(text))
+    return tuple(index)
 
 
 def _normalize_slow(text: str) -> NormalizedText:

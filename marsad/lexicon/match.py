@@ -68,7 +68,7 @@ class Matcher:
                     if folded.startswith(_ARTICLE) and len(folded) > 3:
                         keys.setdefault("ل" + folded[2:], []).append(_Key(k, label, entry, folded, True))
         for folded, ks in keys.items():
-            self._automaton.add_word(folded, (len(folded), tuple(ks)))
+            self._automaton.add_word(folded, (len(folded), tuple(ks), any(k.entry.prefix for k in ks)))
         if keys:
             self._automaton.make_automaton()
         self._empty = not keys
@@ -85,15 +85,17 @@ class Matcher:
         view = norm.text
         hits: dict[str, list[tuple[int, int, _Key]]] = {}
         clitics_at: dict[int, str] = {}  # one backward scan per start position, shared by all keys
-        for end_index, (length, keys) in self._automaton.iter(view):
+        for end_index, (length, keys, some_stem) in self._automaton.iter(view):
             start, end = end_index - length + 1, end_index + 1
+            word_goes_on = end < len(view) and view[end].isalnum()
+            if word_goes_on and not some_stem:
+                continue  # inside a longer word, and no key may be: most hits end here
             if start not in clitics_at:
                 word_start = start
                 while word_start > 0 and view[word_start - 1].isalnum():
                     word_start -= 1
                 clitics_at[start] = view[word_start:start]
             clitics = clitics_at[start]
-            word_goes_on = end < len(view) and view[end].isalnum()
             seen_kinds = set()
             for key in keys:
                 if key.kind not in seen_kinds and _boundaries_ok(clitics, word_goes_on, key):

@@ -44,6 +44,8 @@ _TOKEN = re.compile(
     r"|(?P<d>[0-9]{1,3}(?:[,\u066c][0-9]{3})+(?![0-9])|[0-9]+\.[0-9]+|[0-9]+)"
     r"|(?P<w>[^\W\d_]+)|(?P<p>\S)")
 _THOUSANDS = re.compile(r"[,\u066c]")
+# Characters the view turns into the digits of a "d" token (normalize folds Arabic-Indic digits).
+_ANY_DIGIT = re.compile("[0-9\u0660-\u0669\u06f0-\u06f9]")
 _DIGITS = frozenset({"cardinal"})  # a digit token can start what a numeral word starts
 # Kinds of English word that end the search for a noun ("3 in attacks", "3 to 5").
 _STOP_GAP = frozenset({"barrier", "cardinal", "vague", "approx", "month"})
@@ -672,6 +674,11 @@ def find_numbers(text: str, norm: NormalizedText | None = None) -> list[NumberMe
             noun.form.entry.id if noun else None,
             str(noun.attrs["category"]) if noun else None, nos, noe, ns, ne, f.rule))
     return out
+
+
+def has_digits(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` has a digit: without one there is no calibre, so no need to scan."""
+    return _ANY_DIGIT.search(text, start, len(text) if end is None else end) is not None
 
 
 def parse_calibre(text: str, norm: NormalizedText | None = None) -> list[CalibreMention]:

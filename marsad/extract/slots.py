@@ -11,7 +11,7 @@ from functools import lru_cache
 from marsad.clean.normalize import fold, normalize
 from marsad.extract.clause import Clause
 from marsad.lexicon.load import load_lexicon
-from marsad.extract.numbers import NumberMention, parse_calibre
+from marsad.extract.numbers import NumberMention, has_digits, parse_calibre
 from marsad.types import Candidate, Casualty, Mention, Span
 
 TYPE_BY_WEAPON = {  # ACLED sub-event type implied by a weapon, strongest first
@@ -230,6 +230,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
 def fill_calibre(cand: Candidate, clause: Clause) -> None:
     """"بثلاثة صواريخ من عيار 107 مم": the calibre, with its words."""
     a, b = clause.seg.start, clause.seg.end
+    if not has_digits(clause.text, a, b):  # most clauses state no figure at all
+        return
     found = parse_calibre(clause.text[a:b], normalize(clause.text).slice(a, b))
     if found:
         c = found[0]

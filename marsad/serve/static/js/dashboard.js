@@ -6,7 +6,9 @@ import {
 import { EventMap } from "./map.js";
 import { Timeline } from "./timeline.js";
 
-const FILTERS = ["date_from", "date_to", "type", "actor", "admin1", "weapon", "q"];
+const FILTERS = ["date_from", "date_to", "type", "actor", "admin1", "weapon", "review", "q", "changed_since"];
+const LAST_VISIT_KEY = "marsad-last-visit";  // localStorage: when this browser last opened the dashboard
+const SINCE_KEY = "marsad-since";  // sessionStorage: the visit before this session, kept across reloads
 const PAGE = 50;
 const MAP_LIMIT = 500;  // the API's largest page: the map shows up to this many matching events
 
@@ -53,7 +55,34 @@ async function fillChoices(filters, strings) {
   fillSelect(form.elements.actor, keys(actors), "actors", filters.actor);
   fillSelect(form.elements.admin1, keys(admin1s), null, filters.admin1);
   fillSelect(form.elements.weapon, Object.keys(strings.weapons || {}), "weapons", filters.weapon);
-  for (const name of ["date_from", "date_to", "q"]) form.elements[name].value = filters[name];
+  for (const name of ["date_from", "date_to", "review", "q", "changed_since"]) form.elements[name].value = filters[name];
+}
+
+/** The last visit before this session (empty on a first visit); this visit becomes the next one's. */
+function lastVisit() {
+  let since = sessionStorage.getItem(SINCE_KEY);
+  if (since === null) {
+    since = localStorage.getItem(LAST_VISIT_KEY) || "";
+    sessionStorage.setItem(SINCE_KEY, since);
+  }
+  localStorage.setItem(LAST_VISIT_KEY, new Date().toISOString());
+  return since;
+}
+
+/** "New and changed since <time>": a toggle that sets the changed_since filter. */
+function wireSince(filters) {
+  const since = filters.changed_since || lastVisit();
+  if (!since) return;
+  const shown = new Date(since).toLocaleString(LANG === "ar" ? "ar-u-nu-latn" : "en", { dateStyle: "medium", timeStyle: "short" });
+  document.getElementById("since-text").textContent = t("since_visit", { time: shown });
+  document.getElementById("since-label").hidden = false;
+  const toggle = document.getElementById("since-toggle");
+  toggle.checked = Boolean(filters.changed_since);
+  toggle.addEventListener("change", () => {
+    form.elements.changed_since.value = toggle.checked ? since : "";
+    go(filtersFromForm());
+  });
+  form.addEventListener("reset", () => { form.elements.changed_since.value = ""; });
 }
 
 function renderTable(page) {
@@ -66,7 +95,8 @@ function renderTable(page) {
   for (const event of page.events) {
     const link = el("a", { href: eventURL(event.id) }, event.date || "?");
     const row = el("tr", { "data-event-id": event.id, class: event.review && event.review.rejected ? "rejected" : null },
-      el("td", { class: "nowrap" }, link, event.date_precision && event.date_precision !== "day" ? el("span", { class: "muted" }, ` (${label("precision_values", event.date_precision)})`) : null),
+      el("td", { class: "nowrap" }, link, event.date_precision && event.date_precision !== "day" ? el("span", { class: "muted" }, ` (${label("precision_values", event.date_precision)})`) : null,
+        event.new === undefined ? null : el("span", { class: event.new ? "badge new" : "badge" }, t(event.new ? "new_badge" : "changed_badge"))),
       el("td", {}, el("span", { class: `dot ${typeClass(event.sub_event_type)}` }), " ", label("event_types", event.sub_event_type || "")),
       el("td", {}, el("bdi", {}, placeName(event.location)), event.location && event.location.admin1 ? el("span", { class: "muted" }, " · ", el("bdi", {}, event.location.admin1)) : null),
       el("td", {}, label("actors", event.attacker || "unknown"), " ", el("span", { class: "arrow" }, LANG === "ar" ? "←" : "→"), " ", label("actors", event.target_actor || "unknown")),
@@ -108,6 +138,7 @@ async function refresh() {
   document.body.dataset.loading = "1";
   setStatus(status, t("loading"));
   document.getElementById("export").setAttribute("href", `/api/export?${query({ format: "csv", ...filters })}`);
+  document.getElementById("feed").setAttribute("href", `/feed.atom?${query({ lang: LANG, ...filters })}`);
   try {
     const [page, all, stats] = await Promise.all([
       getJSON(`/api/events?${query({ ...filters, limit: PAGE, offset })}`),
@@ -152,6 +183,7 @@ async function main() {
   document.getElementById("next").addEventListener("click", () => { const s = stateFromURL(); go(s.filters, s.offset + PAGE); });
   try {
     await Promise.all([map.drawBasemap(), fillChoices(stateFromURL().filters, strings)]);
+    wireSince(stateFromURL().filters);
   } catch (error) {
     setStatus(status, t("error", { detail: error.message }), true);
   }

@@ -4,10 +4,13 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from contextlib import contextmanager, nullcontext
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import date
 from importlib import resources
+from itertools import islice
 from pathlib import Path
+from typing import TextIO
 
 import click
 from rich.console import Console
@@ -167,16 +170,36 @@ def event_filter_options(command):
     return command
 
 
-def _selected_events(db: str, include_rejected: bool, conditions: dict) -> list[dict]:
-    """The stored events that meet the filter options (marsad.export.filters), in date order."""
+@contextmanager
+def _selected_events(db: str, include_rejected: bool, conditions: dict) -> Iterator[Iterator[dict]]:
+    """The stored events that meet the filter options (marsad.export.filters), in date order,
+    read one at a time while the store is open: an export of a million events holds one."""
     from marsad.export.filters import EventFilter
 
     try:
         keep = EventFilter(**conditions)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
-    with open_store(db) as store:
-        return list(keep.select(store.events(include_rejected=include_rejected)))
+    with open_store(db) as store, closing(store.iter_events(include_rejected=include_rejected)) as events:
+        yield keep.select(events)  # closed (its cursor with it) before the store is
+
+
+@contextmanager
+def _written(path: Path | None) -> Iterator[TextIO]:
+    """Standard output, or ``path`` written whole or not at all: the events are read as they are
+    written, so a fault halfway must not leave half an export under the file's name."""
+    if path is None:
+        yield sys.stdout
+        return
+    part = path.with_name(path.name + ".part")
+    try:
+        with open(part, "w", encoding="utf-8", newline="") as out:
+            yield out
+        part.replace(path)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        part.unlink(missing_ok=True)
 
 
 @cli.command()
@@ -191,8 +214,7 @@ def export(db: str, fmt: str, output: Path | None, include_rejected: bool, **con
     from marsad.export.geojson import write_geojson
     from marsad.export.jsonl import write_jsonl
 
-    events = _selected_events(db, include_rejected, conditions)
-    with open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout) as out:
+    with _selected_events(db, include_rejected, conditions) as events, _written(output) as out:
         if fmt == "csv":
             n = write_acled_csv(events, out)
         elif fmt == "geojson":
@@ -245,7 +267,8 @@ def events(db: str, fmt: str, limit: int | None, include_rejected: bool, **condi
     from marsad.export.jsonl import write_jsonl
     from marsad.listing import events_table, write_tsv
 
-    chosen = _selected_events(db, include_rejected, conditions)[:limit]
+    with _selected_events(db, include_rejected, conditions) as selected:
+        chosen = list(islice(selected, limit))
     if fmt == "tsv":
         write_tsv(chosen, sys.stdout)
     elif fmt == "json":

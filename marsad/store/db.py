@@ -15,12 +15,15 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
 from marsad.errors import StoreError
 from marsad.store.faults import describe, lock_timeout
+
+STREAM_BATCH = 2000  # rows a PostgreSQL server-side cursor sends at a time
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
@@ -254,6 +257,18 @@ def migrate(conn: Connection, name: str, script: str, translate: bool = True) ->
         conn.execute("INSERT INTO schema_migrations VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                      (name, datetime.now(timezone.utc).isoformat(timespec="seconds")))
     return True
+
+
+def stream(conn: Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+    """The rows of a query a batch at a time: psycopg's default cursor would fetch them all at once
+    (a server-side cursor, inside a transaction of its own); SQLite's cursor already steps."""
+    if conn.dialect != POSTGRESQL:
+        yield from conn.execute(sql, params)
+        return
+    with conn.raw.transaction(), conn.raw.cursor(name=f"marsad_{uuid.uuid4().hex}") as cursor:
+        cursor.itersize = STREAM_BATCH
+        cursor.execute(postgres_sql(sql), tuple(params))
+        yield from cursor
 
 
 def id_list(conn: Connection, column: str, ids: list[str]) -> tuple[str, list[Any]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from marsad.clean.normalize import fold
 from marsad.search import fts
 from marsad.store.codec import candidate_from_json
-from marsad.store.db import POSTGRESQL, Row, StoreError, cannot_use, connect, id_list, migrate, prepare
+from marsad.store.db import POSTGRESQL, Row, StoreError, cannot_use, connect, id_list, migrate, prepare, stream
 from marsad.merge.cluster import MAX_SPAN_DAYS, NEIGHBOURS, UNDATED, block_of
 from marsad.store.rows import DATA, REPORT_COLUMNS, DocumentRows, document_rows, report_id, report_rows
 from marsad.types import Candidate, Doc, Failure
@@ -470,10 +470,14 @@ class Store:
 
     def events(self, include_rejected: bool = False) -> list[dict]:
         """Every event in date order; those an analyst rejected only when asked for."""
+        return list(self.iter_events(include_rejected))
+
+    def iter_events(self, include_rejected: bool = False) -> Iterator[dict]:
+        """``events``, read a batch of rows at a time (an export of a million events holds a few)."""
         where = "" if include_rejected else \
             "WHERE event_id NOT IN (SELECT event_id FROM event_index WHERE rejected = 1) "
-        return [json.loads(r["data"]) for r in
-                self.conn.execute(f"SELECT data FROM events {where}ORDER BY date NULLS FIRST, event_id")]
+        for r in stream(self.conn, f"SELECT data FROM events {where}ORDER BY date NULLS FIRST, event_id"):
+            yield json.loads(r["data"])
 
     def event(self, event_id: str) -> dict | None:
         row = self.conn.execute("SELECT data FROM events WHERE event_id = ?", (event_id,)).fetchone()

@@ -70,7 +70,8 @@ async function show(index) {
     card.dataset.eventId = event.id;
     $("card-title").replaceChildren(
       el("span", { class: "confidence" }, `${Math.round((event.confidence ?? 0) * 100)} %`), " ",
-      `${label("event_types", event.sub_event_type || "")} · ${event.date || "?"} · `, el("bdi", {}, placeName(event.location)));
+      `${label("event_types", event.sub_event_type || "")} · `, el("bdi", {}, event.date || "?"), " · ",
+      el("bdi", {}, placeName(event.location)));
     const link = $("card-link");
     link.setAttribute("href", eventURL(event.id));
     link.replaceChildren(el("bdi", { class: "id" }, event.id));

@@ -113,6 +113,20 @@ def test_an_analyst_reviews_twenty_events_with_the_keyboard(page, base_url):
     assert [(e["event_id"], e["action"]) for e in log] == [(order[i], a) for i, (_, a) in enumerate(PLAN)]
 
 
+def test_a_wrong_token_is_asked_again_and_changes_nothing(page, base_url):
+    page.goto(f"{base_url}/review?lang=en")
+    page.wait_for_selector(READY)
+    page.keyboard.type("not-the-token")
+    page.keyboard.press("Tab")
+    page.keyboard.type(WHO)
+    page.keyboard.press("Enter")
+    before = len(api(base_url, "/api/audit")["audit"])
+    page.keyboard.press("c")
+    page.wait_for_selector("#credentials", state="visible")
+    assert "wrong write token" in page.locator("#action-status").inner_text()
+    assert len(api(base_url, "/api/audit")["audit"]) == before
+
+
 def test_j_and_k_move_through_the_queue_and_arrows_follow_the_reading_direction(page, base_url):
     order = [e["id"] for e in api(base_url, "/api/review/queue?limit=3")["events"]]
     start(page, base_url, "ar")

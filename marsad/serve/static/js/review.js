@@ -113,7 +113,9 @@ async function act(path, body) {
     const kept = queue.findIndex((e) => e.id === acted);  // a merge keeps the event in the queue
     await show(kept >= 0 ? kept : position);
   } catch (error) {
-    setStatus(actionStatus, t("failed", { detail: error.message }), true);
+    const message = t("failed", { detail: error.message });
+    if (/token/i.test(error.message)) askCredentials(message);  // a wrong or missing token: ask again
+    else setStatus(actionStatus, message, true);
     delete document.body.dataset.loading;
   }
 }

@@ -162,10 +162,13 @@ def write_window(store: Store, docs: list[tuple[Doc, list[Candidate], str]]) -> 
             for d, _, _ in docs])
         for d, _, body in docs:
             fts.index_document(store.conn, d.doc_id, d.text, body=body)
+        rows, evidence = [], []
         for d, cands, _ in docs:
-            rows, evidence = report_rows(d, cands)
-            store.conn.executemany(INSERT_REPORT, [(*r[:4], membership[r[0]], *r[5:]) for r in rows])
-            store.conn.executemany("INSERT INTO evidence VALUES (?,?,?,?,?,?,?)", evidence)
+            more_rows, more_evidence = report_rows(d, cands)
+            rows += [(*r[:4], membership[r[0]], *r[5:]) for r in more_rows]
+            evidence += more_evidence
+        store.conn.executemany(INSERT_REPORT, rows)
+        store.conn.executemany("INSERT INTO evidence VALUES (?,?,?,?,?,?,?)", evidence)
     return store.replace_some_events(plan.records(membership), {}, set(), set())
 
 

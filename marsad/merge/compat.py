@@ -7,6 +7,7 @@ support each other when they name the same place (or one names none).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from operator import attrgetter
 
 from marsad.resolve.actors import related
 from marsad.resolve.geo import km
@@ -46,7 +47,18 @@ def dates_fit(a: Candidate, b: Candidate, slack_days: int = 1, strict_precision:
 
 
 def _values(members: list[Candidate], name: str) -> list:
-    return [getattr(m, name) for m in members if getattr(m, name) not in (None, [], "unknown")]
+    """The members' values of ``name`` that say something: not None, [] or "unknown"."""
+    return [v for v in map(attrgetter(name), members) if not _absent(v)]
+
+
+def _absent(value: object) -> bool:
+    """``value in (None, [], "unknown")`` by type first: ``==`` on a Location is a Python call, three
+    times for each member, and merging asks this of every pair of accounts it compares."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value == "unknown"
+    return isinstance(value, list) and not value
 
 
 def sides_fit(members: list[Candidate], c: Candidate) -> bool:

@@ -33,11 +33,15 @@ _DROP = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640", "\u200b",
 
 _PAIRS = tuple(_FOLD.items())
 _DROPPED = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_DROP)) + "]+")
+_CHANGED = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_DROP | _FOLD.keys())) + "]")
 
 
 def _translate(text: str) -> str:
     """Every substitution and deletion of the view. A few dozen ``in``/``replace`` scans run at C
-    speed over text that is mostly unchanged; ``str.translate`` would look each character up in a dict."""
+    speed over text that is mostly unchanged; ``str.translate`` would look each character up in a dict.
+    A single regex scan first skips them all for the many short strings with nothing to change."""
+    if _CHANGED.search(text) is None:
+        return text
     for old, new in _PAIRS:
         if old in text:
             text = text.replace(old, new)

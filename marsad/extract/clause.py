@@ -20,9 +20,9 @@ class Clause(DocMentions):
 
     @classmethod
     def build(cls, text: str, seg: Segment, sentence: Segment, m: DocMentions) -> "Clause":
-        around = m.within(sentence.start, sentence.end)
         return cls(**m.within(seg.start, seg.end), text=text, seg=seg, sentence=sentence,
-                   sentence_cues=around["cues"], sentence_sources=around["sources"])
+                   sentence_cues=m.kind_within("cues", sentence.start, sentence.end),
+                   sentence_sources=m.kind_within("sources", sentence.start, sentence.end))
 
     def cue(self, cue_type: str, whole_sentence: bool = False) -> list[Mention]:
         pool = self.sentence_cues if whole_sentence else self.cues

@@ -1,6 +1,6 @@
 """`marsad events`: one line per event at any width, TSV and JSON Lines for scripts, export's filters.
 
-The store holds the built-in demo samples (seventeen events), ingested once for the module.
+The store holds the built-in demo samples (twenty-two events), ingested once for the module.
 """
 from __future__ import annotations
 

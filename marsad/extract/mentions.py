@@ -95,8 +95,8 @@ def find_mentions(doc: Doc) -> DocMentions:
     times = _times_near_triggers(doc.text, spans)
     numbers = _outside(dates + times, _numbers_near_triggers(doc.text, spans))
     # A place name inside an actor name (قوات سوريا الديمقراطية) is the actor, not the place.
+    names = found["actors"] + found["sources"]
     places = [p for p in found["places"] if not any(
-        a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start)
-        for a in found["actors"] + found["sources"])]
+        a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start) for a in names)]
     return DocMentions(places, found["actors"], found["weapons"], found["triggers"], found["cues"],
                        found["sources"], dates, times, numbers)

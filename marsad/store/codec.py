@@ -24,8 +24,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {_plain(k): _plain(v) for k, v in value.items()}
     if is_dataclass(value) and not isinstance(value, type):
-        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+        fields_of = ((name, getattr(value, name)) for name in _field_names(type(value)))
+        return {name: v if type(v) in _ATOMS else _plain(v) for name, v in fields_of}
     return value
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})  # kept as they are, without a call each
 
 
 def candidate_to_json(c: Candidate) -> dict[str, Any]:

@@ -78,9 +78,6 @@ class SQLiteConnection(sqlite3.Connection):
             conn.name = path
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
-            # No fsync at each commit, only at checkpoints: a commit per document cost more than
-            # storing it. In WAL mode the file stays whole; a power cut may lose the last commits.
-            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             if read_only:
                 conn.execute("PRAGMA query_only = ON")

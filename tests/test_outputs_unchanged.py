@@ -25,12 +25,12 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "3fb77ba8069b1b8d257c4472cf831e44f902ec2deddeb6217e5a6e1544900e2d",
-    "csv": "002c1eb3078dc10fc0859a49f22efd4246feb5292ea2192f163ccc62c0431bd4",
-    "geojson": "19f7f447e4580b60caf985e5a75d16283bf67014dd799d045dc2a2179f01ba6b",
+    "marsad-jsonl": "2545ec537763bc6ef6e1007c696d3a3a3f7a037c535790501f7ad3ae32ebe5a8",
+    "csv": "5fdc730c5a71b6ae934f8e38a5fa0a8030c842f509a287d189b9034271840d73",
+    "geojson": "036526764df4bfb34c940aca54a104486ca1903da8fc9ef1dbf3a4f5207ce0a4",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "75b617e5c1783d5f95e8f95b3a4edfb9a772861ee0f139910bcb577956ac9b2a",
+    "marsad-jsonl": "863770967cee267c64c0153ad1da05f5c9ad20219fc04f7d6b96a61ff127fb6c",
     "csv": "26466260b0a0cb301905f5da6d4127228768a49fe54904fb1cd7c40e3c560943",
     "geojson": "a24ada2afa2af371120694689c880b6833c616edc61c1eef17b3da90bf7e7908",
 }

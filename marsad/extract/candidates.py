@@ -41,6 +41,12 @@ def place_candidate(cand: Candidate, pm: PlaceMention, words: Span | Mention, ru
         cand.cite("target_actor", words, f"site-operator:{pm.place.id}")
 
 
+def _victims(roles: list[Role]) -> dict[int, tuple[str, bool]]:
+    """The actors a casualty count may belong to: any the clause names but the one that attacked
+    ("13 قتيلاً في هجوم لتنظيم داعش" are not ISIS's dead)."""
+    return {r.mention.start: (r.actor, bool(r.mention.data.get("adjective"))) for r in roles if r.role != "attacker"}
+
+
 def _trigger_kinds(clause: Clause) -> set[str]:
     return {t.data.get("kind") for t in clause.triggers}
 
@@ -52,7 +58,7 @@ def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
         return None
     cand = Candidate(doc_id=doc_id, anchor=cues[0].start)
     roles = actor_roles(clause)
-    fill_casualties(cand, clause, {r.mention.start: (r.actor, bool(r.mention.data.get("adjective"))) for r in roles})
+    fill_casualties(cand, clause, _victims(roles))
     statuses = [c for c in cues if c.data.get("type") in {"unlaunched", "intercepted", "impacted"}]
     if statuses:
         fill_munitions(cand, clause)
@@ -98,7 +104,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
         cand.cite("launch_site", launch.mention, f"gazetteer:{launch.place.id}")
 
     fill_munitions(cand, clause)
-    fill_casualties(cand, clause, {r.mention.start: (r.actor, bool(r.mention.data.get("adjective"))) for r in roles})
+    fill_casualties(cand, clause, _victims(roles))
     fill_damage_and_time(cand, clause)
     fill_calibre(cand, clause)
     fill_attribution(cand, clause, attacker)

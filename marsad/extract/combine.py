@@ -93,6 +93,7 @@ def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:
                 if getattr(have, kind) is None and getattr(cas, kind) is not None:
                     setattr(have, kind, getattr(cas, kind))
                     out.evidence.extend(e for e in c.evidence if e.field == f"casualties.{cas.party}.{kind}")
+    _drop_unattributed_repeats(out)
     # Evidence of duplicates (same field, same words) is kept once.
     seen, unique = set(), []
     for e in out.evidence:
@@ -101,3 +102,15 @@ def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:
             seen.add(key)
             unique.append(e)
     out.evidence = unique
+
+
+def _drop_unattributed_repeats(out: Candidate) -> None:
+    """A toll told twice, once with its party ("مقتل 11 عنصراً من الشرطة") and once without ("الهجوم
+    أدى إلى مقتل 11"), is one toll: the party-less figure equal to a named party's goes."""
+    for kind in ("killed", "injured"):
+        named = {getattr(c, kind) for c in out.casualties if c.party != "unknown" and getattr(c, kind) is not None}
+        for c in out.casualties:
+            if c.party == "unknown" and getattr(c, kind) in named:
+                setattr(c, kind, None)
+                out.evidence = [e for e in out.evidence if e.field != f"casualties.unknown.{kind}"]
+    out.casualties = [c for c in out.casualties if c.killed is not None or c.injured is not None]

@@ -8,6 +8,8 @@ a new one.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -16,6 +18,8 @@ from marsad.extract.candidates import CONTINUATION_CUES, Draft, clause_draft, pl
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import find_mentions
 from marsad.extract.combine import combine
+from marsad.extract.attribution import side_speaks
+from marsad.resolve.actors import announces
 from marsad.merge.compat import compatible, conflict, dates_fit
 from marsad.resolve.dates import DateMention
 from marsad.resolve.places import read_places
@@ -32,6 +36,35 @@ class DateContext:
     date: date | None
     precision: str
     range: tuple[date, date] | None
+    stated: bool = False  # a date the text gave, not the publication day
+
+
+DATELINE_CHARS = 40
+# The rules of dates.yaml's relday words with nothing that pins the day (a weekday would).
+DAYS_FROM_NOW = frozenset(p + r for r in ("today", "tonight", "yesterday", "last-night", "day-before-yesterday",
+                                          "tomorrow") for p in ("", "part-of-day+"))
+# Direct speech: “…”, «…» or "…" within a paragraph.
+QUOTED = re.compile(r"“[^”\n]*”|«[^»\n]*»|\"[^\"\n]*\"")
+
+
+def _dateline(m: DateMention, published: date | None) -> bool:
+    """The publication day printed before the story ("date 2023-11-07 ERBIL –"): not the narrative's day."""
+    return (m.start < DATELINE_CHARS and not m.relative and m.date is not None and m.date == published
+            and m.precision == "day")
+
+
+def _in_speech(m: DateMention, quotes: list[tuple[int, int]]) -> bool:
+    return any(a < m.start and m.end < b for a, b in quotes)
+
+
+def _speech_time(m: DateMention, ctx: DateContext, published: date | None) -> DateContext | None:
+    """"Today"/"yesterday" inside a statement count from the day the statement was made: "on Monday
+    the SDF said: 'they shelled the village today'" is Monday, whatever day the report came out."""
+    if not (m.rule in DAYS_FROM_NOW and ctx.stated and ctx.date and published and m.date and ctx.precision == "day"
+            and 0 < (published - ctx.date).days <= 7):
+        return None
+    day = ctx.date + (m.date - published)
+    return DateContext(day, "day", (day, day + (m.range[1] - m.range[0]) if m.range else day), True)
 
 
 @dataclass
@@ -46,18 +79,19 @@ def _resolve_refers_back(m: DateMention, ctx: DateContext) -> DateContext | None
     if ctx.date is None:
         return None
     if m.refers_back == "same_day":
-        return DateContext(ctx.date, ctx.precision, ctx.range)
+        return DateContext(ctx.date, ctx.precision, ctx.range, True)
     if m.refers_back == "same_month" and m.day:
         try:
             d = ctx.date.replace(day=m.day)
         except ValueError:
             return None
-        return DateContext(d, "day", (d, d))
+        return DateContext(d, "day", (d, d), True)
     return None
 
 
-def _clause_date(dates: list[DateMention], ctx: DateContext,
-                 anchor: int | None = None) -> tuple[DateContext, DateMention | None]:
+def _clause_date(dates: list[DateMention], ctx: DateContext, anchor: int | None = None,
+                 quotes: list[tuple[int, int]] = (), published: date | None = None
+                 ) -> tuple[DateContext, DateMention | None]:
     """The most precise date the clause states (nearest the attack word on a tie), else the narrative's.
 
     "AMMAN, Jan 5 (Wire) - … drones struck the base on Thursday": the dateline
@@ -70,7 +104,8 @@ def _clause_date(dates: list[DateMention], ctx: DateContext,
             if resolved:
                 stated.append((resolved, m))
         elif m.date is not None:
-            stated.append((DateContext(m.date, m.precision, m.range), m))
+            spoken = _speech_time(m, ctx, published) if _in_speech(m, quotes) else None
+            stated.append((spoken or DateContext(m.date, m.precision, m.range, True), m))
     if not stated:
         return ctx, None
     return min(stated, key=lambda s: (PRECISION_ORDER.index(s[0].precision),
@@ -176,11 +211,12 @@ def read_drafts(doc: Doc) -> list[Draft]:
     pub = doc.published
     ctx = DateContext(pub, "day", (pub, pub)) if pub else DateContext(None, "unknown", None)
     drafts: list[Draft] = []
+    quotes = [m.span() for m in QUOTED.finditer(doc.text)]
     for sentence in sentences(doc.text):
         for seg in clauses(sentence, breaks):
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
-            ctx, stated = _clause_date(mentions.kind_within("dates", seg.start, seg.end), ctx,
-                                       triggers[0].start if triggers else None)
+            dates = [m for m in mentions.kind_within("dates", seg.start, seg.end) if not _dateline(m, pub)]
+            ctx, stated = _clause_date(dates, ctx, triggers[0].start if triggers else None, quotes, pub)
             if not triggers and not any(c.data.get("type") in CONTINUATION_CUES
                                         for c in mentions.kind_within("cues", seg.start, seg.end)):
                 continue  # most clauses state no attack: only their dates matter
@@ -269,6 +305,19 @@ def _fold_headline(incidents: list[Incident], lead: int) -> list[Incident]:
     return incidents
 
 
+def _own_side_speaks(inc: Incident, cand: Candidate) -> None:
+    """A state force whose own side speaks anywhere in the incident claims it: "U.S. aircraft struck
+    two sites…" then "The Pentagon said the strikes hit…" (the clause that names the attacker need
+    not be the one its spokesman speaks in)."""
+    if cand.attribution not in ("unknown", "accused") or cand.hedged or not announces(cand.attacker):
+        return
+    speaker = next((s for d in inc.drafts if (s := side_speaks(d.clause, cand.attacker))), None)
+    if speaker is not None:
+        cand.attribution = "claimed"
+        cand.evidence = [e for e in cand.evidence if e.field != "attribution"]
+        cand.cite("attribution", speaker, f"attacker-side-speaks-in-incident:{speaker.entry_id}")
+
+
 def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidate]:
     """The events a document states, one candidate each, with evidence."""
     events = []
@@ -276,6 +325,7 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
     for inc in _fold_headline(group_incidents(read_drafts(doc)), lead):
         cand = combine([d.cand for d in inc.drafts])
         cand.role = _role(inc, doc.published, lead)
+        _own_side_speaks(inc, cand)
         if _is_event(cand):
             events.append(cand)
     return events

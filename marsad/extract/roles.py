@@ -53,6 +53,9 @@ def _after_li(text: str, start: int) -> bool:
 
 
 _LI_BEFORE = re.compile(r"(?:^|[^\w])[وف]?لـ?\s?[«\"“]?$")  # "لقاعدة", "لـ«قسد»", "ولـ \"قسد\""
+# "هجوم لـ«قسد»", "هجمات لقوات النظام", "هجوم لتنظيم «داعش»": ل, at most one head noun, the actor.
+_AGENT_LI = re.compile(r"\s+[وف]?لـ?\s?(?:\w+\s)?\s*[«\"“]?\s*$")
+AGENT_LI_WINDOW = 16
 OWN_FORCES_WINDOW = 60  # speaker … "قواتها" …
 OWN_VERB_WINDOW = 25  # "قواتها" … attack verb
 
@@ -88,6 +91,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         if m.text.isascii() and any(0 <= w.start - m.end <= 2 for w in triggers + clause.weapons):
             return "attacker", "adjective-before-strike"
         return "none", "adjective"
+    assault = _nearest_before([t for t in triggers if t.data.get("agent_after_li")], m.start, AGENT_LI_WINDOW)
+    if assault is not None and _AGENT_LI.match(text[assault.end:m.start]):
+        return "attacker", "agent-after-assault-li"  # "هجوم لتنظيم «داعش»": the attack of ISIS
     accuse = [c for c in clause.cues if c.data.get("type") == "accuse"]
     if any(c.start <= m.start < c.end for c in accuse):
         return "attacker", "accused-behind"
@@ -110,7 +116,10 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "attacker", f"suspected:{hedge.text}"  # "مسلحون يُعتقد أنهم من خلايا داعش"
     if re.match(r"[\s\"'»”]*:", text[m.end:m.end + 4]):
         return "none", "speaker-before-colon"  # "«سنتكوم»: أربعة صواريخ استهدفت قواتنا"
-    speech = _nearest_before([c for c in clause.cues if c.data.get("type") == "speech"], m.start, 3)
+    speeches = [c for c in clause.cues if c.data.get("type") == "speech"]
+    speech = _nearest_before(speeches, m.start, 3)
+    if speech is None:  # "التحالف يعلن استهداف…": the actor right before a reporting verb speaks
+        speech = next((c for c in speeches if 0 <= c.start - m.end <= 2), None)
     if speech is not None:
         if _own_forces_strike(clause, m, triggers):
             return "attacker", "speaker-own-forces"  # "أعلنت القيادة أن قواتها نفذت ضربات"

@@ -21,7 +21,9 @@ _COUNTRYSIDE = re.compile(r"ريف\s*$")
 _FROM = re.compile(r"(^|\s)(من|from)\s+((مدينة|بلدة|قرية|منطقة|بادية|غرب|شرق|شمال|جنوب|ريف)\s+)*\S{0,3}$")
 _DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي|south of|north of|east of|west of)\s*(مدينة|بلدة)?\s*$")
 # "ERBIL (Kurdistan 24) –", "بغداد - ", "ZNA- أربيل": where the outlet filed from, not where it happened.
-_DATELINE_BEFORE = re.compile(r"^[A-Za-z0-9 .]{0,12}[-–—:]?\s*$")
+# A page's printed date may come first: "date 2023-11-07 ERBIL (Outlet) –".
+_DATELINE_BEFORE = re.compile(r"^(?:date \d{4}-\d{2}-\d{2}\s+)?[A-Za-z0-9 .]{0,12}[-–—:]?\s*$")
+HEADLINE_CHARS = 200
 _DATELINE_AFTER = re.compile(r"^[ \t]*(\([^)\n]{1,40}\)[ \t]*)?(,[^\n]{0,30}?)?[ \t]*([-–—ـ:|]|\n)")
 _NEAR = re.compile(r"(قرب|بالقرب من|محيط|مقربة من|بعد [^\s]+ (كم|كيلومترات?) من|near|outside)\s*(مدينة|بلدة|قرية)?\s*$")
 
@@ -64,9 +66,11 @@ def read_places(clause: Clause) -> list[PlaceMention]:
 
 
 def _dateline(text: str, m: Mention) -> bool:
-    """The name opens the text's first line and a dash, colon or line end follows it: a dateline."""
+    """The name opens the text's first line, or the line after a one-line headline, and a dash,
+    colon or line end follows it: a dateline ("BAGHDAD, Nov 22 (Wire) -"), not the incident's place."""
     line_start = text.rfind("\n", 0, m.start) + 1
-    if text[:line_start].strip():
+    headline = text[:line_start].strip()
+    if "\n" in headline or len(headline) > HEADLINE_CHARS:
         return False
     return bool(_DATELINE_BEFORE.match(text[line_start:m.start]) and _DATELINE_AFTER.match(text[m.end:m.end + 60]))
 

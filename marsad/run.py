@@ -10,7 +10,7 @@ from marsad.errors import MarsadError, StoreError
 from marsad.export.record import event_record
 from marsad.ingest.readers import iter_articles
 from marsad.merge.cluster import Cluster, apply_directives, assign_ids, cluster_reports
-from marsad.merge.region import closed_region, directive_links
+from marsad.merge.region import analyst_links, closed_region
 from marsad.pipeline import process_doc, process_safely
 from marsad.review.apply import Review, apply_review, load_directives, load_reviews
 from marsad.settings import Settings
@@ -177,19 +177,41 @@ def _full_merge(store: Store, trust_ids: bool) -> None:
     store.replace_events(plan.records(membership), membership)
 
 
-def _incremental_merge(store: Store) -> None:
-    unmerged, dirty = store.merge_seeds()
-    seeds = unmerged | (store.reports_of_events(dirty) if dirty else set())
+@dataclass
+class MergeRegion:
+    """What an incremental merge clusters again (marsad.merge.region), and the marks it consumes."""
+
+    reports: set[str]
+    dirty: set[str]  # events a replaced document or an analyst left to merge again
+    replayed_to: int  # the last merge_from mark read
+
+
+def merge_region(store: Store) -> MergeRegion:
+    """The reports that the changes since the last merge can reach."""
+    dirty = store.dirty_event_ids()
+    start, replayed_to = store.replay_start()
+    replayed = store.reports_from(start) if start is not None else set()
+    seeds = replayed | (store.reports_of_events(dirty) if dirty else set())
     if not seeds:
-        if dirty:
-            store.replace_some_events([], {}, dirty, dirty)
+        return MergeRegion(set(), dirty, replayed_to)
+    seen_by_replay = store.meeting_reports(replayed) if replayed else set()
+    by_analysts = analyst_links(load_directives(store.conn), store.event_ids_of, store.reports_of_events)
+    region = closed_region(seeds | seen_by_replay, lambda rids: store.sharing_reports(rids) | by_analysts(rids))
+    return MergeRegion(region, dirty, replayed_to)
+
+
+def _incremental_merge(store: Store) -> None:
+    """Cluster again only what the changes since the last merge can reach."""
+    found = merge_region(store)
+    region, dirty, replayed_to = found.reports, found.dirty, found.replayed_to
+    if not region:
+        if dirty or replayed_to:
+            store.replace_some_events([], {}, dirty, dirty, replayed_to)
         return
-    linked_by_analysts = directive_links(load_directives(store.conn))
-    region = closed_region(seeds, lambda rids: store.meeting_reports(rids) | linked_by_analysts(rids))
     plan = plan_merge(store, region)
     membership = plan.membership
     replaced = set(store.existing_event_ids(region).values()) | dirty
-    store.replace_some_events(plan.records(membership), membership, replaced, dirty)
+    store.replace_some_events(plan.records(membership), membership, replaced, dirty, replayed_to)
 
 
 Reextract = Callable[[Iterable[Doc]], Iterable[tuple[Doc, list[Candidate]]]]

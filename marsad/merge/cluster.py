@@ -200,6 +200,7 @@ class Directive:
     kind: str  # merge | split
     report_ids: tuple[str, ...]
     event_id: str
+    events: tuple[str, ...] = ()  # every event the analyst's action named (merged, split from, made)
 
 
 def apply_directives(clusters: list[Cluster], directives: list[Directive]) -> tuple[list[Cluster], dict[str, str]]:

@@ -206,8 +206,9 @@ def load_directives(conn: Connection) -> list[Directive]:
     """Every merge and split, in the order analysts made them."""
     out = []
     for e in audit_entries(conn):
+        named = (e["event_id"], e["other_event_id"])
         if e["action"] == "merge":
-            out.append(Directive("merge", tuple(e["value"]), e["event_id"]))
+            out.append(Directive("merge", tuple(e["value"]), e["event_id"], named))
         elif e["action"] == "split":
-            out.append(Directive("split", (e["report_id"],), e["other_event_id"]))
+            out.append(Directive("split", (e["report_id"],), e["other_event_id"], named))
     return out

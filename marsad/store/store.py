@@ -124,6 +124,9 @@ ALTER TABLE reports ADD COLUMN day_lo TEXT;
 ALTER TABLE reports ADD COLUMN day_hi TEXT;
 CREATE INDEX IF NOT EXISTS reports_block ON reports(cell_x, cell_y, day_lo);
 CREATE TABLE IF NOT EXISTS dirty_events (event_id TEXT PRIMARY KEY);
+-- Where in merging order (publication day, document) a replaced document stood: a merge replays from there.
+CREATE TABLE IF NOT EXISTS merge_from (id INTEGER PRIMARY KEY AUTOINCREMENT, published TEXT, doc_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_order ON documents(published, doc_id);
 ALTER TABLE events ADD COLUMN first_seen TEXT;
 ALTER TABLE events ADD COLUMN changed_at TEXT;
 CREATE INDEX IF NOT EXISTS events_changed ON events(changed_at);
@@ -283,6 +286,8 @@ class Store:
         (its outlet or day may have changed even where its reports did not)."""
         self.conn.execute("INSERT INTO dirty_events SELECT DISTINCT event_id FROM reports "
                           "WHERE doc_id = ? AND event_id IS NOT NULL ON CONFLICT DO NOTHING", (doc_id,))
+        self.conn.execute("INSERT INTO merge_from (published, doc_id) SELECT published, doc_id FROM documents "
+                          "WHERE doc_id = ?", (doc_id,))
 
     def mark_dirty(self, event_ids: Iterable[str]) -> None:
         """These events are merged again by the next merge (an analyst's merge or split)."""
@@ -343,32 +348,38 @@ class Store:
         return self.conn.execute("SELECT 1 FROM reports WHERE event_id = ? LIMIT 1", (event_id,)).fetchone() is not None
 
     # incremental merging: what a merge must look at again ----------------------
-    def merge_seeds(self) -> tuple[set[str], set[str]]:
-        """(reports never merged, events a replaced document or an analyst marked): where a merge starts."""
-        unmerged = {r[0] for r in self.conn.execute("SELECT report_id FROM reports WHERE event_id IS NULL")}
-        return unmerged, self.dirty_event_ids()
-
     def reports_of_events(self, event_ids: set[str]) -> set[str]:
         where, params = id_list(self.conn, "event_id", sorted(event_ids))
         return {r[0] for r in self.conn.execute(f"SELECT report_id FROM reports WHERE {where}", params)}
 
-    def meeting_reports(self, report_ids: set[str]) -> set[str]:
-        """The reports that share a document or an event with one of ``report_ids``, or could meet one
-        in a merge (neighbouring map cells, overlapping day spans: marsad.merge.cluster.Block)."""
+    def event_ids_of(self, report_ids: set[str]) -> set[str]:
         where, params = id_list(self.conn, "report_id", sorted(report_ids))
-        rows = self.conn.execute("SELECT doc_id, event_id, cell_x, cell_y, day_lo, day_hi FROM reports "
-                                 f"WHERE {where}", params).fetchall()
+        return {r[0] for r in self.conn.execute(
+            f"SELECT DISTINCT event_id FROM reports WHERE event_id IS NOT NULL AND {where}", params)}
+
+    def sharing_reports(self, report_ids: set[str]) -> set[str]:
+        """The reports that share a document or a stored event with one of ``report_ids``."""
+        where, params = id_list(self.conn, "report_id", sorted(report_ids))
+        rows = self.conn.execute(f"SELECT doc_id, event_id FROM reports WHERE {where}", params).fetchall()
         out: set[str] = set()
         for column in ("doc_id", "event_id"):
             values = sorted({r[column] for r in rows if r[column] is not None})
             if values:
                 where, params = id_list(self.conn, column, values)
                 out.update(r[0] for r in self.conn.execute(f"SELECT report_id FROM reports WHERE {where}", params))
+        return out
+
+    def meeting_reports(self, report_ids: set[str]) -> set[str]:
+        """The reports that could meet one of ``report_ids`` in a merge: neighbouring map cells and
+        overlapping day spans (marsad.merge.cluster.Block)."""
+        where, params = id_list(self.conn, "report_id", sorted(report_ids))
+        rows = self.conn.execute(f"SELECT cell_x, cell_y, day_lo, day_hi FROM reports WHERE {where}", params)
         spans: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
         for r in rows:
             if r["cell_x"] is not None:
                 for dx, dy in NEIGHBOURS:
                     spans[(r["cell_x"] + dx, r["cell_y"] + dy)].append((r["day_lo"], r["day_hi"]))
+        out: set[str] = set()
         for (x, y), found in spans.items():
             for lo, hi in _merged(found):
                 earliest = lo if lo == UNDATED else (date.fromisoformat(lo) - timedelta(days=MAX_SPAN_DAYS)).isoformat()
@@ -377,22 +388,45 @@ class Store:
                     "AND day_hi >= ?", (x, y, earliest, hi, lo)))
         return out
 
+    def replay_start(self) -> tuple[tuple[str | None, str] | None, int]:
+        """(the earliest (publication day, document) in merging order that changed: a report never merged,
+        or a replaced document's old place; None if none) and the last merge_from row read."""
+        keys = [(r["published"], r["doc_id"]) for r in self.conn.execute(
+            "SELECT DISTINCT d.published, d.doc_id FROM reports r JOIN documents d USING (doc_id) "
+            "WHERE r.event_id IS NULL")]
+        marks = self.conn.execute("SELECT id, published, doc_id FROM merge_from").fetchall()
+        keys += [(r["published"], r["doc_id"]) for r in marks]
+        start = min(keys, key=lambda k: (k[0] is not None, k[0] or "", k[1]), default=None)
+        return start, max((r["id"] for r in marks), default=0)
+
+    def reports_from(self, start: tuple[str | None, str]) -> set[str]:
+        """The reports of every document at or after ``start`` in merging order (publication day, nulls
+        first, then document id): those a merge clusters again in order."""
+        published, doc_id = start
+        if published is None:
+            where, params = "(d.published IS NULL AND d.doc_id >= ?) OR d.published IS NOT NULL", (doc_id,)
+        else:
+            where, params = "d.published > ? OR (d.published = ? AND d.doc_id >= ?)", (published, published, doc_id)
+        return {r[0] for r in self.conn.execute(
+            f"SELECT r.report_id FROM reports r JOIN documents d USING (doc_id) WHERE {where}", params)}
+
     def replace_events(self, events: Iterable[dict], membership: dict[str, str]) -> int:
         """A full merge: every event is written anew with each report's event, in one transaction;
         how many were written. ``events`` is consumed a chunk at a time, so a merge never holds
         every event record and its stored rows at once."""
         with self.conn:
             seen = self._seen(None)
-            for table in ("events", "event_index", "dirty_events"):
+            for table in ("events", "event_index", "dirty_events", "merge_from"):
                 self.conn.execute(f"DELETE FROM {table}")
             self.conn.execute("UPDATE reports SET event_id = NULL")
             return self._write_events(events, membership, seen)
 
     def replace_some_events(self, events: Iterable[dict], membership: dict[str, str], replaced: set[str],
-                            done: set[str]) -> int:
+                            done: set[str], replayed_to: int = 0) -> int:
         """An incremental merge: the events in ``replaced`` (those the re-clustered reports were in)
         give way to ``events``, which are written only where they changed; the events ``done``
-        leave the dirty list; every other event stays as it is. How many were written."""
+        leave the dirty list, and the replay marks up to ``replayed_to``; every other event stays as
+        it is. How many were written."""
         with self.conn:
             seen = self._seen(replaced)
             self.conn.executemany("UPDATE reports SET event_id = ? WHERE report_id = ?",
@@ -401,6 +435,7 @@ class Store:
             for table in ("events", "event_index"):
                 self.conn.executemany(f"DELETE FROM {table} WHERE event_id = ?", [(eid,) for eid in seen])
             self.conn.executemany("DELETE FROM dirty_events WHERE event_id = ?", [(eid,) for eid in done])
+            self.conn.execute("DELETE FROM merge_from WHERE id <= ?", (replayed_to,))
         return written
 
     def _seen(self, ids: set[str] | None) -> dict[str, tuple[str | None, str | None, bytes]]:

@@ -17,7 +17,7 @@ from marsad.store.store import Store
 from marsad.types import Article
 
 RELATIONS = ("documents", "reports", "evidence", "events", "failures", "events_readable", "audit", "event_index",
-             "event_places", "search_docs", "dirty_events")
+             "event_places", "search_docs", "dirty_events", "merge_from")
 # Two outlets on one attack (written for this test): one event, two reports, two documents.
 TWO_OUTLETS = {
     "rukban-a": "أطلقت الميليشيات الموالية لإيران أربعة صواريخ على قاعدة التنف اليوم الخميس.",

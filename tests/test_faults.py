@@ -36,7 +36,7 @@ def _generator():
 def corpus(tmp_path_factory) -> Path:
     gen = _generator()
     out = tmp_path_factory.mktemp("corpus")
-    return gen.write_corpus(gen.generate(40, seed=7), out)
+    return gen.write_corpus(gen.generate(120, seed=7), out)  # long enough that kills land mid-run
 
 
 def _marsad(*args: str) -> subprocess.Popen:
@@ -83,7 +83,7 @@ def _kill_at_random_moments(start: Callable[[], subprocess.Popen], db: str, seed
         deadline = time.time() + 60  # start-up time varies with the machine's load: kill once it writes
         while not _has_store(db) and proc.poll() is None and time.time() < deadline:
             time.sleep(0.05)
-        time.sleep(rng.uniform(0.0, 1.5))
+        time.sleep(rng.uniform(0.0, 0.8))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             killed_mid_run += 1

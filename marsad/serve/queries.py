@@ -100,22 +100,15 @@ class EventQuery:
         if self.weapon is not None:
             conds.append("instr(i.weapons, ?) > 0")
             params.append(f",{fold(self.weapon)},")
-        found = search_events(conn, self.q) if self.q else None
-        if found is not None:
-            cond, ids = id_list(conn, "i.event_id", found)
-            conds.append(cond)
-            params += ids
+        search = matching_documents_sql(conn, self.q) if self.q else None
+        if search is not None:
+            # The events with a document containing every word, as a subquery the database runs
+            # itself: a common word matches tens of thousands of documents in a large store.
+            docs_sql, words = search
+            conds.append(f"i.event_id IN (SELECT event_id FROM reports WHERE event_id IS NOT NULL "
+                         f"AND doc_id IN ({docs_sql}))")
+            params += words
         return (" AND ".join(conds) or "true"), params
-
-
-def search_events(conn: Connection, q: str) -> list[str] | None:
-    """Ids of the events with a document containing every word of ``q``; None when it has no words."""
-    search = matching_documents_sql(conn, q)
-    if search is None:
-        return None
-    docs_sql, params = search
-    return [r[0] for r in conn.execute(
-        f"SELECT DISTINCT event_id FROM reports WHERE event_id IS NOT NULL AND doc_id IN ({docs_sql})", params)]
 
 
 def connect(db_path: str) -> Connection:

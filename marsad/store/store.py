@@ -329,7 +329,7 @@ class Store:
         where, params = id_list(self.conn, "r.report_id", sorted(ids)) if ids is not None else ("true", [])
         rows = self.conn.execute(
             "SELECT r.report_id, r.data, d.outlet, d.published FROM reports r JOIN documents d USING (doc_id) "
-            f"WHERE {where} ORDER BY d.published NULLS FIRST, r.doc_id, r.anchor", params)
+            f"WHERE {where} ORDER BY d.published NULLS LAST, r.doc_id, r.anchor", params)
         return [(r["report_id"], candidate_from_json(json.loads(r["data"])),
                  {"outlet": r["outlet"], "published": r["published"]}) for r in rows]
 
@@ -396,17 +396,19 @@ class Store:
             "WHERE r.event_id IS NULL")]
         marks = self.conn.execute("SELECT id, published, doc_id FROM merge_from").fetchall()
         keys += [(r["published"], r["doc_id"]) for r in marks]
-        start = min(keys, key=lambda k: (k[0] is not None, k[0] or "", k[1]), default=None)
+        start = min(keys, key=lambda k: (k[0] is None, k[0] or "", k[1]), default=None)
         return start, max((r["id"] for r in marks), default=0)
 
     def reports_from(self, start: tuple[str | None, str]) -> set[str]:
-        """The reports of every document at or after ``start`` in merging order (publication day, nulls
-        first, then document id): those a merge clusters again in order."""
+        """The reports of every document at or after ``start`` in merging order (publication day, then
+        document id; undated documents last, so that one does not make every later merge replay the
+        store): those a merge clusters again in order."""
         published, doc_id = start
         if published is None:
-            where, params = "(d.published IS NULL AND d.doc_id >= ?) OR d.published IS NOT NULL", (doc_id,)
+            where, params = "d.published IS NULL AND d.doc_id >= ?", (doc_id,)
         else:
-            where, params = "d.published > ? OR (d.published = ? AND d.doc_id >= ?)", (published, published, doc_id)
+            where, params = ("d.published > ? OR (d.published = ? AND d.doc_id >= ?) OR d.published IS NULL",
+                             (published, published, doc_id))
         return {r[0] for r in self.conn.execute(
             f"SELECT r.report_id FROM reports r JOIN documents d USING (doc_id) WHERE {where}", params)}
 

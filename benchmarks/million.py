@@ -330,13 +330,18 @@ def newest(docs: list) -> list:
             for d in docs]
 
 
-def one_size(size: int, backend: str, db_dir: Path, pg_url: str | None, check: bool, keep: bool) -> dict:
-    db = store_name(backend, size, db_dir, pg_url)
+def _drop_store(db: str, backend: str, db_dir: Path, pg_url: str | None, size: int, recreate: bool) -> None:
+    """Remove a store of this size (its SQLite files, or its PostgreSQL schema, made anew if ``recreate``)."""
     if backend == "sqlite":
         for old in db_dir.glob(Path(db).name + "*"):
             old.unlink()
     else:
-        _pg_schema(pg_url, f"h4_million_{size}", create=True)
+        _pg_schema(pg_url, f"h4_million_{size}", create=recreate)
+
+
+def one_size(size: int, backend: str, db_dir: Path, pg_url: str | None, check: bool, keep: bool) -> dict:
+    db = store_name(backend, size, db_dir, pg_url)
+    _drop_store(db, backend, db_dir, pg_url, size, recreate=True)
     print(f"[{size:,} {backend}] building", file=sys.stderr, flush=True)
     result: dict = {"size": size, "backend": backend, **_self(["--build", db, str(size)])}
     result["db_mb"] = _db_mb(db, backend, pg_url, size)
@@ -359,11 +364,7 @@ def one_size(size: int, backend: str, db_dir: Path, pg_url: str | None, check: b
     csv.unlink(missing_ok=True)
     shutil.rmtree(new)
     if not keep:
-        if backend == "sqlite":
-            for old in db_dir.glob(Path(db).name + "*"):
-                old.unlink()
-        else:
-            _pg_schema(pg_url, f"h4_million_{size}", create=False)
+        _drop_store(db, backend, db_dir, pg_url, size, recreate=False)
     print(f"[{size:,} {backend}] {json.dumps(result, ensure_ascii=False)}", file=sys.stderr, flush=True)
     return result
 

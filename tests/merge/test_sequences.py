@@ -43,7 +43,7 @@ from databases import PG_URL, new_database
 from lexicons import weapons_without
 
 PROFILES = {  # examples, steps per example
-    "ci": (200, 30),
+    "ci": (120, 30),  # SQLite and PostgreSQL within CI's time; "long" for a deeper run
     "long": (1000, 50),
     "quick": (20, 30),  # while working on the store
 }

@@ -230,12 +230,24 @@ CREATE OR REPLACE FUNCTION instr(haystack TEXT, needle TEXT) RETURNS INTEGER
 """
 
 
+SCHEMA_LOCK = 0x6D617275  # PostgreSQL advisory lock class: one process changes the schema at a time
+
+
+def _schema_lock(conn: Connection) -> None:
+    """Two processes opening a new store at once (two `marsad watch`) must not both create its tables:
+    PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent one. SQLite's write lock is."""
+    if conn.dialect == POSTGRESQL:
+        conn.execute("SELECT pg_advisory_xact_lock(?, 0)", (SCHEMA_LOCK,))
+
+
 def prepare(conn: Connection) -> None:
     """What every marsad database needs before any module's tables: the migrations log, shared functions."""
     try:  # a store opened before has the log: reading it is cheaper than a script that commits
         conn.execute("SELECT 1 FROM schema_migrations LIMIT 1").fetchall()
     except conn.errors:
-        conn.executescript(ddl(conn, MIGRATIONS_TABLE))
+        with conn:
+            _schema_lock(conn)
+            conn.executescript(ddl(conn, MIGRATIONS_TABLE))
     if conn.dialect == POSTGRESQL:
         migrate(conn, "0000_postgres_functions", POSTGRES_FUNCTIONS, translate=False)
 
@@ -253,6 +265,9 @@ def migrate(conn: Connection, name: str, script: str, translate: bool = True) ->
     if conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
         return False
     with conn:
+        _schema_lock(conn)
+        if conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
+            return False  # another process applied it while this one waited
         conn.executescript(ddl(conn, script) if translate else script)
         conn.execute("INSERT INTO schema_migrations VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                      (name, datetime.now(timezone.utc).isoformat(timespec="seconds")))

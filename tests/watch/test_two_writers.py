@@ -1,9 +1,10 @@
 """Two `marsad watch` processes writing into one PostgreSQL store at once lose nothing and duplicate nothing.
 
 Both watch the same manifest of synthetic reports (benchmarks/generate.py), so they race
-to store the same documents and to merge the same events: documents are locked one at a
-time and merges run one at a time (marsad.store.store.Store.exclusive). Afterwards the
-store must equal one process's ingest of the same documents.
+to create the same new store's tables, to store the same documents and to merge the
+same events: schema steps, documents and merges each take a lock (marsad.store.db,
+marsad.store.store.Store.exclusive). Afterwards the store must equal one process's
+ingest of the same documents.
 """
 from __future__ import annotations
 
@@ -41,7 +42,6 @@ def test_two_watchers_on_one_postgresql_store(tmp_path: Path) -> None:
     shared = new_database("postgresql", tmp_path)  # skips without a server
     alone = new_database("postgresql", tmp_path)
     db, reference = next(shared), next(alone)
-    Store(db).close()  # the schema exists before the watchers start, as after `marsad ingest`
     watchers = [subprocess.Popen([sys.executable, "-m", "marsad", "watch", str(manifest), "--once", "-q", "--db", db],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
                 for _ in range(2)]

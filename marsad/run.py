@@ -191,11 +191,11 @@ def merge_region(store: Store) -> MergeRegion:
     dirty = store.dirty_event_ids()
     start, replayed_to = store.replay_start()
     replayed = store.reports_from(start) if start is not None else set()
-    seeds = replayed | (store.reports_of_events(dirty) if dirty else set())
+    by_analysts = analyst_links(load_directives(store.conn), store.event_ids_of, store.reports_of_events, dirty)
+    seeds = replayed | (store.reports_of_events(dirty) | by_analysts(set()) if dirty else set())
     if not seeds:
         return MergeRegion(set(), dirty, replayed_to)
     seen_by_replay = store.meeting_reports(replayed) if replayed else set()
-    by_analysts = analyst_links(load_directives(store.conn), store.event_ids_of, store.reports_of_events)
     region = closed_region(seeds | seen_by_replay, lambda rids: store.sharing_reports(rids) | by_analysts(rids))
     return MergeRegion(region, dirty, replayed_to)
 

@@ -24,12 +24,18 @@ Links = Callable[[set[str]], set[str]]
 
 
 def analyst_links(directives: list[Directive], event_ids_of: Callable[[set[str]], set[str]],
-                  reports_of_events: Callable[[set[str]], set[str]]) -> Links:
-    """report ids → every report of the analysts' merges and splits that name them or their events."""
+                  reports_of_events: Callable[[set[str]], set[str]], emptied: set[str] = frozenset()) -> Links:
+    """report ids → every report of the analysts' merges and splits that name them or their events.
+
+    ``emptied`` are events that lost reports since the last merge (a replaced document's):
+    they may have no report left to name them, yet a directive naming one still joins the
+    events it names (a split report whose document dropped it leaves the event it was split
+    from to cluster again without it).
+    """
     groups = [(set(d.report_ids), {e for e in d.events if e}) for d in directives]
 
     def links(rids: set[str]) -> set[str]:
-        events = event_ids_of(rids) if groups else set()
+        events = (event_ids_of(rids) | emptied) if groups else set()
         out: set[str] = set()
         for reports, named in groups:
             if reports & rids or named & events:

@@ -433,3 +433,31 @@ class PostgresSequences(StoreSequences):
                                        "(.ci/run does)")
 class TestStoreSequencesPostgres(PostgresSequences.TestCase):
     settings = SETTINGS
+
+
+def _event_of(machine: StoreSequences, rid: str) -> str:
+    machine.snapshot()
+    return next(eid for eid, rids in machine.before[0].items() if rid in rids)
+
+
+@pytest.mark.parametrize("machine", [StoreSequences, pytest.param(PostgresSequences, marks=pytest.mark.skipif(
+    not PG_URL, reason="PostgreSQL tests need a server: set MARSAD_TEST_PG_URL=postgresql://… (.ci/run does)"))])
+def test_a_split_report_whose_document_drops_it_frees_the_event_it_was_split_from(machine):
+    """Found by the long run: the split-off report was the only link between an analyst-merged event and a later
+    report; once its document no longer tells the attack, the event it was split from clusters again without it,
+    although no stored report names the emptied event any more."""
+    m = machine()
+    try:
+        m.empty_store()
+        m.ingest([(4, (0, 0, 0, 0, 0)), (8, (2, 1, 1, 1, 1))])
+        with Store(m.db) as store:
+            actions.merge(store, [_event_of(m, "seq-4#0"), _event_of(m, "seq-8#188")], "tester", "one incident")
+        m.ingest([(0, (2, 1, 1, 1, 1))])
+        for rid in ("seq-8#0", "seq-8#188"):
+            with Store(m.db) as store:
+                actions.split(store, _event_of(m, rid), rid, "tester", "another incident")
+        m.ingest([(8, (-1, 1, 0, 0, 0))])
+        m.store_is_sound()
+        assert _event_of(m, "seq-0#188") != _event_of(m, "seq-4#0")
+    finally:
+        m.teardown()

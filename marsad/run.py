@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from marsad.errors import MarsadError, StoreError
@@ -30,14 +31,18 @@ class IngestResult:
 
 
 Outcome = tuple[Doc, list[Candidate]] | DocumentRows | Failure | None
-# Each batch is stored in one transaction: one document here, one task's documents from a cluster.
+# Each batch is stored in one transaction: STORE_BATCH documents here, one task's documents from a cluster.
 Processed = Iterable[list[tuple[Article | Failure, Outcome]]]
 
 
+STORE_BATCH = 16  # documents stored per transaction: a commit waits for the disk, ~10 ms on SQLite
+
+
 def process_here(items: Iterable[Article | Failure], settings: Settings) -> Processed:
-    """The per-document stages in this process, one article at a time (the default)."""
-    for item in items:
-        yield [(item, None if isinstance(item, Failure) else process_safely(item, settings))]
+    """The per-document stages in this process (the default), stored STORE_BATCH documents at a time."""
+    items = iter(items)
+    while batch := list(islice(items, STORE_BATCH)):
+        yield [(item, None if isinstance(item, Failure) else process_safely(item, settings)) for item in batch]
 
 
 def ingest_items(store: Store, items: Iterable[Article | Failure], settings: Settings,
@@ -58,16 +63,17 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], settings: Set
 def _store_batch(store: Store, batch: list[tuple[Article | Failure, Outcome]], result: IngestResult,
                  on_item: Callable[[Article | Failure, str], None]) -> None:
     """Save the batch's new documents together, record its failures, then report each item in order."""
-    fresh, statuses = [], []
+    fresh, statuses, batched = [], [], set()
     for item, outcome in batch:
         failure = item if isinstance(item, Failure) else outcome if isinstance(outcome, Failure) else None
         if failure is not None:
             statuses.append((failure, "failed"))
             continue
         doc = outcome.doc if isinstance(outcome, DocumentRows) else outcome[0]
-        if store.has_document(doc.doc_id, doc.sha):
+        if (doc.doc_id, doc.sha) in batched or store.has_document(doc.doc_id, doc.sha):
             statuses.append((item, "unchanged"))
             continue
+        batched.add((doc.doc_id, doc.sha))
         fresh.append(outcome if isinstance(outcome, DocumentRows) else document_rows(*outcome))
         statuses.append((item, "stored"))
     store.save_documents(fresh)

@@ -313,6 +313,9 @@ def test_interrupted_run_keeps_whole_documents_and_resumes(tmp_path: Path, monke
     db = tmp_path / "marsad.db"
     clean_db = tmp_path / "clean.db"
     ingest(folder, clean_db)
+    # One document per transaction, so the first is stored before the second is interrupted (a larger
+    # batch is kept whole or not at all: tests/store/test_rows.py).
+    monkeypatch.setattr("marsad.run.STORE_BATCH", 1)
 
     with monkeypatch.context() as patch:
         kw = interrupt(patch)

@@ -74,6 +74,8 @@ class Block:
     cell_y: int
     day_lo: str
     day_hi: str
+    lat: float  # the place itself: reports more than SAME_PLACE_KM apart never meet (compat.near)
+    lon: float
 
 
 def block_of(c: Candidate) -> Block | None:
@@ -82,7 +84,7 @@ def block_of(c: Candidate) -> Block | None:
         return None
     days = _days(c)
     lo, hi = (UNDATED, UNDATED) if days[0] is None else (days[0].isoformat(), days[-1].isoformat())
-    return Block(*_cell(c.location), lo, hi)
+    return Block(*_cell(c.location), lo, hi, c.location.lat, c.location.lon)
 
 
 def cluster_reports(reports: list[tuple[str, Candidate]]) -> list[Cluster]:

@@ -28,7 +28,7 @@ class DocumentRows:
 
 # The reports table's columns in the order report_rows builds them.
 REPORT_COLUMNS = ("report_id", "doc_id", "anchor", "role", "event_id", "date", "sub_event_type", "place",
-                  "attacker", "target_actor", "data", "cell_x", "cell_y", "day_lo", "day_hi")
+                  "attacker", "target_actor", "data", "cell_x", "cell_y", "day_lo", "day_hi", "lat", "lon")
 DATA = REPORT_COLUMNS.index("data")
 
 
@@ -48,7 +48,7 @@ def report_rows(doc: Doc, candidates: list[Candidate]) -> tuple[list[tuple], lis
         reports.append((rid, doc.doc_id, c.anchor, c.role, None, c.date.isoformat() if c.date else None,
                         c.sub_event_type, c.location.place_id if c.location else None, c.attacker,
                         c.target_actor, json.dumps(candidate_to_json(c), ensure_ascii=False),
-                        *(astuple(block) if block else (None, None, None, None))))
+                        *(astuple(block) if block else (None,) * 6)))
         evidence += [(rid, doc.doc_id, e.field, e.start, e.end, e.text, e.rule) for e in c.evidence]
     return reports, evidence
 

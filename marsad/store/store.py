@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from contextlib import contextmanager
+from dataclasses import astuple
 from itertools import islice
 from collections.abc import Iterable, Iterator
 from collections import defaultdict
@@ -21,6 +22,8 @@ from marsad.search import fts
 from marsad.store.codec import candidate_from_json
 from marsad.store.db import POSTGRESQL, Row, StoreError, cannot_use, connect, id_list, migrate, prepare, stream
 from marsad.merge.cluster import MAX_SPAN_DAYS, NEIGHBOURS, UNDATED, block_of
+from marsad.merge.compat import SAME_PLACE_KM
+from marsad.resolve.geo import km
 from marsad.store.rows import DATA, REPORT_COLUMNS, DocumentRows, document_rows, report_id, report_rows
 from marsad.types import Candidate, Doc, Failure
 
@@ -132,6 +135,11 @@ ALTER TABLE events ADD COLUMN changed_at TEXT;
 CREATE INDEX IF NOT EXISTS events_changed ON events(changed_at);
 ALTER TABLE event_index ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
 """
+# Each report's coordinates, so a merge looks only at reports near enough to meet (marsad.merge.compat.near).
+PLACE_SCHEMA = """
+ALTER TABLE reports ADD COLUMN lat REAL;
+ALTER TABLE reports ADD COLUMN lon REAL;
+"""
 # The review queue (marsad.serve): unchecked events, least certain first, read from the index alone.
 QUEUE_SCHEMA = """
 ALTER TABLE event_index ADD COLUMN confidence REAL;
@@ -173,10 +181,11 @@ class Store:
         try:
             prepare(self.conn)
             migrate(self.conn, "0001_core", SCHEMA)
-            if migrate(self.conn, "0005_incremental_merge", MERGE_SCHEMA):
-                self._backfill_blocks()
+            backfill = migrate(self.conn, "0005_incremental_merge", MERGE_SCHEMA)
             if migrate(self.conn, "0006_review_queue", QUEUE_SCHEMA):
                 self._backfill_confidence()
+            if migrate(self.conn, "0007_report_places", PLACE_SCHEMA) or backfill:
+                self._backfill_blocks()
             fts.ensure_schema(self.conn)
         except self.conn.errors as exc:
             self.conn.close()
@@ -192,13 +201,13 @@ class Store:
         self.close()
 
     def _backfill_blocks(self) -> None:
-        """Blocks of the reports a marsad before incremental merging stored."""
+        """Blocks of the reports an older marsad stored (before incremental merging, or before their places)."""
         rows = self.conn.execute("SELECT report_id, data FROM reports").fetchall()
-        blocks = [(b.cell_x, b.cell_y, b.day_lo, b.day_hi, r["report_id"]) for r in rows
+        blocks = [(*astuple(b), r["report_id"]) for r in rows
                   if (b := block_of(candidate_from_json(json.loads(r["data"])))) is not None]
         with self.conn:
-            self.conn.executemany("UPDATE reports SET cell_x = ?, cell_y = ?, day_lo = ?, day_hi = ? "
-                                  "WHERE report_id = ?", blocks)
+            self.conn.executemany("UPDATE reports SET cell_x = ?, cell_y = ?, day_lo = ?, day_hi = ?, lat = ?, "
+                                  "lon = ? WHERE report_id = ?", blocks)
 
     def _backfill_confidence(self) -> None:
         """The index's confidence of the events a marsad before the review queue stored."""
@@ -370,22 +379,25 @@ class Store:
         return out
 
     def meeting_reports(self, report_ids: set[str]) -> set[str]:
-        """The reports that could meet one of ``report_ids`` in a merge: neighbouring map cells and
-        overlapping day spans (marsad.merge.cluster.Block)."""
+        """The reports that could meet one of ``report_ids`` in a merge: overlapping day spans and places
+        within SAME_PLACE_KM (marsad.merge.cluster.Block), looked up by neighbouring map cell."""
         where, params = id_list(self.conn, "report_id", sorted(report_ids))
-        rows = self.conn.execute(f"SELECT cell_x, cell_y, day_lo, day_hi FROM reports WHERE {where}", params)
-        spans: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+        rows = self.conn.execute(f"SELECT cell_x, cell_y, day_lo, day_hi, lat, lon FROM reports WHERE {where}",
+                                 params)
+        around: dict[tuple[int, int], list[tuple[str, str, float, float]]] = defaultdict(list)
         for r in rows:
             if r["cell_x"] is not None:
                 for dx, dy in NEIGHBOURS:
-                    spans[(r["cell_x"] + dx, r["cell_y"] + dy)].append((r["day_lo"], r["day_hi"]))
+                    around[(r["cell_x"] + dx, r["cell_y"] + dy)].append((r["day_lo"], r["day_hi"], r["lat"], r["lon"]))
         out: set[str] = set()
-        for (x, y), found in spans.items():
-            for lo, hi in _merged(found):
+        for (x, y), mine in around.items():
+            for lo, hi in _merged([(a, b) for a, b, _, _ in mine]):
                 earliest = lo if lo == UNDATED else (date.fromisoformat(lo) - timedelta(days=MAX_SPAN_DAYS)).isoformat()
                 out.update(r[0] for r in self.conn.execute(
-                    "SELECT report_id FROM reports WHERE cell_x = ? AND cell_y = ? AND day_lo >= ? AND day_lo <= ? "
-                    "AND day_hi >= ?", (x, y, earliest, hi, lo)))
+                    "SELECT report_id, day_lo, day_hi, lat, lon FROM reports WHERE cell_x = ? AND cell_y = ? "
+                    "AND day_lo >= ? AND day_lo <= ? AND day_hi >= ?", (x, y, earliest, hi, lo))
+                    if any(r[1] <= b and a <= r[2] and km((r[3], r[4]), (lat, lon)) <= SAME_PLACE_KM
+                           for a, b, lat, lon in mine))
         return out
 
     def replay_start(self) -> tuple[tuple[str | None, str] | None, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from marsad.run import ingest_items, ingest_paths, reprocess
 from marsad.settings import Settings
 from marsad.store.db import POSTGRESQL, SQLITE, StoreError, connect, ddl, id_list, postgres_sql
 from marsad.store.store import Store
-from marsad.types import Article, Candidate, Doc, Evidence
+from marsad.types import Article, Candidate, Doc, Evidence, Location
 
 DEMO = Path(str(resources.files("marsad") / "demo/samples/manifest.jsonl"))
 # Written for these tests.
@@ -55,11 +56,41 @@ def test_events_written_a_few_at_a_time_are_the_same_events(database, sqlite_dem
 def test_migrations_are_named_and_run_once(database):
     with Store(database) as store:
         names = [r[0] for r in store.conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
-        expected = ["0001_core", "0002_search", "0005_incremental_merge", "0006_review_queue"]
+        expected = ["0001_core", "0002_search", "0005_incremental_merge", "0006_review_queue", "0007_report_places"]
         assert names == (["0000_postgres_functions"] if store.conn.dialect == POSTGRESQL else []) + expected
         applied = [tuple(r) for r in store.conn.execute("SELECT * FROM schema_migrations ORDER BY name")]
     with Store(database) as store:  # a second open applies nothing again
         assert [tuple(r) for r in store.conn.execute("SELECT * FROM schema_migrations ORDER BY name")] == applied
+
+
+def _placed(doc_id: str, lat: float, lon: float) -> tuple[Doc, list[Candidate]]:
+    """One report dated 2024-05-05 at an invented town at (lat, lon)."""
+    d = doc(doc_id, OMAR)
+    where = Location(f"town-{doc_id}", doc_id, None, None, "SY", lat, lon, "town")
+    return d, [Candidate(doc_id, 0, date=date(2024, 5, 5), date_explicit=True, date_precision="day",
+                         location=where)]
+
+
+def test_a_merge_looks_only_at_reports_near_enough_to_meet(database):
+    """Reports in neighbouring map cells on the same day meet only within SAME_PLACE_KM of each other."""
+    with Store(database) as store:
+        store.save_document(*_placed("new", 35.01, 40.49))
+        store.save_document(*_placed("near", 35.01, 40.76))  # about 25 km east, the next cell
+        store.save_document(*_placed("far", 35.01, 40.99))  # about 45 km east, the same next cell
+        assert store.meeting_reports({"new#0"}) == {"new#0", "near#0"}
+
+
+def test_reports_of_an_older_store_get_their_places_when_it_is_opened(database):
+    with Store(database) as store:
+        store.save_document(*_placed("old", 35.01, 40.49))
+        before = tuple(store.conn.execute("SELECT cell_x, cell_y, day_lo, day_hi, lat, lon FROM reports").fetchone())
+        with store.conn:  # as a marsad before step 0007 left it
+            store.conn.execute("ALTER TABLE reports DROP COLUMN lat")
+            store.conn.execute("ALTER TABLE reports DROP COLUMN lon")
+            store.conn.execute("DELETE FROM schema_migrations WHERE name = '0007_report_places'")
+    with Store(database) as store:
+        after = tuple(store.conn.execute("SELECT cell_x, cell_y, day_lo, day_hi, lat, lon FROM reports").fetchone())
+    assert after == before and before[4:] == (35.01, 40.49)
 
 
 def test_reingest_and_resave_write_nothing_twice(database):

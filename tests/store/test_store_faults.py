@@ -33,6 +33,12 @@ REPO = Path(__file__).resolve().parents[2]
 FIRST = 4  # documents already in the store when a fault strikes
 
 
+@pytest.fixture(autouse=True)
+def one_document_per_transaction(monkeypatch):
+    """So that a fault can strike between two new documents of a run (ingest commits STORE_BATCH at a time)."""
+    monkeypatch.setattr("marsad.run.STORE_BATCH", 1)
+
+
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory) -> Path:
     """The demo reports, with `first.jsonl` naming only the first few of them."""
@@ -148,7 +154,9 @@ def test_faults_file_size_limit_mid_ingest_stops_the_run_and_keeps_whole_documen
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run([sys.executable, "-m", "marsad", "ingest", str(samples / "manifest.jsonl"),
+    one_per_transaction = ("import sys, marsad.run; marsad.run.STORE_BATCH = 1; from marsad.cli import main; "
+                           "sys.argv[0] = 'marsad'; main()")
+    done = subprocess.run([sys.executable, "-c", one_per_transaction, "ingest", str(samples / "manifest.jsonl"),
                            "--db", str(partial), "--quiet"], preexec_fn=limit_file_size, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 1

@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "2545ec537763bc6ef6e1007c696d3a3a3f7a037c535790501f7ad3ae32ebe5a8",
-    "csv": "5fdc730c5a71b6ae934f8e38a5fa0a8030c842f509a287d189b9034271840d73",
-    "geojson": "036526764df4bfb34c940aca54a104486ca1903da8fc9ef1dbf3a4f5207ce0a4",
+    "marsad-jsonl": "829e7ab31bbb322ce8ab98e8eee51430f9e5f4ff475f014f87e760bde375de1e",
+    "csv": "70cf12a47b649cc71daea19ca477c0be6998f9a6698b51a95af2d3518ee47660",
+    "geojson": "045f0c892ffd0e6d93989248d3f4026cf7aaacf87012003c6ecaab3bf185d87b",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "863770967cee267c64c0153ad1da05f5c9ad20219fc04f7d6b96a61ff127fb6c",

@@ -251,6 +251,12 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             else:
                 d.grouping = "dropped: a toll or status that fits no incident before it"
             continue
+        if home is None and (guessless := _without_guessed_sides(d.cand)) is not d.cand:
+            # A side only guessed (the target of the clause before answering, a base's operator) is no
+            # reason for another incident: the mention joins the one it otherwise fits, without the guess.
+            home = next((inc for inc in reversed(incidents) if fits(inc, replace(d, cand=guessless))), None)
+            if home is not None:
+                d = replace(d, cand=guessless)
         if home is None:
             d.grouping = _kept_apart(incidents, d)
             incidents.append(Incident([d]))
@@ -258,6 +264,19 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             d.grouping = f"joined incident {incidents.index(home) + 1}: compatible (same day, place, sides, weapons)"
             home.drafts.append(d)
     return incidents
+
+
+GUESSES = ("responder:target-of-previous", "counterstrike:", "same-sentence-attacker", "site-operator:",
+           "speaker-own-forces")
+
+
+def _without_guessed_sides(c: Candidate) -> Candidate:
+    """The draft without the sides it only infers; the draft itself when it infers none."""
+    guessed = {e.field for e in c.evidence if e.field in ("attacker", "target_actor") and e.rule.startswith(GUESSES)}
+    if not guessed:
+        return c
+    return replace(c, evidence=[e for e in c.evidence if e.field not in guessed], responds_to_anchor=None,
+                   **{name: None for name in guessed})
 
 
 def lead_sentences(text: str) -> int:

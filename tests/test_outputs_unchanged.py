@@ -30,9 +30,9 @@ SYNTHETIC_DIGESTS = {
     "geojson": "045f0c892ffd0e6d93989248d3f4026cf7aaacf87012003c6ecaab3bf185d87b",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "863770967cee267c64c0153ad1da05f5c9ad20219fc04f7d6b96a61ff127fb6c",
-    "csv": "26466260b0a0cb301905f5da6d4127228768a49fe54904fb1cd7c40e3c560943",
-    "geojson": "a24ada2afa2af371120694689c880b6833c616edc61c1eef17b3da90bf7e7908",
+    "marsad-jsonl": "cc16a2b9d55809819f05c541ceae5b2644a40100aae7d311973a04b2ea322683",
+    "csv": "223cf2c6711e1cc1025a8bef2ece2fd460b4f760e0296eb7a75cc75999927302",
+    "geojson": "3bcc2cb316ae3efac3757757b2624f4052949f73acef358579c5cdc97c540584",
 }
 
 

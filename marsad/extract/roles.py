@@ -133,6 +133,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "target", "subject-of-suffer-verb"
         if verb.text.isascii():
             return "target", "object-after-english-verb"  # English is SVO: "a drone targeted U.S. forces"
+        if m.data.get("li") or _after_li(text, m.start):
+            return "target", "preposition-li"  # "توجيه ضربات للميليشيات": ل after a strike marks whom it hit
         return "attacker", "agent-after-attack-word"
     if cue is not None:
         kind = cue.data["type"]

@@ -100,17 +100,19 @@ class Matcher:
             for key in keys:
                 if key.kind not in seen_kinds and _boundaries_ok(clitics, word_goes_on, key):
                     seen_kinds.add(key.kind)
-                    hits.setdefault(key.kind, []).append((start, end, key))
+                    hits.setdefault(key.kind, []).append((start, end, key, key.lam_article or clitics.endswith("ل")))
         for k, kind_hits in hits.items():
             kind_hits.sort(key=lambda h: (h[0] - h[1], h[0]))
             taken = bytearray(len(view))
-            for start, end, key in kind_hits:
+            for start, end, key, li in kind_hits:
                 if any(taken[start:end]):
                     continue
                 taken[start:end] = b"\x01" * (end - start)
                 s, e = norm.to_source(start, end)
-                found[k].append(Mention(s, e, source_text[s:e], k, key.entry.id,
-                                        {"lexicon": key.lexicon, **key.entry.attrs}))
+                data = {"lexicon": key.lexicon, **key.entry.attrs}
+                if li:
+                    data["li"] = True  # carries the preposition ل: "للقاعدة", "لقسد"
+                found[k].append(Mention(s, e, source_text[s:e], k, key.entry.id, data))
             found[k].sort(key=lambda m: m.start)
         return found
 

@@ -118,8 +118,9 @@ def _within_day(a: Candidate, b: Candidate) -> bool:
 
 
 def _same_sides(members: list[Candidate], c: Candidate) -> bool:
-    return bool(c.attacker and c.target_actor and c.attacker in _values(members, "attacker")
-                and c.target_actor in _values(members, "target_actor"))
+    return bool(c.attacker and c.target_actor
+                and any(related(c.attacker, a) for a in _values(members, "attacker"))
+                and any(related(c.target_actor, t) for t in _values(members, "target_actor")))
 
 
 def conflict(members: list[Candidate], c: Candidate, slack_days: int = 1, strict_precision: bool = False) -> str | None:

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import lxml.html
-import trafilatura
 from lxml import etree
-from trafilatura.settings import set_date_params
 
 from marsad.errors import IngestError
 
@@ -40,6 +38,10 @@ class HtmlResult:
 
 def extract_html(html: str, doc_id: str) -> HtmlResult:
     """The article text and metadata of a page; IngestError when it has no text."""
+    # Imported here: trafilatura takes ~0.3 s to import, and most runs (manifests of text) never need it.
+    import trafilatura
+    from trafilatura.settings import set_date_params
+
     html = _XML_ILLEGAL.sub("", html)
     doc = trafilatura.bare_extraction(html, with_metadata=True, favor_precision=True,
                                       include_comments=False,

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
+from marsad.extract.mentions import TOLL_CUES
 from marsad.extract.roles import Role, actor_roles
 from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
@@ -14,7 +15,7 @@ from marsad.types import Candidate, Mention, Span
 POSITIONAL_GUESSES = ("subject-before-attack-verb",)  # attacker rules that read only word order
 
 EVENT_KINDS = {"attack", "disrupted", "clash"}
-CONTINUATION_CUES = {"killed", "injured", "unlaunched", "intercepted", "impacted"}
+CONTINUATION_CUES = TOLL_CUES  # a clause with one of these and a count adds to the incident before it
 WEAK_KINDS = {"explosion", "launch"}  # count only beside a weapon word
 NOT_EVENT_AFTER = 15  # characters after the first attack word in which a threat word still blocks it
 

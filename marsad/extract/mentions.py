@@ -15,6 +15,7 @@ from marsad.resolve.gazetteer import load_gazetteer
 from marsad.types import Doc, Mention
 
 LEXICON_KINDS = ("actors", "weapons", "triggers", "cues", "sources")
+TOLL_CUES = {"killed", "injured", "unlaunched", "intercepted", "impacted"}  # cue types that report a toll
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +94,9 @@ def find_mentions(doc: Doc) -> DocMentions:
     dates = find_dates(doc.text, doc.published)
     spans = _attack_sentences(doc.text, found["triggers"])
     times = _times_near_triggers(doc.text, spans)
-    numbers = _outside(dates + times, _numbers_near_triggers(doc.text, spans))
+    # A toll may have a sentence of its own ("وقضى ثلاثة أشخاص…"): its counts are read too.
+    tolls = _attack_sentences(doc.text, [c for c in found["cues"] if c.data.get("type") in TOLL_CUES])
+    numbers = _outside(dates + times, _numbers_near_triggers(doc.text, sorted(set(spans) | set(tolls))))
     # A place name inside an actor name (قوات سوريا الديمقراطية) is the actor, not the place.
     names = found["actors"] + found["sources"]
     places = [p for p in found["places"] if not any(

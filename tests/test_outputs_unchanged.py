@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "829e7ab31bbb322ce8ab98e8eee51430f9e5f4ff475f014f87e760bde375de1e",
-    "csv": "70cf12a47b649cc71daea19ca477c0be6998f9a6698b51a95af2d3518ee47660",
-    "geojson": "045f0c892ffd0e6d93989248d3f4026cf7aaacf87012003c6ecaab3bf185d87b",
+    "marsad-jsonl": "7ffb1f9cb55fd70fcef42da4b9eb85c159e8bebf205ee395ea070b69df1f4fbe",
+    "csv": "604db6985fa09eeeebf0079ae24ec18b2053b55ca21212f99d2b604913a5c5dc",
+    "geojson": "c470ed062c94c83241cb51dbc3e25a224c7ade3222397d22d0923e8aeb0ae91d",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "cc16a2b9d55809819f05c541ceae5b2644a40100aae7d311973a04b2ea322683",

@@ -17,6 +17,7 @@ from marsad.clean.segment import Segment, clauses, sentences
 from marsad.extract.candidates import CONTINUATION_CUES, Draft, clause_draft, place_candidate
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import find_mentions
+from marsad.extract.roles import definite_noun
 from marsad.extract.combine import combine
 from marsad.extract.attribution import side_speaks
 from marsad.resolve.actors import announces
@@ -227,7 +228,9 @@ def read_drafts(doc: Doc) -> list[Draft]:
             _resolve_anaphor(draft, mentions)
             c = draft.cand
             c.date, c.date_precision, c.date_range = ctx.date, ctx.precision, ctx.range
-            c.date_explicit = stated is not None
+            # "تندد بالاستهداف التركي، الأربعاء": a definite attack noun refers back to an attack already
+            # told; the day in its clause is the clause's own (a protest, a statement), not the attack's.
+            c.date_explicit = stated is not None and not (triggers and definite_noun(doc.text, triggers[0]))
             if stated is not None:
                 c.cite("date", Span(stated.start, stated.end, stated.text), f"dates:{stated.rule}")
             drafts.append(draft)

@@ -39,7 +39,7 @@ def _nearest_before(items: list[Mention], pos: int, window: int) -> Mention | No
     return max(before, key=lambda i: i.end, default=None)
 
 
-def _definite_noun(text: str, t: Mention) -> bool:
+def definite_noun(text: str, t: Mention) -> bool:
     """The trigger word carries the article (الهجوم، الاستهداف): a noun, not a verb."""
     word_start = t.start
     while word_start > 0 and text[word_start - 1].isalpha():
@@ -146,7 +146,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if _after_li(text, m.start):
         return "target", "preposition-li"
     # Only a verb makes the actor before it its subject: "التحالف … بشأن الهجوم" is a noun after a topic word.
-    following = [t for t in triggers if 0 <= t.start - m.end <= VERB_WINDOW and not _definite_noun(text, t)]
+    following = [t for t in triggers if 0 <= t.start - m.end <= VERB_WINDOW and not definite_noun(text, t)]
     if following and not any(m.end <= a.start < following[0].start for a in clause.actors + clause.places):
         if following[0].data.get("kind") == "disrupted":
             return "none", "defender"

@@ -30,7 +30,7 @@ SYNTHETIC_DIGESTS = {
     "geojson": "c470ed062c94c83241cb51dbc3e25a224c7ade3222397d22d0923e8aeb0ae91d",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "cc16a2b9d55809819f05c541ceae5b2644a40100aae7d311973a04b2ea322683",
+    "marsad-jsonl": "e05b932cf9868c5abeac5238f7b1381d68d9a0dfc74ec01cdcbace39f1dde991",
     "csv": "223cf2c6711e1cc1025a8bef2ece2fd460b4f760e0296eb7a75cc75999927302",
     "geojson": "3bcc2cb316ae3efac3757757b2624f4052949f73acef358579c5cdc97c540584",
 }

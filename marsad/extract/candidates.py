@@ -12,8 +12,6 @@ from marsad.resolve.operators import site_operator
 from marsad.resolve.places import PlaceMention, best_place, read_places, to_location
 from marsad.types import Candidate, Mention, Span
 
-POSITIONAL_GUESSES = ("subject-before-attack-verb",)  # attacker rules that read only word order
-
 EVENT_KINDS = {"attack", "disrupted", "clash"}
 CONTINUATION_CUES = TOLL_CUES  # a clause with one of these and a count adds to the incident before it
 WEAK_KINDS = {"explosion", "launch"}  # count only beside a weapon word
@@ -85,9 +83,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     fill_type_and_weapons(cand, clause)
 
     roles = actor_roles(clause)
-    attackers = [r for r in roles if r.role == "attacker"]
-    # A word tied to the attack itself ("هجوماً إسرائيلياً") outranks a name that merely precedes it.
-    attacker = min(attackers, key=lambda r: r.rule in POSITIONAL_GUESSES, default=None)
+    attacker = next((r for r in roles if r.role == "attacker"), None)
     target = next((r for r in roles if r.role == "target" and (attacker is None or r.actor != attacker.actor)), None)
     if attacker:
         cand.attacker, cand.attacker_name = attacker.actor, attacker.mention.text

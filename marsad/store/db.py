@@ -237,7 +237,7 @@ def _schema_lock(conn: Connection) -> None:
     """Two processes opening a new store at once (two `marsad watch`) must not both create its tables:
     PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent one. SQLite's write lock is."""
     if conn.dialect == POSTGRESQL:
-        conn.execute("SELECT pg_advisory_xact_lock(?, 0)", (SCHEMA_LOCK,))
+        conn.execute("SELECT pg_advisory_xact_lock(?, hashtext(coalesce(current_schema(), '')))", (SCHEMA_LOCK,))
 
 
 def prepare(conn: Connection) -> None:

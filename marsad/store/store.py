@@ -163,7 +163,9 @@ INSERT_INDEX = _insert("event_index", INDEX_COLUMNS)
 
 __all__ = ["Store", "StoreError", "report_id"]
 
-# PostgreSQL advisory lock classes (the first key): a merge, and one document being stored.
+# PostgreSQL advisory lock classes (the first key): a merge, and one document being stored. Advisory
+# locks belong to the database, so the second key names the store's schema: stores in two schemas
+# of one database never wait for each other.
 MERGE_LOCK, DOCUMENT_LOCK = 0x6D617273, 0x6D617274
 EVENT_CHUNK = 500  # event records built and written at a time by a merge
 
@@ -234,7 +236,8 @@ class Store:
         with self.conn:
             for rows in batch:
                 if self.conn.dialect == POSTGRESQL:
-                    self.conn.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", (DOCUMENT_LOCK, rows.doc.doc_id))
+                    self.conn.execute("SELECT pg_advisory_xact_lock(?, hashtext(coalesce(current_schema(), '') || ?))",
+                                      (DOCUMENT_LOCK, rows.doc.doc_id))
                     if self.has_document(rows.doc.doc_id, rows.doc.sha):
                         continue
                 self._insert_document(rows)
@@ -245,7 +248,8 @@ class Store:
         store, then writes what it read, and two merges at once would each undo the other."""
         with self.conn:
             if self.conn.dialect == POSTGRESQL:
-                self.conn.execute("SELECT pg_advisory_xact_lock(?, 0)", (MERGE_LOCK,))
+                self.conn.execute("SELECT pg_advisory_xact_lock(?, hashtext(coalesce(current_schema(), '')))",
+                                  (MERGE_LOCK,))
             elif not self.conn.in_transaction:  # SQLite: take the write lock now, not at the first write
                 self.conn.execute("BEGIN IMMEDIATE")
             yield

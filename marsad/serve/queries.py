@@ -147,14 +147,25 @@ class ReadPool:
 def list_events(conn: Connection, query: EventQuery, limit: int, offset: int) -> tuple[int, list[dict]]:
     """(number of matching events, one page of them), newest first."""
     where, params = query.where(conn)
+    if query.q:
+        # A text search is run once and its matches counted and paged from there: as two statements
+        # (the count, then the page) the database would look up every matching document twice.
+        rows = conn.execute(f"WITH hits AS MATERIALIZED (SELECT i.event_id, i.date FROM event_index i WHERE {where}) "
+                            f"SELECT (SELECT count(*) FROM hits), {ITEM_COLUMNS} FROM (SELECT event_id, date FROM hits "
+                            "ORDER BY date DESC NULLS LAST, event_id DESC LIMIT ? OFFSET ?) AS page "
+                            f"JOIN events e USING (event_id) {PAGE_ORDER}", [*params, limit, offset]).fetchall()
+        if rows:
+            return rows[0][0], [list_item(tuple(r)[1:], query.changed_since) for r in rows]
     total = conn.execute(f"SELECT count(*) FROM event_index i WHERE {where}", params).fetchone()[0]
     # The page is cut from event_index alone; only its rows are joined to the (large) records,
     # so a deep offset skips index entries, not records.
     rows = conn.execute(f"SELECT {ITEM_COLUMNS} FROM (SELECT i.event_id, i.date FROM event_index i WHERE {where} "
                         "ORDER BY i.date DESC NULLS LAST, i.event_id DESC LIMIT ? OFFSET ?) AS page "
-                        "JOIN events e USING (event_id) ORDER BY page.date DESC NULLS LAST, page.event_id DESC",
-                        [*params, limit, offset])
+                        f"JOIN events e USING (event_id) {PAGE_ORDER}", [*params, limit, offset])
     return total, [list_item(r, query.changed_since) for r in rows]
+
+
+PAGE_ORDER = "ORDER BY page.date DESC NULLS LAST, page.event_id DESC"
 
 
 ITEM_COLUMNS = "e.data, e.first_seen, e.changed_at"

@@ -128,6 +128,18 @@ def test_filter_selects_what_export_filter_selects(client, events, params, condi
     assert [e["id"] for e in body["events"]] == newest_first(expected)
 
 
+@pytest.mark.parametrize("offset", [0, 1, 10_000])
+def test_text_search_counts_every_match_and_pages_them(client, demo_db, events, offset):
+    """The count and the page of a text search come from one run of the search (queries.list_events);
+    a page past the end still tells how many events match."""
+    with Store(demo_db) as store:
+        docs = set(search(store.conn, "صواريخ"))
+    expected = newest_first([e for e in events if docs & {r["doc_id"] for r in e["reports"]}])
+    body = client.get("/api/events", params={"q": "صواريخ", "limit": 2, "offset": offset}).json()
+    assert body["total"] == len(expected) > 2
+    assert [e["id"] for e in body["events"]] == expected[offset:offset + 2]
+
+
 @pytest.mark.parametrize("q, must_include", [("صواريخ", "Shelling/artillery/missile attack"),
                                              ("البوكمال", "Air/drone strike"), ("drones", None)])
 def test_text_search_finds_events_of_matching_documents(client, demo_db, events, q, must_include):

@@ -13,7 +13,6 @@ from marsad.resolve.places import PlaceMention, best_place, read_places, to_loca
 from marsad.types import Candidate, Mention, Span
 
 EVENT_KINDS = {"attack", "disrupted", "clash"}
-CONTINUATION_CUES = TOLL_CUES  # a clause with one of these and a count adds to the incident before it
 WEAK_KINDS = {"explosion", "launch"}  # count only beside a weapon word
 NOT_EVENT_AFTER = 15  # characters after the first attack word in which a threat word still blocks it
 
@@ -54,7 +53,7 @@ def _trigger_kinds(clause: Clause) -> set[str]:
 
 def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
     """"…، فيما قُتل ٥ من المهاجمين": a toll with no attack word adds to the incident before it."""
-    cues = [c for c in clause.cues if c.data.get("type") in CONTINUATION_CUES]
+    cues = [c for c in clause.cues if c.data.get("type") in TOLL_CUES]
     if not cues or not clause.numbers:
         return None
     cand = Candidate(doc_id=doc_id, anchor=cues[0].start)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from marsad.clean.segment import Segment, clauses, sentences
-from marsad.extract.candidates import CONTINUATION_CUES, Draft, clause_draft, place_candidate
+from marsad.extract.candidates import Draft, clause_draft, place_candidate
 from marsad.extract.clause import Clause
-from marsad.extract.mentions import find_mentions
+from marsad.extract.mentions import TOLL_CUES, find_mentions
 from marsad.extract.roles import definite_noun
 from marsad.extract.combine import combine
 from marsad.extract.attribution import side_speaks
@@ -218,7 +218,7 @@ def read_drafts(doc: Doc) -> list[Draft]:
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
             dates = [m for m in mentions.kind_within("dates", seg.start, seg.end) if not _dateline(m, pub)]
             ctx, stated = _clause_date(dates, ctx, triggers[0].start if triggers else None, quotes, pub)
-            if not triggers and not any(c.data.get("type") in CONTINUATION_CUES
+            if not triggers and not any(c.data.get("type") in TOLL_CUES
                                         for c in mentions.kind_within("cues", seg.start, seg.end)):
                 continue  # most clauses state no attack: only their dates matter
             clause = Clause.build(doc.text, seg, sentence, mentions)

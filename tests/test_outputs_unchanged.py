@@ -25,14 +25,14 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "7ffb1f9cb55fd70fcef42da4b9eb85c159e8bebf205ee395ea070b69df1f4fbe",
-    "csv": "604db6985fa09eeeebf0079ae24ec18b2053b55ca21212f99d2b604913a5c5dc",
-    "geojson": "c470ed062c94c83241cb51dbc3e25a224c7ade3222397d22d0923e8aeb0ae91d",
+    "marsad-jsonl": "fbe1ab017888e0b217cbd2cbe1b8c8c9330e1f468323025d5d88b5c705008c81",
+    "csv": "8b98da1255c84bd0943bf2b7627d50a46d98fd699ab2b61451865102ca876dab",
+    "geojson": "cb8eeddefc8b3d973a1df1a26630f6cde3c894d92abe344097c0f7055a692133",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "e05b932cf9868c5abeac5238f7b1381d68d9a0dfc74ec01cdcbace39f1dde991",
-    "csv": "223cf2c6711e1cc1025a8bef2ece2fd460b4f760e0296eb7a75cc75999927302",
-    "geojson": "3bcc2cb316ae3efac3757757b2624f4052949f73acef358579c5cdc97c540584",
+    "marsad-jsonl": "7642da8dd08bee3c484adc9bf4d4ddabc15306d124ecb4e70ba6bd9d9fc2d756",
+    "csv": "b2d0aa58cce53491e8cf217207c5358cd3a6a7bb8e8d02b4d736f3fadfe4b460",
+    "geojson": "7df9454cee6b1aab4a49a547215c58d3bd280426a75f40bbfaf91b662f52cfdd",
 }
 
 

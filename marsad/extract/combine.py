@@ -5,8 +5,7 @@ from marsad.types import Candidate, Casualty
 
 PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
 GEO_ORDER = ("site", "town", "district", "admin1", "country", "unknown")
-FIRST_VALUE = ("time", "launch_site", "launched", "impacted", "intercepted", "unlaunched", "calibre",
-               "target_actor")
+FIRST_VALUE = ("time", "launch_site", "launched", "impacted", "intercepted", "unlaunched", "calibre")
 FIELD_OF = {"launched": "munitions.launched", "impacted": "munitions.impacted",
             "intercepted": "munitions.intercepted", "unlaunched": "munitions.unlaunched"}
 
@@ -15,6 +14,34 @@ def _take(out: Candidate, src: Candidate, name: str, *fields: str) -> None:
     setattr(out, name, getattr(src, name))
     wanted = set(fields or (FIELD_OF.get(name, name),))
     out.evidence.extend(e for e in src.evidence if e.field in wanted)
+
+
+# Attacker rules that only infer a side: where it was fired from, or what answered what.
+WEAK_ATTACKER_RULES = ("launch-site:", "responder:target-of-previous", "counterstrike:", "same-sentence-attacker",
+                       "speaker-own-forces")
+
+
+def inferred(rule: str, kinds: tuple[str, ...] = WEAK_ATTACKER_RULES) -> bool:
+    """The evidence rule ("actors:sdf launch-site:مصدره", "counterstrike:…") is one of ``kinds``."""
+    return any(f" {kind}" in f" {rule}" for kind in kinds)
+
+
+def _attacker_strength(c: Candidate) -> int:
+    """Which draft names the incident's attacker: one that claims it, then one that states it, then a guess
+    ("مصدره مناطق سيطرة النظام" names where it came from, "أعلنت الميليشيات مسؤوليتها" who did it)."""
+    if c.attribution == "claimed":
+        return 0
+    rules = [e.rule for e in c.evidence if e.field == "attacker"]
+    return 2 if any(map(inferred, rules)) else 1
+
+
+# Target rules that read the side from a place: whose base it is, not who was hit there.
+PLACE_TARGET_RULES = ("facility", "site-operator:")
+
+
+def _target_strength(c: Candidate) -> int:
+    """The victim the text names is the target even at someone else's base (قتلى «قسد» في قاعدة أميركية)."""
+    return int(any(inferred(e.rule, PLACE_TARGET_RULES) for e in c.evidence if e.field == "target_actor"))
 
 
 def _date_key(c: Candidate):
@@ -40,11 +67,15 @@ def combine(cands: list[Candidate]) -> Candidate:
         src = next((c for c in cands if getattr(c, name) is not None), None)
         if src:
             _take(out, src, name)
-    attacker = next((c for c in cands if c.attacker), None)
+    target = min((c for c in cands if c.target_actor), key=_target_strength, default=None)
+    if target:
+        _take(out, target, "target_actor")
+    attacker = min((c for c in cands if c.attacker and c.attacker != out.target_actor), key=_attacker_strength,
+                   default=None)
     if attacker:
         out.attacker, out.attacker_name = attacker.attacker, attacker.attacker_name
         out.evidence.extend(e for e in attacker.evidence if e.field == "attacker")
-        claimed = next((c for c in cands if c.attribution == "claimed"), None)
+        claimed = next((c for c in cands if c.attribution == "claimed" and c.attacker == attacker.attacker), None)
         src = claimed or attacker
         out.attribution = src.attribution
         out.evidence.extend(e for e in src.evidence if e.field == "attribution")

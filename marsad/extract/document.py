@@ -17,8 +17,8 @@ from marsad.clean.segment import Segment, clauses, sentences
 from marsad.extract.candidates import Draft, clause_draft, place_candidate
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, find_mentions
-from marsad.extract.roles import definite_noun
-from marsad.extract.combine import combine
+from marsad.extract.roles import definite_noun, demonstrative_noun
+from marsad.extract.combine import PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
 from marsad.extract.attribution import side_speaks
 from marsad.resolve.actors import announces
 from marsad.merge.compat import compatible, conflict, dates_fit
@@ -254,28 +254,49 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             else:
                 d.grouping = "dropped: a toll or status that fits no incident before it"
             continue
-        if home is None and (guessless := _without_guessed_sides(d.cand)) is not d.cand:
-            # A side only guessed (the target of the clause before answering, a base's operator) is no
-            # reason for another incident: the mention joins the one it otherwise fits, without the guess.
-            home = next((inc for inc in reversed(incidents) if fits(inc, replace(d, cand=guessless))), None)
-            if home is not None:
-                d = replace(d, cand=guessless)
+        why = "compatible (same day, place, sides, weapons)"
+        told = d
         if home is None:
-            d.grouping = _kept_apart(incidents, d)
+            # A side only guessed (the target of the clause before answering, a base's operator, where the
+            # fire came from) is no reason for another incident: the mention joins the one it otherwise fits.
+            guessless = replace(d, cand=_without_guessed_sides(d.cand))
+            home = next((inc for inc in reversed(incidents) if _fits_without_guesses(inc, guessless)), None)
+            if home is not None:
+                d, why = guessless, "compatible once guessed sides are set aside"
+        if home is None and incidents and _points_back(d):
+            # "أعلنت مسؤوليتها عن هذا الهجوم مساء أمس": the attack just told; the day is the claim's.
+            undated = replace(d, cand=_without_guessed_sides(replace(d.cand, date=None, date_range=None,
+                                                                     date_explicit=False)))
+            if _fits_without_guesses(incidents[-1], undated):
+                home, d, why = incidents[-1], undated, "«this attack» points back to it"
+        if home is None:
+            told.grouping = _kept_apart(incidents, d)
             incidents.append(Incident([d]))
         else:
-            d.grouping = f"joined incident {incidents.index(home) + 1}: compatible (same day, place, sides, weapons)"
+            told.grouping = f"joined incident {incidents.index(home) + 1}: {why}"
             home.drafts.append(d)
     return incidents
 
 
-GUESSES = ("responder:target-of-previous", "counterstrike:", "same-sentence-attacker", "site-operator:",
-           "speaker-own-forces")
+def _points_back(d: Draft) -> bool:
+    """The clause's attack word is a demonstrative reference ("هذا الهجوم") and it answers nothing."""
+    first = next((t for t in d.clause.triggers if t.start == d.cand.anchor), None)
+    return first is not None and not d.response and demonstrative_noun(d.clause.text, first)
+
+
+def _fits_without_guesses(inc: Incident, d: Draft) -> bool:
+    """Compatible once both sides' guesses are set aside, and never the side that was hit striking back."""
+    if d.cand.attacker is not None and d.cand.attacker in {o.cand.target_actor for o in inc.drafts}:
+        return False
+    return compatible([_without_guessed_sides(o.cand) for o in inc.drafts], d.cand, strict_precision=True)
+
+
+GUESSES = WEAK_ATTACKER_RULES + PLACE_TARGET_RULES
 
 
 def _without_guessed_sides(c: Candidate) -> Candidate:
     """The draft without the sides it only infers; the draft itself when it infers none."""
-    guessed = {e.field for e in c.evidence if e.field in ("attacker", "target_actor") and e.rule.startswith(GUESSES)}
+    guessed = {e.field for e in c.evidence if e.field in ("attacker", "target_actor") and inferred(e.rule, GUESSES)}
     if not guessed:
         return c
     return replace(c, evidence=[e for e in c.evidence if e.field not in guessed], responds_to_anchor=None,

@@ -1,6 +1,7 @@
 """Everything the lexicons, the date/time finders and the number finder see in one document."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -88,6 +89,9 @@ def _times_near_triggers(text: str, spans: list[tuple[int, int]]) -> list[TimeMe
     return [replace(t, start=t.start + a, end=t.end + a) for a, b in spans for t in find_times(text[a:b])]
 
 
+_RIGHT_TO = re.compile(r"(?:^|[^\w])(?:\w{0,2}حق(?:ها|ه|نا|هم|كم)?\s+(?:في\s+)?|بحق\s+|right to\s+)[«\"“]?\s*(?:ال|بال|ب)?$")
+
+
 def find_mentions(doc: Doc) -> DocMentions:
     norm = normalize(doc.text)
     found = matcher().find_all(norm, doc.text)
@@ -101,5 +105,8 @@ def find_mentions(doc: Doc) -> DocMentions:
     names = found["actors"] + found["sources"]
     places = [p for p in found["places"] if not any(
         a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start) for a in names)]
-    return DocMentions(places, found["actors"], found["weapons"], found["triggers"], found["cues"],
+    # "لها الحق في «الرد»": a right to answer is claimed, nothing was answered.
+    triggers = [t for t in found["triggers"]
+                if t.data.get("kind") != "response" or not _RIGHT_TO.search(doc.text[max(0, t.start - 16):t.start])]
+    return DocMentions(places, found["actors"], found["weapons"], triggers, found["cues"],
                        found["sources"], dates, times, numbers)

@@ -47,6 +47,33 @@ def definite_noun(text: str, t: Mention) -> bool:
     return "ال" in text[word_start:t.start + 2]
 
 
+_AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
+# "في قصف", "جراء هجوم", "بهجوم": a preposition makes the attack word a noun, so no actor before it is its subject.
+_PREPOSITION = re.compile(r"(?:^|[^\w])(?:في|خلال|جراء|إثر|اثر|عقب|بعد|من|على|عن|in|during|after|by)\s+$")
+_PROCLITIC = re.compile(r"^[وف]?[بل]$")
+
+
+def prepositional_noun(text: str, t: Mention) -> bool:
+    """The trigger word follows a preposition ("في قصف") or carries one ("بهجوم")."""
+    word_start = t.start
+    while word_start > 0 and text[word_start - 1].isalpha():
+        word_start -= 1
+    return bool(_PROCLITIC.match(text[word_start:t.start])
+                or _PREPOSITION.search(text[max(0, word_start - 8):word_start]))
+
+
+# "هذا الهجوم", "تلك الضربات", "this attack": the words point at an attack already told.
+_DEMONSTRATIVE = re.compile(r"(?:^|[^\w])(?:[وف]?(?:هذا|هذه|ذلك|تلك|هذين|هاتين|هؤلاء)|[Tt]his|[Tt]hat|[Tt]hese|[Tt]hose)\s+$")
+
+
+def demonstrative_noun(text: str, t: Mention) -> bool:
+    """The trigger word follows a demonstrative ("عن هذا الهجوم"): a reference back, never a new attack."""
+    word_start = t.start
+    while word_start > 0 and text[word_start - 1].isalpha():
+        word_start -= 1
+    return bool(_DEMONSTRATIVE.search(text[max(0, word_start - 12):word_start]))
+
+
 def _after_li(text: str, start: int) -> bool:
     """The mention carries the preposition ل as a proclitic: "لقاعدة", "للحرس", "ولميليشيات"."""
     return bool(_LI_BEFORE.search(text[max(0, start - 6):start]))
@@ -60,14 +87,18 @@ OWN_FORCES_WINDOW = 60  # speaker … "قواتها" …
 OWN_VERB_WINDOW = 25  # "قواتها" … attack verb
 
 
-def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> bool:
-    """The speaker's own forces are the subject of an attack or counter-fire verb after it."""
+def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> bool | None:
+    """The speaker's own forces are the subject of an attack or counter-fire verb after it (True), or were
+    killed or wounded by it (None: "تعلن مقتل ستة من مقاتليها بهجوم")."""
     acts = sorted(triggers + [t for t in clause.triggers if t.data.get("kind") == "response"], key=lambda t: t.start)
     for own in clause.cues:
         if own.data.get("type") == "own_forces" and 0 <= own.start - m.end <= OWN_FORCES_WINDOW:
             verb = next((t for t in acts if 0 <= t.start - own.end <= OWN_VERB_WINDOW), None)
             if verb is None:
                 continue
+            if any(m.end <= c.start and c.end <= verb.start for c in clause.cues
+                   if c.data.get("type") in ("killed", "injured")):
+                return None
             # "قواتها تعاملت مع هجمات معادية" defends; "قواته تعاملت مع مصادر النيران" fires back.
             engaged = verb.text.replace("ّ", "").startswith(("تعامل", "تعاملت"))
             warded_off = verb.data.get("kind") == "disrupted" and (not engaged or any(
@@ -97,7 +128,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     accuse = [c for c in clause.cues if c.data.get("type") == "accuse"]
     if any(c.start <= m.start < c.end for c in accuse):
         return "attacker", "accused-behind"
-    behind = [c for c in accuse if "وراء" in c.text and 0 <= c.start - m.end <= ACCUSE_WINDOW]
+    behind = [c for c in accuse if ("وراء" in c.text or "خلف" in c.text) and 0 <= c.start - m.end <= ACCUSE_WINDOW]
     if behind and not any(m.end <= a.start and a.end <= behind[0].start for a in clause.actors):
         return "attacker", "accused-behind"  # the last actor before "بالوقوف وراء" is the accused
     verb = _nearest_before(accuse, m.start, 3)
@@ -121,8 +152,11 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if speech is None:  # "التحالف يعلن استهداف…": the actor right before a reporting verb speaks
         speech = next((c for c in speeches if 0 <= c.start - m.end <= 2), None)
     if speech is not None:
-        if _own_forces_strike(clause, m, triggers):
+        own = _own_forces_strike(clause, m, triggers)
+        if own:
             return "attacker", "speaker-own-forces"  # "أعلنت القيادة أن قواتها نفذت ضربات"
+        if own is None:
+            return "target", "speaker-own-forces-hit"
         return "none", f"speaker-after:{speech.text}"  # "أعلن التحالف عن استهداف…": who speaks, not who fired
     cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
     verb = _nearest_before(triggers, m.start, 2)
@@ -138,15 +172,20 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "attacker", "agent-after-attack-word"
     if cue is not None:
         kind = cue.data["type"]
+        if kind == "attacker_before" and _AREA.search(text[cue.start:m.start]):
+            return "none", f"launch-site:{cue.text}"  # "مصدره مناطق سيطرة النظام": where it came from, not who
         if kind in {"attacker_before", "accuse"}:
             return "attacker", f"cue:{cue.text}"
         if kind == "launch_site":
-            return "attacker", f"launch-site:{cue.text}"
+            return "none", f"launch-site:{cue.text}"
         return "target", f"cue:{cue.text}"
     if _after_li(text, m.start):
         return "target", "preposition-li"
     # Only a verb makes the actor before it its subject: "التحالف … بشأن الهجوم" is a noun after a topic word.
-    following = [t for t in triggers if 0 <= t.start - m.end <= VERB_WINDOW and not definite_noun(text, t)]
+    # The first attack word after the actor must be a verb: in "«قسد»، في قصف بمسيرة استهدف…" the verb's
+    # subject is the strike, not the actor.
+    following = [t for t in triggers if 0 <= t.start - m.end <= VERB_WINDOW][:1]
+    following = [t for t in following if not definite_noun(text, t) and not prepositional_noun(text, t)]
     if following and not any(m.end <= a.start < following[0].start for a in clause.actors + clause.places):
         if following[0].data.get("kind") == "disrupted":
             return "none", "defender"

@@ -47,6 +47,7 @@ def definite_noun(text: str, t: Mention) -> bool:
     return "ال" in text[word_start:t.start + 2]
 
 
+_PASSIVE_AUX = re.compile(r"(?:^|[^\w])[وف]?(?:تم|تمّ|يتم|جرى|يجري)\s+$")  # "تم استهداف…": a passive
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم": a preposition makes the attack word a noun, so no actor before it is its subject.
 _PREPOSITION = re.compile(r"(?:^|[^\w])(?:في|خلال|جراء|إثر|اثر|عقب|بعد|من|على|عن|in|during|after|by)\s+$")
@@ -169,6 +170,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "target", "object-after-english-verb"  # English is SVO: "a drone targeted U.S. forces"
         if m.data.get("li") or _after_li(text, m.start):
             return "target", "preposition-li"  # "توجيه ضربات للميليشيات": ل after a strike marks whom it hit
+        if _PASSIVE_AUX.search(text, max(0, verb.start - 8), verb.start):
+            return "target", "object-of-passive"  # "تم استهداف الجنود الأمريكيين": who was targeted
         return "attacker", "agent-after-attack-word"
     if cue is not None:
         kind = cue.data["type"]

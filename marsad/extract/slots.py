@@ -153,6 +153,9 @@ def _singular_people() -> dict[str, str]:
 
 
 _WORD_AFTER = re.compile(r"\s*(?:ال)?(\w+)")
+_WORD = re.compile(r"(\w+)")
+# "ثلاثة من جنوده", "ستة من مقاتليها": people of the side a pronoun points back to.
+_POSSESSED = re.compile(r"\s+(?:من\s+)?(?:جنود|عناصر|مقاتلي|منتسبي|أفراد|افراد|عسكريي|ضباط)(?:ه|ها|هم|هما)(?!\w)")
 NOUN_PARTY = {"civilian": "civilians"}  # a noun that names its party by itself
 
 
@@ -163,12 +166,14 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
         kind = cue.data["type"]
         if any(getattr(c, kind) is not None for c in cand.casualties):
             continue  # a count was given: the noun is not a second, unnumbered one
-        word = _WORD_AFTER.match(clause.text, cue.end, min(len(clause.text), cue.end + 20))
+        # "قتل مدني" (the noun after the word), "جنديا أمريكيا أصيب" (before it, with its adjective).
+        before = list(_WORD.finditer(clause.text, max(clause.sentence.start, cue.start - 30), cue.start))[-2:]
+        after = _WORD_AFTER.match(clause.text, cue.end, min(len(clause.text), cue.end + 20))
+        word = next((w for w in [after, *reversed(before)]
+                     if w is not None and _singular_people().get(fold(w.group(1)))), None)
         if word is None or any(n.start <= word.start(1) < n.end for n in clause.numbers):
             continue
-        noun = _singular_people().get(fold(word.group(1)))
-        if noun is None:
-            continue
+        noun = _singular_people()[fold(word.group(1))]
         party = NOUN_PARTY.get(noun) or next((code for pos, (code, _) in sorted(actor_at.items())
                                               if word.end(1) <= pos <= word.end(1) + 2), "unknown")
         if noun == "other_people" and cand.casualties:
@@ -214,6 +219,9 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             kind = min(near, key=gap).data["type"]
         if n.noun_id == "other_people" and cand.casualties:
             party = cand.casualties[-1].party  # "مقتل 3 من الحرس الثوري وإصابة 5 آخرين"
+        elif _POSSESSED.match(clause.text, n.end) and (owners := [code for pos, (code, _) in sorted(actor_at.items())
+                                                                   if pos < n.start]):
+            party = owners[-1]  # "أعلن الجيش الأمريكي مقتل ثلاثة من جنوده": his soldiers, the last side named
         else:
             party = next((code for pos, (code, adjective) in sorted(actor_at.items())
                           if n.start <= pos <= (n.end + 2 if adjective else n.end + CASUALTY_WINDOW)), "unknown")

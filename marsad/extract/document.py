@@ -20,7 +20,7 @@ from marsad.extract.mentions import TOLL_CUES, find_mentions
 from marsad.extract.roles import definite_noun, demonstrative_noun
 from marsad.extract.combine import PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
 from marsad.extract.attribution import side_speaks
-from marsad.resolve.actors import announces
+from marsad.resolve.actors import announces, related
 from marsad.merge.compat import compatible, conflict, dates_fit
 from marsad.resolve.dates import DateMention
 from marsad.resolve.places import read_places
@@ -361,11 +361,36 @@ def _own_side_speaks(inc: Incident, cand: Candidate) -> None:
         cand.cite("attribution", speaker, f"attacker-side-speaks-in-incident:{speaker.entry_id}")
 
 
+def _one_per_place_and_day(incidents: list[Incident]) -> list[Incident]:
+    """ACLED's unit: one incident per place and day. Two incidents the text puts at the same named place on
+    the same day are one, unless one answers the other or they name different attackers."""
+    kept: list[tuple[Incident, Candidate]] = []
+    for inc in incidents:
+        cand = combine([d.cand for d in inc.drafts])
+        same = next((k for k, kc in kept if _same_place_and_day(kc, cand)), None)
+        if same is None:
+            kept.append((inc, cand))
+        else:
+            same.drafts.extend(inc.drafts)
+    return [inc for inc, _ in kept]
+
+
+def _same_place_and_day(a: Candidate, b: Candidate) -> bool:
+    if a.responds_to_anchor is not None or b.responds_to_anchor is not None:
+        return False
+    if a.attacker and b.attacker and not related(a.attacker, b.attacker):
+        return False  # two named attackers: two attacks that day ("ISIS raided…; regime shells fell…")
+    if a.location is None or b.location is None or a.location.precision not in ("site", "town"):
+        return False
+    return (a.location.place_id == b.location.place_id and a.date is not None and a.date == b.date
+            and a.date_precision == b.date_precision == "day")
+
+
 def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidate]:
     """The events a document states, one candidate each, with evidence."""
     events = []
     lead = lead_sentences(doc.text)
-    for inc in _fold_headline(group_incidents(read_drafts(doc)), lead):
+    for inc in _one_per_place_and_day(_fold_headline(group_incidents(read_drafts(doc)), lead)):
         cand = combine([d.cand for d in inc.drafts])
         cand.role = _role(inc, doc.published, lead)
         _own_side_speaks(inc, cand)

@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "fbe1ab017888e0b217cbd2cbe1b8c8c9330e1f468323025d5d88b5c705008c81",
-    "csv": "8b98da1255c84bd0943bf2b7627d50a46d98fd699ab2b61451865102ca876dab",
-    "geojson": "cb8eeddefc8b3d973a1df1a26630f6cde3c894d92abe344097c0f7055a692133",
+    "marsad-jsonl": "b3f32382a22d5751812bed20ef7a8039bea41bc0f18c1f63cce52f7a474f1869",
+    "csv": "ebc486faf14ab32db80517b42e5c598938af38e62002fca35066846cc0fc66f0",
+    "geojson": "5523357987db6597c26f6b3eae350cba2038671bb50dbecee7e00b7cdde3eb75",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "7642da8dd08bee3c484adc9bf4d4ddabc15306d124ecb4e70ba6bd9d9fc2d756",

@@ -59,6 +59,10 @@ def fill_attribution(cand: Candidate, clause: Clause, attacker: Role | None) -> 
         speaker = target_speaks(clause, cand)
         cand.attribution = "confirmed"
         cand.cite("attribution", speaker, f"target-side-names-attacker:{speaker.entry_id}")
+    elif attacker.rule == "speaker-own-forces":
+        # "أعلنت المقاومة أنها استهدفت…", "أعلنت القيادة أن قواتها نفذت…": the attacker says it did it.
+        cand.attribution = "claimed"
+        cand.cite("attribution", attacker.mention, "attacker-speaks-of-own-strike")
     elif announces(attacker.actor) and attacker.rule in AGENT_RULES and side_speaks(clause, attacker.actor):
         # A state force that says its own forces struck ("CENTCOM said U.S. forces conducted strikes").
         speaker = side_speaks(clause, attacker.actor)

@@ -17,8 +17,7 @@ def _take(out: Candidate, src: Candidate, name: str, *fields: str) -> None:
 
 
 # Attacker rules that only infer a side: where it was fired from, or what answered what.
-WEAK_ATTACKER_RULES = ("launch-site:", "responder:target-of-previous", "counterstrike:", "same-sentence-attacker",
-                       "speaker-own-forces")
+WEAK_ATTACKER_RULES = ("launch-site:", "responder:target-of-previous", "counterstrike:", "same-sentence-attacker")
 
 
 def inferred(rule: str, kinds: tuple[str, ...] = WEAK_ATTACKER_RULES) -> bool:

@@ -93,13 +93,15 @@ def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> b
     killed or wounded by it (None: "تعلن مقتل ستة من مقاتليها بهجوم")."""
     acts = sorted(triggers + [t for t in clause.triggers if t.data.get("kind") == "response"], key=lambda t: t.start)
     for own in clause.cues:
-        if own.data.get("type") == "own_forces" and 0 <= own.start - m.end <= OWN_FORCES_WINDOW:
-            verb = next((t for t in acts if 0 <= t.start - own.end <= OWN_VERB_WINDOW), None)
+        if own.data.get("type") in ("own_forces", "self") and 0 <= own.start - m.end <= OWN_FORCES_WINDOW:
+            # "أعلنت المقاومة أنها استهدفت…": the pronoun is the verb's subject only right before it.
+            reach = OWN_VERB_WINDOW if own.data["type"] == "own_forces" else 1
+            verb = next((t for t in acts if 0 <= t.start - own.end <= reach), None)
             if verb is None:
                 continue
-            if any(m.end <= c.start and c.end <= verb.start for c in clause.cues
-                   if c.data.get("type") in ("killed", "injured")):
-                return None
+            if verb.data.get("subject_is_target") or any(m.end <= c.start and c.end <= verb.start for c in clause.cues
+                                                         if c.data.get("type") in ("killed", "injured")):
+                return None  # "أكدت أنها تعرضت لهجوم", "تعلن مقتل ستة من مقاتليها بهجوم": it was hit
             # "قواتها تعاملت مع هجمات معادية" defends; "قواته تعاملت مع مصادر النيران" fires back.
             engaged = verb.text.replace("ّ", "").startswith(("تعامل", "تعاملت"))
             warded_off = verb.data.get("kind") == "disrupted" and (not engaged or any(

@@ -48,6 +48,10 @@ DAYS_FROM_NOW = frozenset(p + r for r in ("today", "tonight", "yesterday", "last
 QUOTED = re.compile(r"“[^”\n]*”|«[^»\n]*»|\"[^\"\n]*\"")
 
 
+# "61 هجوماً منذ 17 تشرين الأول": the start of a span (a tally's), never the day the narrative is at.
+_SINCE = re.compile(r"(?:منذ|مُنذ|since|[Ss]ince)\s*$")
+
+
 def _dateline(m: DateMention, published: date | None) -> bool:
     """The publication day printed before the story ("date 2023-11-07 ERBIL –"): not the narrative's day."""
     return (m.start < DATELINE_CHARS and not m.relative and m.date is not None and m.date == published
@@ -216,7 +220,8 @@ def read_drafts(doc: Doc) -> list[Draft]:
     for sentence in sentences(doc.text):
         for seg in clauses(sentence, breaks):
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
-            dates = [m for m in mentions.kind_within("dates", seg.start, seg.end) if not _dateline(m, pub)]
+            dates = [m for m in mentions.kind_within("dates", seg.start, seg.end)
+                     if not _dateline(m, pub) and not _SINCE.search(doc.text, max(0, m.start - 8), m.start)]
             ctx, stated = _clause_date(dates, ctx, triggers[0].start if triggers else None, quotes, pub)
             if not triggers and not any(c.data.get("type") in TOLL_CUES
                                         for c in mentions.kind_within("cues", seg.start, seg.end)):

@@ -26,6 +26,12 @@ def target_speaks(clause: Clause, cand: Candidate) -> Mention | None:
     return side_speaks(clause, cand.target_actor)
 
 
+def _official_speaks(clause: Clause, attacker: str) -> Mention | None:
+    """A source that speaks for a side (a command, a ministry, state media) other than the attacker's."""
+    return next((s for s in clause.sentence_sources
+                 if s.data.get("actor") not in (None, attacker) and _speaks(clause, s, SPEECH_WINDOW)), None)
+
+
 def _speaks(clause: Clause, src: Mention, window: int) -> bool:
     """A reporting verb or marker stands next to the source: "قالت القيادة…", "…بحسب سنتكوم", "CENTCOM said"."""
     return any(0 <= src.start - c.end <= window or 0 <= c.start - src.end <= window
@@ -54,11 +60,12 @@ def fill_attribution(cand: Candidate, clause: Clause, attacker: Role | None) -> 
     elif hedges:
         cand.attribution = "suspected"
         cand.cite("attribution", hedges[0], "cues:hedge")
-    elif target_speaks(clause, cand):
-        # The side that was hit names who fired (CENTCOM: "Iran-backed militants launched…").
-        speaker = target_speaks(clause, cand)
+    elif (speaker := target_speaks(clause, cand)
+          or (None if clause.cue("accuse") else _official_speaks(clause, attacker.actor))) is not None:
+        # The side that was hit names who fired (CENTCOM: "Iran-backed militants launched…"), or a third
+        # official side states it ("SANA: an Israeli strike hit…"); a third side that accuses is a party blaming.
         cand.attribution = "confirmed"
-        cand.cite("attribution", speaker, f"target-side-names-attacker:{speaker.entry_id}")
+        cand.cite("attribution", speaker, f"official-names-attacker:{speaker.entry_id}")
     elif attacker.rule == "speaker-own-forces":
         # "أعلنت المقاومة أنها استهدفت…", "أعلنت القيادة أن قواتها نفذت…": the attacker says it did it.
         cand.attribution = "claimed"

@@ -391,6 +391,19 @@ def _same_place_and_day(a: Candidate, b: Candidate) -> bool:
             and a.date_precision == b.date_precision == "day")
 
 
+def _target_side_names(inc: Incident, cand: Candidate) -> None:
+    """The side that was hit names the attacker in any sentence of the incident ("ألقت وزارة الدفاع الأمريكية
+    باللوم على ميليشيات…" after "هجوم على قاعدة عين الأسد"): confirmed, as within one sentence."""
+    if cand.attribution != "accused" or cand.hedged or cand.target_actor is None:
+        return
+    speaker = next((s for d in inc.drafts if d.cand.attacker == cand.attacker
+                    and (s := side_speaks(d.clause, cand.target_actor))), None)
+    if speaker is not None:
+        cand.attribution = "confirmed"
+        cand.evidence = [e for e in cand.evidence if e.field != "attribution"]
+        cand.cite("attribution", speaker, f"target-side-names-attacker-in-incident:{speaker.entry_id}")
+
+
 def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidate]:
     """The events a document states, one candidate each, with evidence."""
     events = []
@@ -399,6 +412,7 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
         cand = combine([d.cand for d in inc.drafts])
         cand.role = _role(inc, doc.published, lead)
         _own_side_speaks(inc, cand)
+        _target_side_names(inc, cand)
         if _is_event(cand):
             events.append(cand)
     return events

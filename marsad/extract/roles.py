@@ -47,6 +47,7 @@ def definite_noun(text: str, t: Mention) -> bool:
     return "ال" in text[word_start:t.start + 2]
 
 
+_RELATIVE = re.compile(r"(?:^|[^\w])(?:الذي|التي|الذين|اللذين|اللتين|which|that)\s+$")
 _PASSIVE_AUX = re.compile(r"(?:^|[^\w])[وف]?(?:تم|تمّ|يتم|جرى|يجري)\s+$")  # "تم استهداف…": a passive
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم": a preposition makes the attack word a noun, so no actor before it is its subject.
@@ -174,6 +175,13 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "target", "preposition-li"  # "توجيه ضربات للميليشيات": ل after a strike marks whom it hit
         if _PASSIVE_AUX.search(text, max(0, verb.start - 8), verb.start):
             return "target", "object-of-passive"  # "تم استهداف الجنود الأمريكيين": who was targeted
+        noun_before = _nearest_before([t for t in triggers + clause.weapons if t is not verb], verb.start, 3)
+        if verb.data.get("kind") == "attack" and (
+                _RELATIVE.search(text, max(0, verb.start - 10), verb.start)
+                or (noun_before is not None and not text[noun_before.end:verb.start].strip())):
+            # "الهجوم الذي استهدف القوات الأمريكية", "هجوم بمسيرة استهدف قوات…": the attack is the verb's
+            # subject, so the actor after the verb is its object.
+            return "target", "object-of-verb-after-attack"
         return "attacker", "agent-after-attack-word"
     if cue is not None:
         kind = cue.data["type"]

@@ -50,8 +50,9 @@ def definite_noun(text: str, t: Mention) -> bool:
 _RELATIVE = re.compile(r"(?:^|[^\w])(?:الذي|التي|الذين|اللذين|اللتين|which|that)\s+$")
 _PASSIVE_AUX = re.compile(r"(?:^|[^\w])[وف]?(?:تم|تمّ|يتم|جرى|يجري)\s+$")  # "تم استهداف…": a passive
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
-# "في قصف", "جراء هجوم", "بهجوم": a preposition makes the attack word a noun, so no actor before it is its subject.
-_PREPOSITION = re.compile(r"(?:^|[^\w])(?:في|خلال|جراء|إثر|اثر|عقب|بعد|من|على|عن|in|during|after|by)\s+$")
+# "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
+# before it is its subject.
+_PREPOSITION = re.compile(r"(?:^|[^\w])(?:في|خلال|جراء|إثر|اثر|عقب|بعد|من|على|عن|أن|بأن|إن|لأن|in|during|after|by)\s+$")
 _PROCLITIC = re.compile(r"^[وف]?[بل]$")
 
 

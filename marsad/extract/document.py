@@ -20,7 +20,7 @@ from marsad.extract.mentions import TOLL_CUES, find_mentions
 from marsad.extract.roles import definite_noun, demonstrative_noun
 from marsad.extract.combine import PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
 from marsad.extract.attribution import side_speaks
-from marsad.resolve.actors import announces, related
+from marsad.resolve.actors import announces, related, usual_attack
 from marsad.merge.compat import compatible, conflict, dates_fit
 from marsad.resolve.dates import DateMention
 from marsad.resolve.places import read_places
@@ -404,6 +404,18 @@ def _target_side_names(inc: Incident, cand: Candidate) -> None:
         cand.cite("attribution", speaker, f"target-side-names-attacker-in-incident:{speaker.entry_id}")
 
 
+def _usual_attack(cand: Candidate) -> None:
+    """An attack whose weapon the text does not name takes the attacker's usual kind ("هاجمت خلايا داعش
+    نقطة لقسد": a ground raid, coded as an armed clash; "غارة إسرائيلية" is typed by its noun already)."""
+    kind = usual_attack(cand.attacker) if cand.sub_event_type is None and cand.attacker else None
+    if kind is None:
+        return
+    cand.sub_event_type = kind
+    ev = next((e for e in cand.evidence if e.field == "attacker"), None)
+    if ev is not None:
+        cand.cite("sub_event_type", Span(ev.start, ev.end, ev.text), f"usual-attack-of:{cand.attacker}")
+
+
 def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidate]:
     """The events a document states, one candidate each, with evidence."""
     events = []
@@ -413,6 +425,7 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
         cand.role = _role(inc, doc.published, lead)
         _own_side_speaks(inc, cand)
         _target_side_names(inc, cand)
+        _usual_attack(cand)
         if _is_event(cand):
             events.append(cand)
     return events

@@ -23,6 +23,13 @@ def announces(code: str) -> bool:
 
 
 @lru_cache(maxsize=None)
+def usual_attack(code: str) -> str | None:
+    """The sub-event type an actor's attacks take when the text names no weapon, per the lexicon."""
+    entry = load_lexicon("actors").get(code)
+    return entry.attrs.get("usual_attack") if entry else None
+
+
+@lru_cache(maxsize=None)
 def source_actor(source_id: str) -> str | None:
     """The party a source speaks for (CENTCOM → us_coalition), per the sources lexicon."""
     entry = load_lexicon("sources").get(source_id)

@@ -130,6 +130,7 @@ class Candidate:
     attacker: str | None = None
     attacker_name: str | None = None
     attribution: str = "unknown"
+    attacker_inferred: bool = False  # the attacker is only guessed (where the fire came from): no reason to split
     launched: int | None = None
     impacted: int | None = None
     intercepted: int | None = None

@@ -25,14 +25,14 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "b3f32382a22d5751812bed20ef7a8039bea41bc0f18c1f63cce52f7a474f1869",
-    "csv": "ebc486faf14ab32db80517b42e5c598938af38e62002fca35066846cc0fc66f0",
-    "geojson": "5523357987db6597c26f6b3eae350cba2038671bb50dbecee7e00b7cdde3eb75",
+    "marsad-jsonl": "07d3d0e0d195b399edb7467e4e08b7c0a9ec824669c2960557e0ad6c5c46f387",
+    "csv": "c28dcc6d9ab3de0a3565b114ebba57ad0a3411c625e821b7322f610beaffb964",
+    "geojson": "f3750942de6fa35a51239acedecc18743b62afdcc1f13f63d7bf2f339f35dec6",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "7642da8dd08bee3c484adc9bf4d4ddabc15306d124ecb4e70ba6bd9d9fc2d756",
-    "csv": "b2d0aa58cce53491e8cf217207c5358cd3a6a7bb8e8d02b4d736f3fadfe4b460",
-    "geojson": "7df9454cee6b1aab4a49a547215c58d3bd280426a75f40bbfaf91b662f52cfdd",
+    "marsad-jsonl": "dcc5c101cc0737a02af0d68be96ebb3442303dbd4b8fd91c8876c6d212c6de94",
+    "csv": "e67f6afb61bc0e84a0707faa32e00a565e2b2b7ab06f437a6178d4654532c5a6",
+    "geojson": "beee43c6d35f7e5d5f1d95c8f7216f1aaf738e41acfa7827efab214387fdb9ed",
 }
 
 

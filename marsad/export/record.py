@@ -58,7 +58,8 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
     for c in ordered:
         weapons += [w for w in c.weapons if w not in weapons]
     casualties_src = next((c for c in ordered if c.casualties), None)
-    attacker_src = next((c for c in ordered if c.attacker), None)
+    # An attacker only guessed from a launch area yields to one an account states.
+    attacker_src = min((c for c in ordered if c.attacker), key=lambda c: c.attacker_inferred, default=None)
     score, basis = confidence(ordered, {(meta.get(rid) or {}).get("outlet") or c.doc_id for rid, c in cluster.members})
     record = {
         "id": event_id,

@@ -39,8 +39,11 @@ PLACE_TARGET_RULES = ("facility", "site-operator:")
 
 
 def _target_strength(c: Candidate) -> int:
-    """The victim the text names is the target even at someone else's base (قتلى «قسد» في قاعدة أميركية)."""
-    return int(any(inferred(e.rule, PLACE_TARGET_RULES) for e in c.evidence if e.field == "target_actor"))
+    """The victim the text names is the target even at someone else's base (قتلى «قسد» في قاعدة أميركية);
+    otherwise the first target told, a base's operator only when nothing else is named."""
+    if any(cas.party == c.target_actor for cas in c.casualties):
+        return 0
+    return 2 if any(inferred(e.rule, ("site-operator:",)) for e in c.evidence if e.field == "target_actor") else 1
 
 
 def _date_key(c: Candidate):
@@ -73,6 +76,7 @@ def combine(cands: list[Candidate]) -> Candidate:
                    default=None)
     if attacker:
         out.attacker, out.attacker_name = attacker.attacker, attacker.attacker_name
+        out.attacker_inferred = _attacker_strength(attacker) == 2
         out.evidence.extend(e for e in attacker.evidence if e.field == "attacker")
         claimed = next((c for c in cands if c.attribution == "claimed" and c.attacker == attacker.attacker), None)
         src = claimed or attacker

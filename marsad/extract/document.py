@@ -267,7 +267,12 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             guessless = replace(d, cand=_without_guessed_sides(d.cand))
             home = next((inc for inc in reversed(incidents) if _fits_without_guesses(inc, guessless)), None)
             if home is not None:
-                d, why = guessless, "compatible once guessed sides are set aside"
+                # Its day and place stay the incident's: "صرح أمس الثلاثاء أن القوات قامت بضربات لحماية قواتنا في
+                # دير الزور" dates the statement and names where the forces are, not where the strike fell.
+                placed = home.values("location")
+                d = replace(guessless, cand=replace(guessless.cand, date=None, date_range=None, date_explicit=False,
+                                                    location=None if placed else guessless.cand.location))
+                why = "compatible once guessed sides are set aside"
         if home is None and incidents and _points_back(d):
             # "أعلنت مسؤوليتها عن هذا الهجوم مساء أمس": the attack just told; the day is the claim's.
             undated = replace(d, cand=_without_guessed_sides(replace(d.cand, date=None, date_range=None,

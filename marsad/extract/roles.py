@@ -187,11 +187,11 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if cue is not None:
         kind = cue.data["type"]
         if kind == "attacker_before" and _AREA.search(text[cue.start:m.start]):
-            return "none", f"launch-site:{cue.text}"  # "مصدره مناطق سيطرة النظام": where it came from, not who
+            return "attacker", f"launch-site:{cue.text}"  # "مصدره مناطق سيطرة النظام": a guess; a claim outranks it
         if kind in {"attacker_before", "accuse"}:
             return "attacker", f"cue:{cue.text}"
         if kind == "launch_site":
-            return "none", f"launch-site:{cue.text}"
+            return "attacker", f"launch-site:{cue.text}"
         return "target", f"cue:{cue.text}"
     if _after_li(text, m.start):
         return "target", "preposition-li"

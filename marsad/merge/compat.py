@@ -62,8 +62,11 @@ def _absent(value: object) -> bool:
 
 
 def sides_fit(members: list[Candidate], c: Candidate) -> bool:
-    attackers, targets = set(_values(members, "attacker")), set(_values(members, "target_actor"))
-    if c.attacker and (c.attacker in targets or any(not related(c.attacker, a) for a in attackers)):
+    """No side reversed or different; an attacker only guessed from where the fire came from never differs."""
+    attackers = {m.attacker for m in members if m.attacker and not m.attacker_inferred}
+    targets = set(_values(members, "target_actor"))
+    if c.attacker and (c.attacker in targets or (not c.attacker_inferred and any(
+            not related(c.attacker, a) for a in attackers))):
         return False
     if c.target_actor and (c.target_actor in attackers or any(not related(c.target_actor, t) for t in targets)):
         return False

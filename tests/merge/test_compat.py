@@ -1,0 +1,28 @@
+"""Which two accounts may describe one incident: the checks merging shares with extraction."""
+from __future__ import annotations
+
+from datetime import date
+
+from marsad.merge.compat import conflict
+from marsad.types import Candidate, Location
+
+OMAR = Location("base_sy_al_omar", "Al-Omar oil field", "حقل العمر", "Deir ez-Zor", "SY", 35.1517, 40.5758, "site")
+
+
+def account(attacker: str, inferred: bool = False) -> Candidate:
+    return Candidate(doc_id="d", anchor=0, date=date(2024, 2, 5), date_precision="day", date_explicit=True,
+                     location=OMAR, attacker=attacker, attacker_inferred=inferred, target_actor="sdf")
+
+
+def test_two_stated_attackers_are_two_incidents() -> None:
+    assert conflict([account("iran_backed_militias")], account("syrian_government")) == "sides"
+
+
+def test_an_attacker_guessed_from_the_launch_area_never_splits_an_incident() -> None:
+    # "مصدره مناطق سيطرة النظام" in one report, a militia's claim in another: one drone strike.
+    assert conflict([account("iran_backed_militias")], account("syrian_government", inferred=True)) is None
+    assert conflict([account("syrian_government", inferred=True)], account("iran_backed_militias")) is None
+
+
+def test_a_guessed_attacker_that_was_the_target_is_still_a_reversal() -> None:
+    assert conflict([account("iran_backed_militias")], account("sdf", inferred=True)) == "sides"

@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "07d3d0e0d195b399edb7467e4e08b7c0a9ec824669c2960557e0ad6c5c46f387",
-    "csv": "c28dcc6d9ab3de0a3565b114ebba57ad0a3411c625e821b7322f610beaffb964",
-    "geojson": "f3750942de6fa35a51239acedecc18743b62afdcc1f13f63d7bf2f339f35dec6",
+    "marsad-jsonl": "17106647b0fe54f7efe401d12ab40772a64548c110173832c3973f9fb3d54984",
+    "csv": "f919766eb051ac93f46d3e143700762c25cbbfc0a0496dd873ab8fc79a49ccdd",
+    "geojson": "ddd283782a1fcd2938f92a854a77c6b15679fee6dbaecf131598664c6221f013",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "dcc5c101cc0737a02af0d68be96ebb3442303dbd4b8fd91c8876c6d212c6de94",

@@ -1,7 +1,8 @@
 """One event candidate per clause that states an attack."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
@@ -9,6 +10,8 @@ from marsad.extract.mentions import TOLL_CUES
 from marsad.extract.roles import Role, actor_roles
 from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
+from marsad.merge.compat import SAME_PLACE_KM
+from marsad.resolve.geo import km
 from marsad.resolve.places import PlaceMention, best_place, read_places, to_location
 from marsad.types import Candidate, Mention, Span
 
@@ -122,3 +125,48 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
                  background_cue=bool(clause.cue("background", whole_sentence=True)
                                      and clause.cue("background", whole_sentence=True)[0].start - clause.sentence.start < 6),
                  attacker_role=attacker, rejected=rejected)
+
+
+# "الميادين والبوكمال", "القائم، وعكاشات", "al-Qaim and Akashat": a conjunction between two names.
+_LIST_GAP = re.compile(r"\s*(?:[،,]\s*و?|و|and|or|أو|,\s*and)\s*")
+# Not a list of places hit: "بين الرطبة والقائم", "محافظتي حلب والحسكة" (governorates), "طريق …".
+_NOT_A_LIST = re.compile(r"(?:بين|between|from|من|محافظتي|محافظات|طريق|طريقي|road)\s+$")
+
+
+def listed_places(clause: Clause) -> list[PlaceMention]:
+    """Towns or sites the clause lists as the places hit ("في مدينتي الميادين والبوكمال"), when they are
+    distinct areas: each one further than SAME_PLACE_KM from the others. Empty when there is no such list."""
+    hits = sorted((p for p in read_places(clause) if not p.launch_site and p.precision in ("site", "town")),
+                  key=lambda p: p.mention.start)
+    chain: list[PlaceMention] = []
+    for pm in hits:
+        if chain and _LIST_GAP.fullmatch(clause.text, chain[-1].mention.end, pm.mention.start):
+            chain.append(pm)
+            continue
+        if len(chain) > 1:
+            break
+        chain = [pm]
+    if len(chain) < 2 or _NOT_A_LIST.search(clause.text, max(0, chain[0].mention.start - 10), chain[0].mention.start):
+        return []
+    points = [(pm.place.lat, pm.place.lon) for pm in chain]
+    if any(km(a, b) <= SAME_PLACE_KM for i, a in enumerate(points) for b in points[i + 1:]):
+        return []  # one area's sites: one event at its most specific place
+    return chain
+
+
+def per_listed_place(draft: Draft) -> list[Draft]:
+    """A strike wave on distinct areas told in one clause is one incident per area (ACLED's unit): the
+    draft for the first place, and a copy for each other, opened at that place's name."""
+    chain = listed_places(draft.clause)
+    if not chain or draft.cand.location is None or draft.cand.location.place_id not in {pm.place.id for pm in chain}:
+        return [draft]
+    out = []
+    for i, pm in enumerate(chain):
+        cand = replace(draft.cand, anchor=draft.cand.anchor if i == 0 else pm.mention.start,
+                       evidence=[e for e in draft.cand.evidence if e.field != "location"],
+                       casualties=draft.cand.casualties if i == 0 else [])
+        if i:
+            cand.evidence = [e for e in cand.evidence if not e.field.startswith("casualties.")]
+        place_candidate(cand, pm, pm.mention, f"gazetteer:{pm.place.id} listed-place")
+        out.append(replace(draft, cand=cand))
+    return out

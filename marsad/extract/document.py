@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from marsad.clean.segment import Segment, clauses, sentences
-from marsad.extract.candidates import Draft, clause_draft, place_candidate
+from marsad.extract.candidates import Draft, clause_draft, per_listed_place, place_candidate
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, find_mentions
 from marsad.extract.roles import definite_noun, demonstrative_noun
@@ -231,15 +231,21 @@ def read_drafts(doc: Doc) -> list[Draft]:
             if draft is None:
                 continue
             _resolve_anaphor(draft, mentions)
-            c = draft.cand
-            c.date, c.date_precision, c.date_range = ctx.date, ctx.precision, ctx.range
-            # "تندد بالاستهداف التركي، الأربعاء": a definite attack noun refers back to an attack already
-            # told; the day in its clause is the clause's own (a protest, a statement), not the attack's.
-            c.date_explicit = stated is not None and not (triggers and definite_noun(doc.text, triggers[0]))
-            if stated is not None:
-                c.cite("date", Span(stated.start, stated.end, stated.text), f"dates:{stated.rule}")
-            drafts.append(draft)
+            for draft in per_listed_place(draft):
+                drafts.append(_dated(draft, ctx, stated, triggers, doc.text))
     return drafts
+
+
+def _dated(draft: Draft, ctx: DateContext, stated: DateMention | None, triggers: list, text: str) -> Draft:
+    """The draft with the narrative's date, and whether its clause stated it."""
+    c = draft.cand
+    c.date, c.date_precision, c.date_range = ctx.date, ctx.precision, ctx.range
+    # "تندد بالاستهداف التركي، الأربعاء": a definite attack noun refers back to an attack already
+    # told; the day in its clause is the clause's own (a protest, a statement), not the attack's.
+    c.date_explicit = stated is not None and not (triggers and definite_noun(text, triggers[0]))
+    if stated is not None:
+        c.cite("date", Span(stated.start, stated.end, stated.text), f"dates:{stated.rule}")
+    return draft
 
 
 def group_incidents(drafts: list[Draft]) -> list[Incident]:

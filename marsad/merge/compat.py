@@ -82,10 +82,16 @@ def near(a: Location, b: Location) -> bool:
     return km((a.lat, a.lon), (b.lat, b.lon)) <= limit
 
 
-def places_fit(members: list[Candidate], c: Candidate) -> bool:
+def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> bool:
+    """Places that may be one incident's. With ``strict`` (one report) two towns or villages it names are
+    two places however close: "قرية تل شعير" and "مدينة القامشلي" are told apart by the text itself (but
+    not a border town and its neighbour across the border: القائم والبوكمال are one strike area)."""
     if c.location is None:
         return True
     for loc in _values(members, "location"):
+        if (strict and loc.precision == c.location.precision == "town" and loc.place_id != c.location.place_id
+                and loc.country == c.location.country):
+            return False
         if loc.country != c.location.country and not near(loc, c.location):
             return False  # a border strike (القائم / البوكمال) may be named on either side
         coarse = {loc.precision, c.location.precision} & set(COARSE)
@@ -134,7 +140,7 @@ def conflict(members: list[Candidate], c: Candidate, slack_days: int = 1, strict
         return "dates"
     if not sides_fit(members, c):
         return "sides"
-    if not places_fit(members, c):
+    if not places_fit(members, c, strict_precision):
         return "places"
     if not weapons_fit(members, c):
         return "weapons"

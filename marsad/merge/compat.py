@@ -13,6 +13,7 @@ from marsad.resolve.actors import related
 from marsad.resolve.geo import km
 from marsad.types import Candidate, Location
 
+CLASH = "Armed clash"
 SAME_PLACE_KM = 40.0
 TOWN_KM = 25.0  # a base and the town beside it
 SITE_KM = 5.0  # two names of one base complex
@@ -62,9 +63,13 @@ def _absent(value: object) -> bool:
 
 
 def sides_fit(members: list[Candidate], c: Candidate) -> bool:
-    """No side reversed or different; an attacker only guessed from where the fire came from never differs."""
+    """No side reversed or different; an attacker only guessed from where the fire came from never differs.
+    A clash has no direction: "الشرطة اشتبكت مع داعش" tells ISIS's attack on the police from the other side."""
     attackers = {m.attacker for m in members if m.attacker and not m.attacker_inferred}
     targets = set(_values(members, "target_actor"))
+    if CLASH in (c.sub_event_type, *(m.sub_event_type for m in members)):
+        sides = attackers | targets
+        return not (c.attacker and c.target_actor and sides and not {c.attacker, c.target_actor} & sides)
     if c.attacker and (c.attacker in targets or (not c.attacker_inferred and any(
             not related(c.attacker, a) for a in attackers))):
         return False

@@ -1,6 +1,7 @@
 """Which two accounts may describe one incident: the checks merging shares with extraction."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from marsad.merge.compat import conflict
@@ -26,3 +27,11 @@ def test_an_attacker_guessed_from_the_launch_area_never_splits_an_incident() -> 
 
 def test_a_guessed_attacker_that_was_the_target_is_still_a_reversal() -> None:
     assert conflict([account("iran_backed_militias")], account("sdf", inferred=True)) == "sides"
+
+
+def test_a_clash_told_from_the_other_side_is_the_same_incident() -> None:
+    attack = replace(account("isis"), target_actor="iraqi_government")
+    clash = replace(account("iraqi_government"), target_actor="isis", sub_event_type="Armed clash")
+    assert conflict([attack], clash) is None
+    strike = replace(clash, sub_event_type="Air/drone strike")
+    assert conflict([attack], strike) == "sides"

@@ -136,6 +136,8 @@ _NOT_A_LIST = re.compile(r"(?:بين|between|from|من|محافظتي|محافظ
 def listed_places(clause: Clause) -> list[PlaceMention]:
     """Towns or sites the clause lists as the places hit ("في مدينتي الميادين والبوكمال"), when they are
     distinct areas: each one further than SAME_PLACE_KM from the others. Empty when there is no such list."""
+    if len(clause.places) < 2:
+        return []  # most clauses name one place at most
     hits = sorted((p for p in read_places(clause) if not p.launch_site and p.precision in ("site", "town")),
                   key=lambda p: p.mention.start)
     chain: list[PlaceMention] = []

@@ -377,18 +377,21 @@ def _own_side_speaks(inc: Incident, cand: Candidate) -> None:
         cand.cite("attribution", speaker, f"attacker-side-speaks-in-incident:{speaker.entry_id}")
 
 
-def _one_per_place_and_day(incidents: list[Incident]) -> list[Incident]:
+def _one_per_place_and_day(incidents: list[Incident]) -> list[tuple[Incident, Candidate]]:
     """ACLED's unit: one incident per place and day. Two incidents the text puts at the same named place on
-    the same day are one, unless one answers the other or they name different attackers."""
+    the same day are one, unless one answers the other or they name different attackers. Each incident
+    comes with its drafts folded into one candidate."""
     kept: list[tuple[Incident, Candidate]] = []
     for inc in incidents:
         cand = combine([d.cand for d in inc.drafts])
-        same = next((k for k, kc in kept if _same_place_and_day(kc, cand)), None)
-        if same is None:
+        i = next((i for i, (_, kc) in enumerate(kept) if _same_place_and_day(kc, cand)), None)
+        if i is None:
             kept.append((inc, cand))
         else:
+            same = kept[i][0]
             same.drafts.extend(inc.drafts)
-    return [inc for inc, _ in kept]
+            kept[i] = (same, combine([d.cand for d in same.drafts]))
+    return kept
 
 
 def _same_place_and_day(a: Candidate, b: Candidate) -> bool:
@@ -431,8 +434,7 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
     """The events a document states, one candidate each, with evidence."""
     events = []
     lead = lead_sentences(doc.text)
-    for inc in _one_per_place_and_day(_fold_headline(group_incidents(read_drafts(doc)), lead)):
-        cand = combine([d.cand for d in inc.drafts])
+    for inc, cand in _one_per_place_and_day(_fold_headline(group_incidents(read_drafts(doc)), lead)):
         cand.role = _role(inc, doc.published, lead)
         _own_side_speaks(inc, cand)
         _target_side_names(inc, cand)

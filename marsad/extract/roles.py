@@ -16,6 +16,7 @@ from marsad.extract.clause import Clause
 from marsad.types import Mention
 
 CUE_WINDOW = 30  # characters before an actor in which a role cue counts
+SHORT_CUE_WINDOW = 8  # the same for "on", "at": "on the U.S. base", "at U.S. forces"
 VERB_WINDOW = 22  # characters between an actor and the attack verb that follows it
 ACCUSE_WINDOW = 80
 HEDGE_WINDOW = 45  # "ويُرجَّح أن تكون خلايا تابعة لتنظيم داعش"  # "اتهمت … X … بالوقوف وراء"
@@ -164,6 +165,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "target", "speaker-own-forces-hit"
         return "none", f"speaker-after:{speech.text}"  # "أعلن التحالف عن استهداف…": who speaks, not who fired
     cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
+    if cue is not None and cue.text.isascii() and len(cue.text) <= 3 and m.start - cue.end > SHORT_CUE_WINDOW:
+        cue = None  # "On Wednesday, February 7, U.S. forces…": a short English preposition governs what follows it
     verb = _nearest_before(triggers, m.start, 2)
     if verb is not None and (cue is None or verb.end >= cue.end):
         if verb.data.get("kind") == "disrupted":

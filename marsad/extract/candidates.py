@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES
-from marsad.extract.roles import Role, actor_roles
+from marsad.extract.roles import Role, actor_roles, answers
 from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
 from marsad.merge.compat import SAME_PLACE_KM
@@ -121,7 +121,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
         rejected = f"not an incident: {blockers[0].text}"
     elif clause.cue("aggregate"):
         rejected = f"aggregate of several attacks: {clause.cue('aggregate')[0].text}"
-    return Draft(cand, clause, response="response" in kinds,
+    return Draft(cand, clause, response=bool(answers(clause)),
                  background_cue=bool(clause.cue("background", whole_sentence=True)
                                      and clause.cue("background", whole_sentence=True)[0].start - clause.sentence.start < 6),
                  attacker_role=attacker, rejected=rejected)

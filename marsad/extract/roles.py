@@ -17,6 +17,7 @@ from marsad.types import Mention
 
 CUE_WINDOW = 30  # characters before an actor in which a role cue counts
 SHORT_CUE_WINDOW = 8  # the same for "on", "at": "on the U.S. base", "at U.S. forces"
+PREPOSITION_REACH = 30  # characters from an attack word to the على/ضد that names its target
 VERB_WINDOW = 22  # characters between an actor and the attack verb that follows it
 ACCUSE_WINDOW = 80
 HEDGE_WINDOW = 45  # "ويُرجَّح أن تكون خلايا تابعة لتنظيم داعش"  # "اتهمت … X … بالوقوف وراء"
@@ -94,17 +95,22 @@ OWN_VERB_WINDOW = 25  # "قواتها" … attack verb
 def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> bool | None:
     """The speaker's own forces are the subject of an attack or counter-fire verb after it (True), or were
     killed or wounded by it (None: "تعلن مقتل ستة من مقاتليها بهجوم")."""
-    acts = sorted(triggers + [t for t in clause.triggers if t.data.get("kind") == "response"], key=lambda t: t.start)
+    acts = sorted(triggers + answers(clause), key=lambda t: t.start)
+    # Verbs only strike: "قواته ردت على الهجوم وتصدت…" is about the attack noun, not a strike by "قواته".
+    verbs = [t for t in acts if not definite_noun(clause.text, t) and not prepositional_noun(clause.text, t)]
     for own in clause.cues:
         if own.data.get("type") in ("own_forces", "self") and 0 <= own.start - m.end <= OWN_FORCES_WINDOW:
             # "أعلنت المقاومة أنها استهدفت…": the pronoun is the verb's subject only right before it.
             reach = OWN_VERB_WINDOW if own.data["type"] == "own_forces" else 1
-            verb = next((t for t in acts if 0 <= t.start - own.end <= reach), None)
+            act = next((t for t in acts if 0 <= t.start - own.end <= reach), None)
+            if act is None:
+                continue
+            if act.data.get("subject_is_target") or any(m.end <= c.start and c.end <= act.start for c in clause.cues
+                                                        if c.data.get("type") in ("killed", "injured")):
+                return None  # "أكدت أنها تعرضت لهجوم", "تعلن مقتل ستة من مقاتليها بهجوم": it was hit
+            verb = next((t for t in verbs if 0 <= t.start - own.end <= reach), None)
             if verb is None:
                 continue
-            if verb.data.get("subject_is_target") or any(m.end <= c.start and c.end <= verb.start for c in clause.cues
-                                                         if c.data.get("type") in ("killed", "injured")):
-                return None  # "أكدت أنها تعرضت لهجوم", "تعلن مقتل ستة من مقاتليها بهجوم": it was hit
             # "قواتها تعاملت مع هجمات معادية" defends; "قواته تعاملت مع مصادر النيران" fires back.
             engaged = verb.text.replace("ّ", "").startswith(("تعامل", "تعاملت"))
             warded_off = verb.data.get("kind") == "disrupted" and (not engaged or any(
@@ -167,6 +173,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
     if cue is not None and cue.text.isascii() and len(cue.text) <= 3 and m.start - cue.end > SHORT_CUE_WINDOW:
         cue = None  # "On Wednesday, February 7, U.S. forces…": a short English preposition governs what follows it
+    if (cue is not None and cue.data.get("type") == "target_before" and cue.text.endswith(("على", "ضد"))
+            and not _nearest_before(triggers + clause.weapons, cue.start, PREPOSITION_REACH)):
+        cue = None  # "هجوم على X" marks X; "الحفاظ على هزيمة داعش" does not
     verb = _nearest_before(triggers, m.start, 2)
     if verb is not None and (cue is None or verb.end >= cue.end):
         if verb.data.get("kind") == "disrupted":
@@ -212,10 +221,23 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     return "none", "unassigned"
 
 
+ANSWER_DEFENDS_WINDOW = 25  # "ردت على الهجوم وتصدت لإحدى الطائرات"
+
+
+def answers(clause: Clause) -> list[Mention]:
+    """The clause's words of retaliation, unless the answer was to fend the attack off ("ردت على الهجوم
+    وتصدت بنجاح لإحدى الطائرات": the defenders, not a counter-strike)."""
+    responses = [t for t in clause.triggers if t.data.get("kind") == "response"]
+    if any(t.data.get("kind") == "disrupted" and 0 <= t.start - r.end <= ANSWER_DEFENDS_WINDOW
+           for r in responses for t in clause.triggers):
+        return []
+    return responses
+
+
 def actor_roles(clause: Clause) -> list[Role]:
     """The role of every actor mention in the clause, in text order."""
     roles = [Role(m, actor_code(m), *_role_of(clause, m)) for m in clause.actors]
-    responses = [t for t in clause.triggers if t.data.get("kind") == "response"]
+    responses = answers(clause)
     if responses and not any(r.role == "attacker" for r in roles):
         # "أعلنت القيادة المركزية … عن ردها على…" or "فردت قسد بقصف…": the one who answers strikes.
         before = [i for i, r in enumerate(roles) if r.mention.end <= responses[0].start and r.role == "none"]

@@ -154,6 +154,7 @@ def _singular_people() -> dict[str, str]:
 
 _WORD_AFTER = re.compile(r"\s*(?:ال)?(\w+)")
 _WORD = re.compile(r"(\w+)")
+_COORDINATED = re.compile(r"[\s،,]*(?:و|and)\s*")  # "X عسكرياً ومدنيين اثنين": nothing but "و" between two counts
 # "ثلاثة من جنوده", "ستة من مقاتليها": people of the side a pronoun points back to.
 _POSSESSED = re.compile(r"\s+(?:من\s+)?(?:جنود|عناصر|مقاتلي|منتسبي|أفراد|افراد|عسكريي|ضباط)(?:ه|ها|هم|هما)(?!\w)")
 NOUN_PARTY = {"civilian": "civilians"}  # a noun that names its party by itself
@@ -198,6 +199,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
     "اثنين من منتسبيها بقصف أمريكي".
     """
     cues = [c for c in clause.cues if c.data.get("type") in {"killed", "injured"}]
+    counted: tuple[NumberMention, str] | None = None  # the last count read, and whether killed or injured
     for n in clause.numbers:
         if n.value is None:
             continue
@@ -210,6 +212,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
                 n.noun_category is None and (right_after_cue or right_before_cue)):
             continue
         kind = n.noun_id if n.noun_id in {"killed", "injured"} else passive.data["type"] if passive else None
+        if kind is None and counted and _COORDINATED.fullmatch(clause.text, counted[0].end, n.start):
+            kind = counted[1]  # "استشهاد أحد عشر عسكرياً ومدنيين اثنين": the second count shares the first's word
         if kind is None:
             def gap(c: Mention) -> int:  # characters between the count and the death/injury word
                 return n.start - c.end if c.end <= n.start else max(0, c.start - n.end)
@@ -223,8 +227,11 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
                                                                    if pos < n.start]):
             party = owners[-1]  # "أعلن الجيش الأمريكي مقتل ثلاثة من جنوده": his soldiers, the last side named
         else:
+            # The party follows the count, unless it is another count's own noun ("أحد عشر عسكرياً ومدنيين
+            # اثنين": the civilians are the two's).
             party = next((code for pos, (code, adjective) in sorted(actor_at.items())
-                          if n.start <= pos <= (n.end + 2 if adjective else n.end + CASUALTY_WINDOW)), "unknown")
+                          if n.start <= pos <= (n.end + 2 if adjective else n.end + CASUALTY_WINDOW)
+                          and not any(o is not n and o.start <= pos < o.end for o in clause.numbers)), "unknown")
         cas = next((c for c in cand.casualties if c.party == party), None)
         if cas is None:
             cas = Casualty(party)
@@ -232,6 +239,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if getattr(cas, kind) is None:
             setattr(cas, kind, n.value)
             cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule}")
+        counted = (n, kind)
     _singular_casualties(cand, clause, cues, actor_at)
 
 

@@ -25,14 +25,14 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "17106647b0fe54f7efe401d12ab40772a64548c110173832c3973f9fb3d54984",
-    "csv": "f919766eb051ac93f46d3e143700762c25cbbfc0a0496dd873ab8fc79a49ccdd",
-    "geojson": "ddd283782a1fcd2938f92a854a77c6b15679fee6dbaecf131598664c6221f013",
+    "marsad-jsonl": "2dd137020c3c0a930ffaa1e3bc962765b7a8ed2268e12215c37ae0f506ed3aae",
+    "csv": "800f95fa1c3652518ec7a32468814a3d4a63015a98ea3a7882c5904e7fdc2064",
+    "geojson": "da80f249d9833ca8031b2d770547def290dcefcc8fe74f5a1134320e0f613385",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "dcc5c101cc0737a02af0d68be96ebb3442303dbd4b8fd91c8876c6d212c6de94",
+    "marsad-jsonl": "b769c9089699df2ca75fc94a4cb3a3f88a1673b1979a6911d9d1a3b0b2432aac",
     "csv": "e67f6afb61bc0e84a0707faa32e00a565e2b2b7ab06f437a6178d4654532c5a6",
-    "geojson": "beee43c6d35f7e5d5f1d95c8f7216f1aaf738e41acfa7827efab214387fdb9ed",
+    "geojson": "7567de606e151717e9fce520acf975ef3127fe8ca70cd5e4e939121da1f48d23",
 }
 
 

@@ -17,6 +17,7 @@ CLASH = "Armed clash"
 SAME_PLACE_KM = 40.0
 TOWN_KM = 25.0  # a base and the town beside it
 SITE_KM = 5.0  # two names of one base complex
+BESIDE_KM = 12.0  # within one report, a base and the town it is named by
 COARSE = ("district", "admin1", "country")  # vague enough to contain another place of its governorate
 
 
@@ -87,6 +88,11 @@ def near(a: Location, b: Location) -> bool:
     return km((a.lat, a.lon), (b.lat, b.lon)) <= limit
 
 
+def _beside(a: Location, b: Location) -> bool:
+    """A base and the town it stands by ("حقل العمر" and "الميادين", 10 km)."""
+    return km((a.lat, a.lon), (b.lat, b.lon)) <= BESIDE_KM
+
+
 def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> bool:
     """Places that may be one incident's. With ``strict`` (one report) two towns or villages it names are
     two places however close: "قرية تل شعير" and "مدينة القامشلي" are told apart by the text itself (but
@@ -94,8 +100,9 @@ def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> 
     if c.location is None:
         return True
     for loc in _values(members, "location"):
-        if (strict and loc.precision == c.location.precision == "town" and loc.place_id != c.location.place_id
-                and loc.country == c.location.country):
+        if strict and loc.place_id != c.location.place_id and loc.country == c.location.country and (
+                loc.precision == c.location.precision == "town"
+                or ({loc.precision, c.location.precision} <= {"site", "town"} and not _beside(loc, c.location))):
             return False
         if loc.country != c.location.country and not near(loc, c.location):
             return False  # a border strike (القائم / البوكمال) may be named on either side
@@ -110,9 +117,15 @@ def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> 
     return True
 
 
+# Words outlets use for one another's weapons: "غارات جوية" for a drone's strike, "صواريخ" for missiles,
+# "قذائف" for mortar or artillery rounds. Two accounts whose weapons share a family may be one incident.
+WEAPON_FAMILY = {"aircraft": "air", "drone": "air", "rocket": "fire", "missile": "fire", "artillery": "fire",
+                 "mortar": "fire"}
+
+
 def weapons_fit(members: list[Candidate], c: Candidate) -> bool:
-    had = {w for ws in _values(members, "weapons") for w in ws} - {"unknown"}
-    mine = set(c.weapons) - {"unknown"}
+    had = {WEAPON_FAMILY.get(w, w) for ws in _values(members, "weapons") for w in ws} - {"unknown"}
+    mine = {WEAPON_FAMILY.get(w, w) for w in c.weapons} - {"unknown"}
     return not (had and mine and not had & mine)
 
 

@@ -35,3 +35,13 @@ def test_a_clash_told_from_the_other_side_is_the_same_incident() -> None:
     assert conflict([attack], clash) is None
     strike = replace(clash, sub_event_type="Air/drone strike")
     assert conflict([attack], strike) == "sides"
+
+
+def test_weapons_of_one_family_may_be_one_incident() -> None:
+    # One outlet's "غارات جوية" is another's drone; "صواريخ" may be missiles; drones are not rockets.
+    assert conflict([replace(account("us_coalition"), weapons=["aircraft"])],
+                    replace(account("us_coalition"), weapons=["drone"])) is None
+    assert conflict([replace(account("iran_backed_militias"), weapons=["rocket"])],
+                    replace(account("iran_backed_militias"), weapons=["missile"])) is None
+    assert conflict([replace(account("iran_backed_militias"), weapons=["rocket"])],
+                    replace(account("iran_backed_militias"), weapons=["drone"])) == "weapons"

@@ -14,6 +14,7 @@ from marsad.resolve.geo import km
 from marsad.types import Candidate, Location
 
 CLASH = "Armed clash"
+CIVILIANS = "civilians"
 SAME_PLACE_KM = 40.0
 TOWN_KM = 25.0  # a base and the town beside it
 SITE_KM = 5.0  # two names of one base complex
@@ -74,9 +75,19 @@ def sides_fit(members: list[Candidate], c: Candidate) -> bool:
     if c.attacker and (c.attacker in targets or (not c.attacker_inferred and any(
             not related(c.attacker, a) for a in attackers))):
         return False
+    # Civilians killed or wounded beside a side's men ("11 soldiers and two civilians" on one bus) are
+    # victims of the same attack, not another target.
+    if _civilians_hit([c]):
+        return c.target_actor not in attackers
+    if _civilians_hit(members):
+        targets -= {CIVILIANS}
     if c.target_actor and (c.target_actor in attackers or any(not related(c.target_actor, t) for t in targets)):
         return False
     return True
+
+
+def _civilians_hit(cands: list[Candidate]) -> bool:
+    return any(x.party == CIVILIANS for m in cands if m.target_actor == CIVILIANS for x in m.casualties)
 
 
 def near(a: Location, b: Location) -> bool:

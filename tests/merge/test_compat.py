@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date
 
 from marsad.merge.compat import conflict
-from marsad.types import Candidate, Location
+from marsad.types import Candidate, Casualty, Location
 
 OMAR = Location("base_sy_al_omar", "Al-Omar oil field", "حقل العمر", "Deir ez-Zor", "SY", 35.1517, 40.5758, "site")
 
@@ -45,3 +45,12 @@ def test_weapons_of_one_family_may_be_one_incident() -> None:
                     replace(account("iran_backed_militias"), weapons=["missile"])) is None
     assert conflict([replace(account("iran_backed_militias"), weapons=["rocket"])],
                     replace(account("iran_backed_militias"), weapons=["drone"])) == "weapons"
+
+
+def test_civilians_hit_beside_soldiers_are_the_same_attack() -> None:
+    soldiers = replace(account("isis"), target_actor="syrian_government")
+    civilians = replace(account("isis"), target_actor="civilians", casualties=[Casualty("civilians", killed=2)])
+    assert conflict([soldiers], civilians) is None
+    assert conflict([civilians], soldiers) is None
+    threatened = replace(civilians, casualties=[])  # "يهدد المدنيين": named, not hit
+    assert conflict([soldiers], threatened) == "sides"

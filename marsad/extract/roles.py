@@ -49,6 +49,10 @@ def definite_noun(text: str, t: Mention) -> bool:
     return "ال" in text[word_start:t.start + 2]
 
 
+# Attack words that are only ever nouns (masdars and plurals): "طوّق مكان إطلاق الصواريخ" has no verb to
+# make the actor before it a subject.
+_NOUN_ONLY = re.compile(r"(?:إطلاق|اطلاق|استهداف|إستهداف|تفجير|تفجيرات|هجوم|هجمات|هجمة|هجوما|هجوماً|غارة|غارات|ضربة|ضربات"
+                        r"|سقوط|إسقاط|اعتراض|تصدي|انفجار)")
 _RELATIVE = re.compile(r"(?:^|[^\w])(?:الذي|التي|الذين|اللذين|اللتين|which|that)\s+$")
 _PASSIVE_AUX = re.compile(r"(?:^|[^\w])[وف]?(?:تم|تمّ|يتم|جرى|يجري)\s+$")  # "تم استهداف…": a passive
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
@@ -211,7 +215,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     # The first attack word after the actor must be a verb: in "«قسد»، في قصف بمسيرة استهدف…" the verb's
     # subject is the strike, not the actor.
     following = [t for t in triggers if 0 <= t.start - m.end <= VERB_WINDOW][:1]
-    following = [t for t in following if not definite_noun(text, t) and not prepositional_noun(text, t)]
+    following = [t for t in following if not definite_noun(text, t) and not prepositional_noun(text, t)
+                 and not _NOUN_ONLY.fullmatch(t.text)]
     if following and not any(m.end <= a.start < following[0].start for a in clause.actors + clause.places):
         if following[0].data.get("kind") == "disrupted":
             return "none", "defender"

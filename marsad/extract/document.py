@@ -52,6 +52,18 @@ QUOTED = re.compile(r"“[^”\n]*”|«[^»\n]*»|\"[^\"\n]*\"")
 _SINCE = re.compile(r"(?:منذ|مُنذ|since|[Ss]ince)\s*$")
 
 
+# A photo caption: one short line that ends with its credit in brackets ("… (أرشيفية - رويترز)", "(AFP)").
+_CAPTION = re.compile(r"[^\n.!?؟]{0,160}\([^()\n]{2,40}\)\s*$")
+
+
+def _caption(text: str, sentence: Segment) -> bool:
+    """The sentence is a photo caption standing on its own line: it describes a picture, not an event."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    return bool(_CAPTION.fullmatch(line.strip()))
+
+
 def _dateline(m: DateMention, published: date | None) -> bool:
     """The publication day printed before the story ("date 2023-11-07 ERBIL –"): not the narrative's day."""
     return (m.start < DATELINE_CHARS and not m.relative and m.date is not None and m.date == published
@@ -218,6 +230,8 @@ def read_drafts(doc: Doc) -> list[Draft]:
     drafts: list[Draft] = []
     quotes = [m.span() for m in QUOTED.finditer(doc.text)]
     for sentence in sentences(doc.text):
+        if _caption(doc.text, sentence):
+            continue
         for seg in clauses(sentence, breaks):
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
             dates = [m for m in mentions.kind_within("dates", seg.start, seg.end)

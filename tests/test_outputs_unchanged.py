@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "2dd137020c3c0a930ffaa1e3bc962765b7a8ed2268e12215c37ae0f506ed3aae",
-    "csv": "800f95fa1c3652518ec7a32468814a3d4a63015a98ea3a7882c5904e7fdc2064",
-    "geojson": "da80f249d9833ca8031b2d770547def290dcefcc8fe74f5a1134320e0f613385",
+    "marsad-jsonl": "fe03137e3e4659318cc573ffaf66fcde6f7bc67952dbe7f4d5378dfb5720a60a",
+    "csv": "1f6a5d1fcffaef60b557cc5a33260ccd3ace5320649f78f9f9c00967b03f736c",
+    "geojson": "bfc8ee89b000510da635e2d18a7cf2293c8429278fcaeede44f4e50f9167f654",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "02d08d6e6397b304b783140b297293dd451be2535b51f44981356b7474f34cb1",

@@ -341,11 +341,16 @@ def lead_sentences(text: str) -> int:
     return 1
 
 
+STALE_LEAD_DAYS = 3
+
+
 def _role(inc: Incident, published: date | None, lead: int) -> str:
     """Main: told in the lead, or dated by the text to the publication day; background otherwise."""
-    if any(d.clause.sentence.sentence < lead for d in inc.drafts):
-        return "main"
     stated = [d.cand.date for d in inc.drafts if d.cand.date_explicit and d.cand.date_precision == "day"]
+    if any(d.clause.sentence.sentence < lead for d in inc.drafts):
+        # A lead about an attack the text dates days before the report is a follow-up's background.
+        old = published is not None and stated and (published - max(stated)).days > STALE_LEAD_DAYS
+        return "background" if old else "main"
     if published is not None and stated:
         return "main" if max(stated) >= published else "background"
     if any(d.background_cue for d in inc.drafts):

@@ -123,6 +123,17 @@ def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> b
     return False
 
 
+# Between a speaker and the launch it announces: a time phrase, commas. "أعلن X إطلاق صواريخ" (not "عن"
+# nor "تعرض": "أعلن التحالف عن استهداف قاعدته" reports an attack on itself).
+_ANNOUNCE_GAP = re.compile(r"[\s،,]*(?:(?:فجر|صباح|مساء|ليل|ظهر|اليوم|أمس|الليلة)[\w\s]{0,12}?[،,]\s*)?")
+
+
+def _announced_launch(clause: Clause, m: Mention) -> bool:
+    """The speaker is followed by the launch or firing it announces as its own ("إطلاق عشرات الصواريخ")."""
+    launch = next((t for t in clause.triggers if t.start >= m.end and t.data.get("kind") == "launch"), None)
+    return launch is not None and bool(_ANNOUNCE_GAP.fullmatch(clause.text, m.end, launch.start))
+
+
 def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     text = clause.text
     triggers = [t for t in clause.triggers if t.data.get("kind") in ATTACK_KINDS]
@@ -173,6 +184,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "attacker", "speaker-own-forces"  # "أعلنت القيادة أن قواتها نفذت ضربات"
         if own is None:
             return "target", "speaker-own-forces-hit"
+        if speech.end <= m.start and _announced_launch(clause, m):
+            return "attacker", "speaker-own-forces"  # "أعلن الحرس الثوري، فجر اليوم، إطلاق عشرات الصواريخ"
         return "none", f"speaker-after:{speech.text}"  # "أعلن التحالف عن استهداف…": who speaks, not who fired
     cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
     if cue is not None and cue.text.isascii() and len(cue.text) <= 3 and m.start - cue.end > SHORT_CUE_WINDOW:

@@ -45,6 +45,13 @@ def _display_order(cluster: Cluster, meta: dict[str, dict]) -> list[Candidate]:
     return [c for _, c in sorted(cluster.members, key=key)]
 
 
+def _counted_first(cands: list[Candidate], name: str) -> list[Candidate]:
+    """Accounts that give a figure before those that only say "a drone" (one by the singular noun)."""
+    def singular(c: Candidate) -> bool:
+        return any(e.rule == "singular-munition-noun" for e in c.evidence if e.field == f"munitions.{name}")
+    return sorted(cands, key=singular)
+
+
 def _first(cands: list[Candidate], name: str):
     return next((getattr(c, name) for c in cands if getattr(c, name) not in (None, [], "unknown")), None)
 
@@ -74,7 +81,8 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
         "attacker": attacker_src.attacker if attacker_src else "unknown",
         "attribution": attacker_src.attribution if attacker_src else "unknown",
         "launch_site": _loc(_first(ordered, "launch_site")),
-        "munitions": {k: _first(ordered, k) for k in ("launched", "impacted", "intercepted", "unlaunched")},
+        "munitions": {k: _first(_counted_first(ordered, k), k)
+                      for k in ("launched", "impacted", "intercepted", "unlaunched")},
         "calibre": _first(ordered, "calibre"),
         "casualties": _casualties(casualties_src) if casualties_src else [],
         "damage": _first(ordered, "damage") or "unknown",

@@ -1,0 +1,22 @@
+"""The exported record: which account's value each field shows."""
+from __future__ import annotations
+
+from datetime import date
+
+from marsad.export.record import event_record
+from marsad.merge.cluster import Cluster
+from marsad.types import Candidate, Evidence
+
+
+def account(doc_id: str, launched: int, rule: str) -> Candidate:
+    cand = Candidate(doc_id=doc_id, anchor=0, date=date(2024, 2, 7), date_precision="day", launched=launched)
+    cand.evidence.append(Evidence("munitions.launched", 0, 1, "x", rule))
+    return cand
+
+
+def test_a_stated_figure_is_shown_before_one_read_from_a_singular_noun() -> None:
+    # The newer report says "a drone" (one); the older says "three missiles": the record shows three.
+    cluster = Cluster(members=[("r1", account("old", 3, "numbers:number>noun")),
+                               ("r2", account("new", 1, "singular-munition-noun"))], doc_ids={"old", "new"})
+    meta = {"r1": {"published": "2024-02-07"}, "r2": {"published": "2024-02-08"}}
+    assert event_record("e1", cluster, meta)["munitions"]["launched"] == 3

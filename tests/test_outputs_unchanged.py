@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "fe03137e3e4659318cc573ffaf66fcde6f7bc67952dbe7f4d5378dfb5720a60a",
-    "csv": "1f6a5d1fcffaef60b557cc5a33260ccd3ace5320649f78f9f9c00967b03f736c",
-    "geojson": "bfc8ee89b000510da635e2d18a7cf2293c8429278fcaeede44f4e50f9167f654",
+    "marsad-jsonl": "9db4f72502d63bca3ea5eda4e1f3d6e0af3498919e1c6aa6cb9ce6ee44f71f1d",
+    "csv": "0b204c3868360c26aa775f70751fd618dd37c4e68b8da7cb8753ad86cf87e1f8",
+    "geojson": "e289b8e2dc0aa988ff163d39e04bf6305b104aa2cddd277f528fd7bdf92466ea",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "02d08d6e6397b304b783140b297293dd451be2535b51f44981356b7474f34cb1",

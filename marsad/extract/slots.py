@@ -157,7 +157,7 @@ _WORD = re.compile(r"(\w+)")
 _COORDINATED = re.compile(r"[\s،,]*(?:و|and)\s*")  # "X عسكرياً ومدنيين اثنين": nothing but "و" between two counts
 # "ثلاثة من جنوده", "ستة من مقاتليها": people of the side a pronoun points back to.
 _POSSESSED = re.compile(r"\s+(?:من\s+)?(?:جنود|عناصر|مقاتلي|منتسبي|أفراد|افراد|عسكريي|ضباط)(?:ه|ها|هم|هما)(?!\w)")
-NOUN_PARTY = {"civilian": "civilians"}  # a noun that names its party by itself
+NOUN_PARTY = {"civilian": "civilians", "child": "civilians", "woman": "civilians"}  # nouns that name their party
 
 
 def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],

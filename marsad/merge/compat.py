@@ -130,8 +130,8 @@ def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> 
 
 # Words outlets use for one another's weapons: "غارات جوية" for a drone's strike, "صواريخ" for missiles,
 # "قذائف" for mortar or artillery rounds. Two accounts whose weapons share a family may be one incident.
-WEAPON_FAMILY = {"aircraft": "air", "drone": "air", "rocket": "fire", "missile": "fire", "artillery": "fire",
-                 "mortar": "fire"}
+WEAPON_FAMILY = {"aircraft": "air", "drone": "air", "rocket": "rockets", "missile": "rockets",
+                 "artillery": "shells", "mortar": "shells"}
 
 
 def weapons_fit(members: list[Candidate], c: Candidate) -> bool:

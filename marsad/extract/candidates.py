@@ -133,21 +133,34 @@ _LIST_GAP = re.compile(r"\s*(?:[،,]\s*و?|و|and|or|أو|,\s*and)\s*")
 _NOT_A_LIST = re.compile(r"(?:بين|between|from|من|محافظتي|محافظات|طريق|طريقي|road)\s+$")
 
 
+# What may stand between a place and the town that says where it is: "قاعدة حرير الجوية في أربيل".
+_WHERE = re.compile(r"\s*(?:الجوية|العسكرية|النفطي|الأمريكية|الأميركية)?\s*(?:في|ب|قرب)\s*")
+
+
 def listed_places(clause: Clause) -> list[PlaceMention]:
-    """Towns or sites the clause lists as the places hit ("في مدينتي الميادين والبوكمال"), when they are
-    distinct areas: each one further than SAME_PLACE_KM from the others. Empty when there is no such list."""
+    """Towns or sites the clause lists as the places hit ("في مدينتي الميادين والبوكمال", "قاعدة حرير في أربيل،
+    وقاعدة الشدادي"), when they are distinct areas: each one further than SAME_PLACE_KM from the others.
+    Empty when there is no such list."""
     if len(clause.places) < 2:
         return []  # most clauses name one place at most
-    hits = sorted((p for p in read_places(clause) if not p.launch_site and p.precision in ("site", "town")),
-                  key=lambda p: p.mention.start)
+    places = sorted((p for p in read_places(clause) if not p.launch_site), key=lambda p: p.mention.start)
+    # A town right after a place it locates ("… في أربيل") is where that place is, not another place hit.
+    where = {id(b) for a, b in zip(places, places[1:]) if _WHERE.fullmatch(clause.text, a.mention.end, b.mention.start)}
     chain: list[PlaceMention] = []
-    for pm in hits:
-        if chain and _LIST_GAP.fullmatch(clause.text, chain[-1].mention.end, pm.mention.start):
-            chain.append(pm)
+    end = 0  # where the last listed item, with its locative, ends
+    for pm in places:
+        if id(pm) in where:
+            end = pm.mention.end
             continue
-        if len(chain) > 1:
+        if pm.precision not in ("site", "town"):
+            continue
+        if chain and _LIST_GAP.fullmatch(clause.text, end, pm.mention.start):
+            chain.append(pm)
+        elif len(chain) > 1:
             break
-        chain = [pm]
+        else:
+            chain = [pm]
+        end = pm.mention.end
     if len(chain) < 2 or _NOT_A_LIST.search(clause.text, max(0, chain[0].mention.start - 10), chain[0].mention.start):
         return []
     points = [(pm.place.lat, pm.place.lon) for pm in chain]

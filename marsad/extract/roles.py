@@ -194,6 +194,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             and not _nearest_before(triggers + clause.weapons, cue.start, PREPOSITION_REACH)):
         cue = None  # "هجوم على X" marks X; "الحفاظ على هزيمة داعش" does not
     verb = _nearest_before(triggers, m.start, 2)
+    if verb is not None and definite_noun(text, verb) and not verb.text.isascii():
+        verb = None  # "المستهدف من هذه الغارات كتائب حزب الله": a definite noun has no genitive agent after it
     if verb is not None and (cue is None or verb.end >= cue.end):
         if verb.data.get("kind") == "disrupted":
             return "none", "defender"  # "تصدي قسد لهجوم…": who stopped it, not who fired

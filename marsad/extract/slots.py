@@ -78,6 +78,12 @@ def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
         cand.sub_event_type = "Armed clash"
         cand.cite("sub_event_type", clash, "triggers:clash")
         return
+    suicide = clause.cue("suicide")
+    if suicide and "drone" not in cand.weapons and {"attack", "explosion"} & kinds:
+        # "تفجير انتحاري بسيارة مفخخة": a suicide bombing; "طائرة مسيرة انتحارية" stays a drone strike.
+        cand.sub_event_type = "Suicide bomb"
+        cand.cite("sub_event_type", suicide[0], "cues:suicide")
+        return
     for weapon, sub_type in TYPE_BY_WEAPON.items():
         if weapon in cand.weapons:
             w = next(m for m in attack_weapons(clause) if m.entry_id == weapon)

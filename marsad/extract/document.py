@@ -287,18 +287,15 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             guessless = replace(d, cand=_without_guessed_sides(d.cand))
             home = next((inc for inc in reversed(incidents) if _fits_without_guesses(inc, guessless)), None)
             if home is not None:
-                # Its day and place stay the incident's: "صرح أمس الثلاثاء أن القوات قامت بضربات لحماية قواتنا في
-                # دير الزور" dates the statement and names where the forces are, not where the strike fell.
-                placed = home.values("location")
-                d = replace(guessless, cand=replace(guessless.cand, date=None, date_range=None, date_explicit=False,
-                                                    location=None if placed else guessless.cand.location))
-                why = "compatible once guessed sides are set aside"
+                # "صرح أمس الثلاثاء أن القوات قامت بضربات لحماية قواتنا في دير الزور" dates the statement and
+                # names where the forces are, not where the strike fell.
+                d, why = _further_account(d, keep_place=not home.values("location")), \
+                    "compatible once guessed sides are set aside"
         if home is None and incidents and _points_back(d):
             # "أعلنت مسؤوليتها عن هذا الهجوم مساء أمس": the attack just told; the day is the claim's.
-            undated = replace(d, cand=_without_guessed_sides(replace(d.cand, date=None, date_range=None,
-                                                                     date_explicit=False)))
-            if _fits_without_guesses(incidents[-1], undated):
-                home, d, why = incidents[-1], undated, "«this attack» points back to it"
+            account = _further_account(d, keep_place=True)
+            if _fits_without_guesses(incidents[-1], account):
+                home, d, why = incidents[-1], account, "«this attack» points back to it"
         if home is None:
             told.grouping = _kept_apart(incidents, d)
             incidents.append(Incident([d]))
@@ -306,6 +303,14 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             told.grouping = f"joined incident {incidents.index(home) + 1}: {why}"
             home.drafts.append(d)
     return incidents
+
+
+def _further_account(d: Draft, keep_place: bool) -> Draft:
+    """The mention as one more account of an incident already told: its guessed sides set aside, its day
+    (a statement's, a claim's) left to the incident, and its place too unless the incident has none."""
+    c = _without_guessed_sides(d.cand)
+    return replace(d, cand=replace(c, date=None, date_range=None, date_explicit=False,
+                                   location=c.location if keep_place else None))
 
 
 def _points_back(d: Draft) -> bool:
@@ -341,7 +346,7 @@ def lead_sentences(text: str) -> int:
     return 1
 
 
-STALE_LEAD_DAYS = 3
+STALE_LEAD_DAYS = 3  # a lead about an attack older than this is a follow-up's background
 
 
 def _role(inc: Incident, published: date | None, lead: int) -> str:
@@ -414,6 +419,7 @@ def _one_per_place_and_day(incidents: list[Incident]) -> list[tuple[Incident, Ca
 
 
 def _same_place_and_day(a: Candidate, b: Candidate) -> bool:
+    """Both at one named site or town on one stated day, neither answering the other, no two attackers."""
     if a.responds_to_anchor is not None or b.responds_to_anchor is not None:
         return False
     if a.attacker and b.attacker and not related(a.attacker, b.attacker):

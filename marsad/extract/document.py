@@ -53,15 +53,12 @@ _SINCE = re.compile(r"(?:منذ|مُنذ|since|[Ss]ince)\s*$")
 
 
 # A photo caption: one short line that ends with its credit in brackets ("… (أرشيفية - رويترز)", "(AFP)").
-_CAPTION = re.compile(r"[^\n.!?؟]{0,160}\([^()\n]{2,40}\)\s*$")
+_CAPTION = re.compile(r"^[ \t]*[^\n.!?؟]{0,160}\([^()\n]{2,40}\)[ \t]*$", re.MULTILINE)
 
 
-def _caption(text: str, sentence: Segment) -> bool:
-    """The sentence is a photo caption standing on its own line: it describes a picture, not an event."""
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    line_end = text.find("\n", sentence.end)
-    line = text[line_start:len(text) if line_end < 0 else line_end]
-    return bool(_CAPTION.fullmatch(line.strip()))
+def _captions(text: str) -> list[tuple[int, int]]:
+    """The lines that are photo captions: they describe a picture, not an event."""
+    return [m.span() for m in _CAPTION.finditer(text)]
 
 
 def _dateline(m: DateMention, published: date | None) -> bool:
@@ -229,8 +226,9 @@ def read_drafts(doc: Doc) -> list[Draft]:
     ctx = DateContext(pub, "day", (pub, pub)) if pub else DateContext(None, "unknown", None)
     drafts: list[Draft] = []
     quotes = [m.span() for m in QUOTED.finditer(doc.text)]
+    captions = _captions(doc.text)
     for sentence in sentences(doc.text):
-        if _caption(doc.text, sentence):
+        if any(a <= sentence.start < b for a, b in captions):
             continue
         for seg in clauses(sentence, breaks):
             triggers = mentions.kind_within("triggers", seg.start, seg.end)

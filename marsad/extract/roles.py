@@ -41,11 +41,17 @@ def _nearest_before(items: list[Mention], pos: int, window: int) -> Mention | No
     return max(before, key=lambda i: i.end, default=None)
 
 
+def _word_start(text: str, t: Mention) -> int:
+    """Where the word holding the trigger begins (before any proclitic or article)."""
+    start = t.start
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    return start
+
+
 def definite_noun(text: str, t: Mention) -> bool:
     """The trigger word carries the article (الهجوم، الاستهداف): a noun, not a verb."""
-    word_start = t.start
-    while word_start > 0 and text[word_start - 1].isalpha():
-        word_start -= 1
+    word_start = _word_start(text, t)
     return "ال" in text[word_start:t.start + 2]
 
 
@@ -64,9 +70,7 @@ _PROCLITIC = re.compile(r"^[وف]?[بل]$")
 
 def prepositional_noun(text: str, t: Mention) -> bool:
     """The trigger word follows a preposition ("في قصف") or carries one ("بهجوم")."""
-    word_start = t.start
-    while word_start > 0 and text[word_start - 1].isalpha():
-        word_start -= 1
+    word_start = _word_start(text, t)
     return bool(_PROCLITIC.match(text[word_start:t.start])
                 or _PREPOSITION.search(text[max(0, word_start - 8):word_start]))
 
@@ -77,9 +81,7 @@ _DEMONSTRATIVE = re.compile(r"(?:^|[^\w])(?:[وف]?(?:هذا|هذه|ذلك|تل�
 
 def demonstrative_noun(text: str, t: Mention) -> bool:
     """The trigger word follows a demonstrative ("عن هذا الهجوم"): a reference back, never a new attack."""
-    word_start = t.start
-    while word_start > 0 and text[word_start - 1].isalpha():
-        word_start -= 1
+    word_start = _word_start(text, t)
     return bool(_DEMONSTRATIVE.search(text[max(0, word_start - 12):word_start]))
 
 

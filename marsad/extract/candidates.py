@@ -98,7 +98,8 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
         cand.cite("target_actor", target.mention, f"actors:{target.actor} {target.rule}")
 
     places = read_places(clause)
-    hit = best_place([p for p in places if not p.launch_site])
+    hits = [p for p in places if not p.launch_site]
+    hit = best_place([p for p in hits if not p.reference] or hits)
     launch = best_place([p for p in places if p.launch_site])
     if hit:
         place_candidate(cand, hit, hit.mention, f"gazetteer:{hit.place.id}")

@@ -25,6 +25,7 @@ _DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شم
 _DATELINE_BEFORE = re.compile(r"^(?:date \d{4}-\d{2}-\d{2}\s+)?[A-Za-z0-9 .]{0,12}[-–—:]?\s*$")
 HEADLINE_CHARS = 200
 _DATELINE_AFTER = re.compile(r"^[ \t]*(\([^)\n]{1,40}\)[ \t]*)?(,[^\n]{0,30}?)?[ \t]*([-–—ـ:|]|\n)")
+REFERENCE_REACH = 24  # characters from a place to a direction word and the town it is placed by
 _NEAR = re.compile(r"(قرب|بالقرب من|محيط|مقربة من|بعد [^\s]+ (كم|كيلومترات?) من|near|outside)\s*(مدينة|بلدة|قرية)?\s*$")
 
 
@@ -34,6 +35,7 @@ class PlaceMention:
     place: Place
     precision: str
     launch_site: bool
+    reference: bool = False  # "ديالى شمال شرقي بغداد": named only to say where another place is
 
 
 def _rank(precision: str) -> int:
@@ -55,13 +57,17 @@ def read_places(clause: Clause) -> list[PlaceMention]:
             continue
         before = clause.text[max(clause.seg.start, m.start - 24):m.start]
         precision = place.precision
+        reference = False
         if _COUNTRYSIDE.search(before):
             precision = "district" if _rank(precision) < _rank("district") else precision
         elif _NEAR.search(before) or _DIRECTION.search(before):
             precision = _coarser(precision)
+            # "في محافظة ديالى شمال شرقي بغداد": the direction places the name before it.
+            reference = bool(_DIRECTION.search(before)) and any(
+                0 <= m.start - p.end <= REFERENCE_REACH for p in clause.places if p is not m)
         launch = any(0 <= m.start - c.end <= LAUNCH_WINDOW and _first_after(clause, c.end, m)
                      for c in launch_cues) or _after_launch_from(clause, m)
-        out.append(PlaceMention(m, place, precision, launch))
+        out.append(PlaceMention(m, place, precision, launch, reference))
     return out
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from marsad.clean.segment import Segment, clauses, sentences
 from marsad.extract.candidates import Draft, clause_draft, per_listed_place, place_candidate
 from marsad.extract.clause import Clause
-from marsad.extract.mentions import TOLL_CUES, find_mentions
+from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
 from marsad.extract.roles import definite_noun, demonstrative_noun
 from marsad.extract.combine import PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
 from marsad.extract.attribution import side_speaks
@@ -218,9 +218,9 @@ def _resolve_anaphor(d: Draft, mentions) -> None:
         place_candidate(d.cand, earlier[-1], anaphor[0], f"anaphor:last-named-site:{earlier[-1].place.id}")
 
 
-def read_drafts(doc: Doc) -> list[Draft]:
+def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
     """Every clause that states an attack, in reading order, with its date resolved."""
-    mentions = find_mentions(doc)
+    mentions = mentions or find_mentions(doc)
     breaks = mentions.cue("clause_break")
     pub = doc.published
     ctx = DateContext(pub, "day", (pub, pub)) if pub else DateContext(None, "unknown", None)
@@ -457,11 +457,36 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
     """The events a document states, one candidate each, with evidence."""
     events = []
     lead = lead_sentences(doc.text)
-    for inc, cand in _one_per_place_and_day(_fold_headline(group_incidents(read_drafts(doc)), lead)):
+    mentions = find_mentions(doc)
+    explained = _explained_places(doc, mentions)
+    for inc, cand in _one_per_place_and_day(_fold_headline(group_incidents(read_drafts(doc, mentions)), lead)):
         cand.role = _role(inc, doc.published, lead)
         _own_side_speaks(inc, cand)
         _target_side_names(inc, cand)
         _usual_attack(cand)
-        if _is_event(cand):
+        if _is_event(cand) and not _explained_away(cand, explained):
             events.append(cand)
     return events
+
+
+def _explained_places(doc: Doc, mentions: DocMentions) -> set[str]:
+    """Places the text says heard only training or a controlled detonation ("تبين أن الأصوات التي سمعت
+    ضمن محيط قاعدة عين الأسد كانت عبارة عن تدريبات")."""
+    cues = mentions.cue("explained_away")
+    if not cues:
+        return set()
+    out = set()
+    for s in sentences(doc.text):
+        # "لم ترد معلومات إذا ما كانت الانفجارات ناجمة عن تدريبات أم عن استهداف": a doubt explains nothing.
+        if any(s.start <= c.start < s.end for c in cues) and not _WHETHER.search(doc.text, s.start, s.end):
+            out |= {p.entry_id for p in mentions.kind_within("places", s.start, s.end)}
+    return out
+
+
+_WHETHER = re.compile(r"إذا ما|ما إذا|فيما إذا|whether")
+
+
+def _explained_away(cand: Candidate, places: set[str]) -> bool:
+    """An incident at such a place with no one hurt is the blasts the text explained away."""
+    return (cand.location is not None and cand.location.place_id in places
+            and not any(c.killed or c.injured for c in cand.casualties))

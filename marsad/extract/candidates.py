@@ -69,6 +69,10 @@ def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
         cand.evidence = [e for e in cand.evidence if e.field != "munitions.launched"]
     if not cand.casualties and cand.unlaunched is None and cand.intercepted is None and cand.impacted is None:
         return None
+    hit = best_place([p for p in read_places(clause) if not p.launch_site and not p.reference])
+    if hit is not None and hit.precision != "country":
+        cand.location = to_location(hit)
+        cand.cite("location", hit.mention, f"gazetteer:{hit.place.id}")
     return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)
 
 

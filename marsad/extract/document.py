@@ -271,9 +271,13 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
         prev = d
         home = next((inc for inc in reversed(incidents) if fits(inc, d)), None)
         if d.continuation:
-            if incidents and fits(incidents[-1], d):
+            # The toll's own place ("منشأة صيانة في قاعدة قرب الحسكة") may place the incident more finely;
+            # a place that does not fit it is left out rather than the toll.
+            placeless = replace(d, cand=replace(d.cand, location=None))
+            joined = next((x for x in (d, placeless) if incidents and fits(incidents[-1], x)), None)
+            if joined is not None:
                 d.grouping = f"joined incident {len(incidents)}: a toll or status adds to the incident before it"
-                incidents[-1].drafts.append(d)
+                incidents[-1].drafts.append(joined)
             else:
                 d.grouping = "dropped: a toll or status that fits no incident before it"
             continue

@@ -98,7 +98,9 @@ def _combine_type(out: Candidate, cands: list[Candidate]) -> None:
         rules = [e.rule for e in c.evidence if e.field == "sub_event_type"]
         if c.sub_event_type == "Disrupted weapons use":
             return 0
-        return 1 if any(r.startswith(("weapon->", "triggers:clash")) for r in rules) else 2
+        if c.sub_event_type == "Suicide bomb":
+            return 1  # "تفجير انتحاري بسيارة مفخخة" is more than the car bomb another clause names
+        return 2 if any(r.startswith(("weapon->", "triggers:clash")) for r in rules) else 3
 
     _take(out, min(typed, key=strength), "sub_event_type")
 

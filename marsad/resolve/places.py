@@ -18,6 +18,8 @@ from marsad.types import Location, Mention
 PRECISION_ORDER = ("site", "town", "district", "admin1", "country")
 LAUNCH_WINDOW = 25
 _COUNTRYSIDE = re.compile(r"ريف\s*$")
+# "محافظة حلب", "محافظتي حلب والحسكة" (the second of a pair too): the governorates, not the cities.
+_GOVERNORATE = re.compile(r"(?:(?:محافظة|محافظتي|محافظات|محافظتا|[Gg]overnorates? of)|(?:محافظتي|محافظتا)\s+\S+\s+)\s*و?$")
 _FROM = re.compile(r"(^|\s)(من|from)\s+((مدينة|بلدة|قرية|منطقة|بادية|غرب|شرق|شمال|جنوب|ريف)\s+)*\S{0,3}$")
 _DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي|south of|north of|east of|west of)\s*(مدينة|بلدة)?\s*$")
 # "ERBIL (Kurdistan 24) –", "بغداد - ", "ZNA- أربيل": where the outlet filed from, not where it happened.
@@ -56,6 +58,9 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         if place is None or _dateline(clause.text, m):
             continue
         before = clause.text[max(clause.seg.start, m.start - 24):m.start]
+        if _GOVERNORATE.search(before) and place.kind in ("city", "town"):
+            # "في محافظتي حلب والحسكة": the governorates, not the cities.
+            place = gaz.admin1_place(place) or place
         precision = place.precision
         reference = False
         if _COUNTRYSIDE.search(before):

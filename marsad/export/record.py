@@ -23,8 +23,16 @@ def _loc(loc) -> dict[str, Any] | None:
     return loc.as_dict() if loc else None
 
 
-def _casualties(c: Candidate) -> list[dict[str, Any]]:
-    return [{"party": x.party, "killed": x.killed, "injured": x.injured} for x in c.casualties]
+def _casualties(ordered: list[Candidate]) -> list[dict[str, Any]]:
+    """The dead from the first account that counts the dead, the wounded from the first that counts the
+    wounded: one outlet's "six killed" and another's "about 18 wounded" are both shown."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind in ("killed", "injured"):
+        src = next((c for c in ordered if any(getattr(x, kind) is not None for x in c.casualties)), None)
+        for x in src.casualties if src else []:
+            if getattr(x, kind) is not None:
+                out.setdefault(x.party, {"party": x.party, "killed": None, "injured": None})[kind] = getattr(x, kind)
+    return list(out.values())
 
 
 def _official_of_target(c: Candidate) -> bool:
@@ -64,7 +72,6 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
     weapons: list[str] = []
     for c in ordered:
         weapons += [w for w in c.weapons if w not in weapons]
-    casualties_src = next((c for c in ordered if c.casualties), None)
     # An attacker only guessed from a launch area yields to one an account states.
     attacker_src = min((c for c in ordered if c.attacker), key=lambda c: c.attacker_inferred, default=None)
     score, basis = confidence(ordered, {(meta.get(rid) or {}).get("outlet") or c.doc_id for rid, c in cluster.members})
@@ -84,7 +91,7 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
         "munitions": {k: _first(_counted_first(ordered, k), k)
                       for k in ("launched", "impacted", "intercepted", "unlaunched")},
         "calibre": _first(ordered, "calibre"),
-        "casualties": _casualties(casualties_src) if casualties_src else [],
+        "casualties": _casualties(ordered),
         "damage": _first(ordered, "damage") or "unknown",
         "damage_text": _first(ordered, "damage_text"),
         "responds_to": None,

@@ -5,7 +5,7 @@ from datetime import date
 
 from marsad.export.record import event_record
 from marsad.merge.cluster import Cluster
-from marsad.types import Candidate, Evidence
+from marsad.types import Candidate, Casualty, Evidence
 
 
 def account(doc_id: str, launched: int, rule: str) -> Candidate:
@@ -20,3 +20,12 @@ def test_a_stated_figure_is_shown_before_one_read_from_a_singular_noun() -> None
                                ("r2", account("new", 1, "singular-munition-noun"))], doc_ids={"old", "new"})
     meta = {"r1": {"published": "2024-02-07"}, "r2": {"published": "2024-02-08"}}
     assert event_record("e1", cluster, meta)["munitions"]["launched"] == 3
+
+
+def test_the_dead_and_the_wounded_may_come_from_two_accounts() -> None:
+    # The newer report counts six dead and no wounded; the older about 18 wounded: both are shown.
+    newer = Candidate(doc_id="new", anchor=0, casualties=[Casualty("sdf", killed=6)])
+    older = Candidate(doc_id="old", anchor=0, casualties=[Casualty("sdf", killed=7, injured=18)])
+    cluster = Cluster(members=[("r1", older), ("r2", newer)], doc_ids={"old", "new"})
+    meta = {"r1": {"published": "2024-02-05"}, "r2": {"published": "2024-02-06"}}
+    assert event_record("e1", cluster, meta)["casualties"] == [{"party": "sdf", "killed": 6, "injured": 18}]

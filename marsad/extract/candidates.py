@@ -31,6 +31,7 @@ class Draft:
     attacker_role: Role | None
     rejected: str | None = None  # why this mention is not an event (threat, aggregate, ...)
     continuation: bool = False  # adds to the incident before it; never opens one
+    listed: bool = False  # one of several distinct towns a clause lists: joins only an incident at that town
     grouping: str = ""  # which incident it joined or why it opened one (shown by --explain)
 
 
@@ -188,5 +189,5 @@ def per_listed_place(draft: Draft) -> list[Draft]:
         if i:
             cand.evidence = [e for e in cand.evidence if not e.field.startswith("casualties.")]
         place_candidate(cand, pm, pm.mention, f"gazetteer:{pm.place.id} listed-place")
-        out.append(replace(draft, cand=cand))
+        out.append(replace(draft, cand=cand, listed=True))
     return out

@@ -269,7 +269,11 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
         _inherit_attacker(prev, d)
         _infer_counterstrike(incidents, d)
         prev = d
-        home = next((inc for inc in reversed(incidents) if fits(inc, d)), None)
+        # A town a clause lists beside others ("في مدينتي الميادين والبوكمال") joins no incident placed
+        # at another named town or site.
+        pool = [inc for inc in incidents if not d.listed or all(
+            loc.place_id == d.cand.location.place_id for loc in inc.values("location") if loc.precision in PRECISE)]
+        home = next((inc for inc in reversed(pool) if fits(inc, d)), None)
         if d.continuation:
             # The toll's own place ("منشأة صيانة في قاعدة قرب الحسكة") may place the incident more finely;
             # a place that does not fit it is left out rather than the toll.
@@ -287,13 +291,13 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             # A side only guessed (the target of the clause before answering, a base's operator, where the
             # fire came from) is no reason for another incident: the mention joins the one it otherwise fits.
             guessless = replace(d, cand=_without_guessed_sides(d.cand))
-            home = next((inc for inc in reversed(incidents) if _fits_without_guesses(inc, guessless)), None)
+            home = next((inc for inc in reversed(pool) if _fits_without_guesses(inc, guessless)), None)
             if home is not None:
                 # "صرح أمس الثلاثاء أن القوات قامت بضربات لحماية قواتنا في دير الزور" dates the statement and
                 # names where the forces are, not where the strike fell.
                 d, why = _further_account(d, keep_place=not home.values("location")), \
                     "compatible once guessed sides are set aside"
-        if home is None and incidents and _points_back(d):
+        if home is None and incidents and not d.listed and _points_back(d):
             # "أعلنت مسؤوليتها عن هذا الهجوم مساء أمس": the attack just told; the day is the claim's.
             account = _further_account(d, keep_place=True)
             if _fits_without_guesses(incidents[-1], account):
@@ -348,6 +352,7 @@ def lead_sentences(text: str) -> int:
     return 1
 
 
+PRECISE = ("site", "town")
 STALE_LEAD_DAYS = 3  # a lead about an attack older than this is a follow-up's background
 
 

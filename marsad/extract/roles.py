@@ -59,6 +59,7 @@ def definite_noun(text: str, t: Mention) -> bool:
 # make the actor before it a subject.
 _NOUN_ONLY = re.compile(r"(?:إطلاق|اطلاق|استهداف|إستهداف|تفجير|تفجيرات|هجوم|هجمات|هجمة|هجوما|هجوماً|غارة|غارات|ضربة|ضربات"
                         r"|سقوط|إسقاط|اعتراض|تصدي|انفجار)")
+_AUXILIARY = re.compile(r"(?:قوات|القوات|ميليشيات|الميليشيات|مجموعات|المجموعات|فصائل|الفصائل)[\s\w]{0,12}$")
 _RELATIVE = re.compile(r"(?:^|[^\w])(?:الذي|التي|الذين|اللذين|اللتين|which|that)\s+$")
 _PASSIVE_AUX = re.compile(r"(?:^|[^\w])[وف]?(?:تم|تمّ|يتم|جرى|يجري)\s+$")  # "تم استهداف…": a passive
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
@@ -165,8 +166,11 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
                                 if a.start - m.end <= ACCUSE_WINDOW):
         return "none", "accuser"  # "اتهمت قسد خلايا داعش…": the first actor after the verb accuses
     tie = _nearest_before([c for c in clause.cues if c.data.get("type") == "affiliation"], m.start, 4)
-    if tie is not None and _nearest_before(clause.actors, tie.start, 2) is not None:
-        return "none", "patron"  # "الميليشيات الإيرانية الموالية لنظام الأسد": the regime is not the target
+    if tie is not None and (_nearest_before(clause.actors, tie.start, 2) is not None
+                            or _AUXILIARY.search(text, max(0, tie.start - 20), tie.start)):
+        # "الميليشيات الإيرانية الموالية لنظام الأسد", "مواقع للقوات الرديفة التي تساند الجيش السوري":
+        # the patron is not the target.
+        return "none", "patron"
     claims = [c for c in clause.cues if c.data.get("type") == "claim"]
     if any(0 <= c.start - m.end <= ACCUSE_WINDOW for c in claims) or _nearest_before(claims, m.start, 3):
         return "attacker", "claimant"  # "أعلنت المقاومة الإسلامية مسؤوليتها عن الهجوم", "تبنت X الهجوم"

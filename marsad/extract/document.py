@@ -57,8 +57,12 @@ _CAPTION = re.compile(r"^[ \t]*[^\n.!?؟]{0,160}\([^()\n]{2,40}\)[ \t]*$", re.MU
 
 
 def _captions(text: str) -> list[tuple[int, int]]:
-    """The lines that are photo captions: they describe a picture, not an event."""
-    return [m.span() for m in _CAPTION.finditer(text)]
+    """The lines that are photo captions: they describe a picture, not an event. A line that counts the
+    dead or says "today" ("قتل 3 جنود بهجوم على التنف (المرصد)") is a report, whatever its ending."""
+    return [m.span() for m in _CAPTION.finditer(text) if not _REPORTED.search(m.group())]
+
+
+_REPORTED = re.compile(r"قتل|مقتل|قتلى|أصيب|إصابة|جرحى|اليوم|أمس|الليلة|killed|wounded|injured|today|yesterday")
 
 
 def _dateline(m: DateMention, published: date | None) -> bool:

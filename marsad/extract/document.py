@@ -357,7 +357,7 @@ def lead_sentences(text: str) -> int:
 
 
 PRECISE = ("site", "town")
-STALE_LEAD_DAYS = 3  # a lead about an attack older than this is a follow-up's background
+STALE_LEAD_DAYS = 7  # a lead about an attack older than a week is a follow-up's background
 
 
 def _role(inc: Incident, published: date | None, lead: int) -> str:

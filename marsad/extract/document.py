@@ -48,7 +48,7 @@ DAYS_FROM_NOW = frozenset(p + r for r in ("today", "tonight", "yesterday", "last
 QUOTED = re.compile(r"“[^”\n]*”|«[^»\n]*»|\"[^\"\n]*\"")
 
 
-# "61 هجوماً منذ 17 تشرين الأول": the start of a span (a tally's), never the day the narrative is at.
+# "70 هجوماً منذ مطلع الشهر": the start of a span (a tally's), never the day the narrative is at.
 _SINCE = re.compile(r"(?:منذ|مُنذ|since|[Ss]ince)\s*$")
 
 
@@ -279,7 +279,7 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             loc.place_id == d.cand.location.place_id for loc in inc.values("location") if loc.precision in PRECISE)]
         home = next((inc for inc in reversed(pool) if fits(inc, d)), None)
         if d.continuation:
-            # The toll's own place ("منشأة صيانة في قاعدة قرب الحسكة") may place the incident more finely;
+            # The toll's own place ("في مخزن بقاعدة قرب المدينة") may place the incident more finely;
             # a place that does not fit it is left out rather than the toll.
             placeless = replace(d, cand=replace(d.cand, location=None))
             joined = next((x for x in (d, placeless) if incidents and fits(incidents[-1], x)), None)
@@ -297,8 +297,8 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             guessless = replace(d, cand=_without_guessed_sides(d.cand))
             home = next((inc for inc in reversed(pool) if _fits_without_guesses(inc, guessless)), None)
             if home is not None:
-                # "صرح أمس الثلاثاء أن القوات قامت بضربات لحماية قواتنا في دير الزور" dates the statement and
-                # names where the forces are, not where the strike fell.
+                # "قال المتحدث أمس إن الضربات حمت جنودنا في المدينة" dates the statement and names
+                # where the forces are, not where the strike fell.
                 d, why = _further_account(d, keep_place=not home.values("location")), \
                     "compatible once guessed sides are set aside"
         if home is None and incidents and not d.listed and _points_back(d):
@@ -442,8 +442,8 @@ def _same_place_and_day(a: Candidate, b: Candidate) -> bool:
 
 
 def _target_side_names(inc: Incident, cand: Candidate) -> None:
-    """The side that was hit names the attacker in any sentence of the incident ("ألقت وزارة الدفاع الأمريكية
-    باللوم على ميليشيات…" after "هجوم على قاعدة عين الأسد"): confirmed, as within one sentence."""
+    """The side that was hit names the attacker in any sentence of the incident ("ألقت القيادة باللوم على فصائل…"
+    after "هجوم على القاعدة"): confirmed, as within one sentence."""
     if cand.attribution != "accused" or cand.hedged or cand.target_actor is None:
         return
     speaker = next((s for d in inc.drafts if d.cand.attacker == cand.attacker
@@ -483,14 +483,14 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
 
 
 def _explained_places(doc: Doc, mentions: DocMentions) -> set[str]:
-    """Places the text says heard only training or a controlled detonation ("تبين أن الأصوات التي سمعت
-    ضمن محيط قاعدة عين الأسد كانت عبارة عن تدريبات")."""
+    """Places the text says heard only training or a controlled detonation ("الدوي الذي سُمع قرب القاعدة
+    كان عبارة عن تدريبات")."""
     cues = mentions.cue("explained_away")
     if not cues:
         return set()
     out = set()
     for s in sentences(doc.text):
-        # "لم ترد معلومات إذا ما كانت الانفجارات ناجمة عن تدريبات أم عن استهداف": a doubt explains nothing.
+        # "لا يُعرف إذا ما كان الدوي تدريبات أم هجوماً": a doubt explains nothing.
         if any(s.start <= c.start < s.end for c in cues) and not _WHETHER.search(doc.text, s.start, s.end):
             out |= {p.entry_id for p in mentions.kind_within("places", s.start, s.end)}
     return out

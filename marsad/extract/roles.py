@@ -55,7 +55,7 @@ def definite_noun(text: str, t: Mention) -> bool:
     return "ال" in text[word_start:t.start + 2]
 
 
-# Attack words that are only ever nouns (masdars and plurals): "طوّق مكان إطلاق الصواريخ" has no verb to
+# Attack words that are only ever nouns (masdars and plurals): "حدد الجيش موقع إطلاق القذائف" has no verb to
 # make the actor before it a subject.
 _NOUN_ONLY = re.compile(r"(?:إطلاق|اطلاق|استهداف|إستهداف|تفجير|تفجيرات|هجوم|هجمات|هجمة|هجوما|هجوماً|غارة|غارات|ضربة|ضربات"
                         r"|سقوط|إسقاط|اعتراض|تصدي|انفجار)")
@@ -101,9 +101,9 @@ OWN_VERB_WINDOW = 25  # "قواتها" … attack verb
 
 def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> bool | None:
     """The speaker's own forces are the subject of an attack or counter-fire verb after it (True), or were
-    killed or wounded by it (None: "تعلن مقتل ستة من مقاتليها بهجوم")."""
+    killed or wounded by it (None: "تعلن مقتل أربعة من عناصرها بهجوم")."""
     acts = sorted(triggers + answers(clause), key=lambda t: t.start)
-    # Verbs only strike: "قواته ردت على الهجوم وتصدت…" is about the attack noun, not a strike by "قواته".
+    # Verbs only strike: "قواته ردت على الهجوم وتصدت للمسيرة" is about the attack noun, not a strike by "قواته".
     verbs = [t for t in acts if not definite_noun(clause.text, t) and not prepositional_noun(clause.text, t)]
     for own in clause.cues:
         if own.data.get("type") in ("own_forces", "self") and 0 <= own.start - m.end <= OWN_FORCES_WINDOW:
@@ -114,7 +114,7 @@ def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> b
                 continue
             if act.data.get("subject_is_target") or any(m.end <= c.start and c.end <= act.start for c in clause.cues
                                                         if c.data.get("type") in ("killed", "injured")):
-                return None  # "أكدت أنها تعرضت لهجوم", "تعلن مقتل ستة من مقاتليها بهجوم": it was hit
+                return None  # "أكدت أنها تعرضت لهجوم", "تعلن مقتل أربعة من عناصرها بهجوم": it was hit
             verb = next((t for t in verbs if 0 <= t.start - own.end <= reach), None)
             if verb is None:
                 continue
@@ -132,7 +132,7 @@ _ANNOUNCE_GAP = re.compile(r"[\s،,]*(?:(?:فجر|صباح|مساء|ليل|ظه�
 
 
 def _announced_launch(clause: Clause, m: Mention) -> bool:
-    """The speaker is followed by the launch or firing it announces as its own ("إطلاق عشرات الصواريخ")."""
+    """The speaker is followed by the launch or firing it announces as its own ("إطلاق صاروخين")."""
     launch = next((t for t in clause.triggers if t.start >= m.end and t.data.get("kind") == "launch"), None)
     return launch is not None and bool(_ANNOUNCE_GAP.fullmatch(clause.text, m.end, launch.start))
 
@@ -168,7 +168,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     tie = _nearest_before([c for c in clause.cues if c.data.get("type") == "affiliation"], m.start, 4)
     if tie is not None and (_nearest_before(clause.actors, tie.start, 2) is not None
                             or _AUXILIARY.search(text, max(0, tie.start - 20), tie.start)):
-        # "الميليشيات الإيرانية الموالية لنظام الأسد", "مواقع للقوات الرديفة التي تساند الجيش السوري":
+        # "الميليشيات الإيرانية الموالية لنظام الأسد", "مقار لمجموعات رديفة تساند الجيش":
         # the patron is not the target.
         return "none", "patron"
     claims = [c for c in clause.cues if c.data.get("type") == "claim"]
@@ -191,17 +191,17 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         if own is None:
             return "target", "speaker-own-forces-hit"
         if speech.end <= m.start and _announced_launch(clause, m):
-            return "attacker", "speaker-own-forces"  # "أعلن الحرس الثوري، فجر اليوم، إطلاق عشرات الصواريخ"
+            return "attacker", "speaker-own-forces"  # "أعلنت الفصائل، مساء أمس، إطلاق صاروخين"
         return "none", f"speaker-after:{speech.text}"  # "أعلن التحالف عن استهداف…": who speaks, not who fired
     cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
     if cue is not None and cue.text.isascii() and len(cue.text) <= 3 and m.start - cue.end > SHORT_CUE_WINDOW:
         cue = None  # "On Wednesday, February 7, U.S. forces…": a short English preposition governs what follows it
     if (cue is not None and cue.data.get("type") == "target_before" and cue.text.endswith(("على", "ضد"))
             and not _nearest_before(triggers + clause.weapons, cue.start, PREPOSITION_REACH)):
-        cue = None  # "هجوم على X" marks X; "الحفاظ على هزيمة داعش" does not
+        cue = None  # "هجوم على X" marks X; "الحرص على أمن المنطقة" does not
     verb = _nearest_before(triggers, m.start, 2)
     if verb is not None and definite_noun(text, verb) and not verb.text.isascii():
-        verb = None  # "المستهدف من هذه الغارات كتائب حزب الله": a definite noun has no genitive agent after it
+        verb = None  # "الهدف من هذه الضربات مقر الفصيل": a definite noun has no genitive agent after it
     if verb is not None and (cue is None or verb.end >= cue.end):
         if verb.data.get("kind") == "disrupted":
             return "none", "defender"  # "تصدي قسد لهجوم…": who stopped it, not who fired
@@ -212,12 +212,12 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         if m.data.get("li") or _after_li(text, m.start):
             return "target", "preposition-li"  # "توجيه ضربات للميليشيات": ل after a strike marks whom it hit
         if _PASSIVE_AUX.search(text, max(0, verb.start - 8), verb.start):
-            return "target", "object-of-passive"  # "تم استهداف الجنود الأمريكيين": who was targeted
+            return "target", "object-of-passive"  # "تم استهداف الدورية": who was targeted
         noun_before = _nearest_before([t for t in triggers + clause.weapons if t is not verb], verb.start, 3)
         if verb.data.get("kind") == "attack" and (
                 _RELATIVE.search(text, max(0, verb.start - 10), verb.start)
                 or (noun_before is not None and not text[noun_before.end:verb.start].strip())):
-            # "الهجوم الذي استهدف القوات الأمريكية", "هجوم بمسيرة استهدف قوات…": the attack is the verb's
+            # "الهجوم الذي استهدف الجنود", "هجوم بمسيرة استهدف قوات…": the attack is the verb's
             # subject, so the actor after the verb is its object.
             return "target", "object-of-verb-after-attack"
         return "attacker", "agent-after-attack-word"
@@ -247,12 +247,12 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     return "none", "unassigned"
 
 
-ANSWER_DEFENDS_WINDOW = 25  # "ردت على الهجوم وتصدت لإحدى الطائرات"
+ANSWER_DEFENDS_WINDOW = 25  # "ردت على الهجوم وتصدت للمسيرة"
 
 
 def answers(clause: Clause) -> list[Mention]:
-    """The clause's words of retaliation, unless the answer was to fend the attack off ("ردت على الهجوم
-    وتصدت بنجاح لإحدى الطائرات": the defenders, not a counter-strike)."""
+    """The clause's words of retaliation, unless the answer was to fend the attack off ("ردت القوات على الهجوم
+    وتصدت للمسيرة": the defenders, not a counter-strike)."""
     responses = [t for t in clause.triggers if t.data.get("kind") == "response"]
     if any(t.data.get("kind") == "disrupted" and 0 <= t.start - r.end <= ANSWER_DEFENDS_WINDOW
            for r in responses for t in clause.triggers):

@@ -219,7 +219,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             continue
         kind = n.noun_id if n.noun_id in {"killed", "injured"} else passive.data["type"] if passive else None
         if kind is None and counted and _COORDINATED.fullmatch(clause.text, counted[0].end, n.start):
-            kind = counted[1]  # "استشهاد أحد عشر عسكرياً ومدنيين اثنين": the second count shares the first's word
+            kind = counted[1]  # "استشهاد تسعة عسكريين ومدنيين اثنين": the second count shares the first's word
         if kind is None:
             def gap(c: Mention) -> int:  # characters between the count and the death/injury word
                 return n.start - c.end if c.end <= n.start else max(0, c.start - n.end)
@@ -231,9 +231,9 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             party = cand.casualties[-1].party  # "مقتل 3 من الحرس الثوري وإصابة 5 آخرين"
         elif _POSSESSED.match(clause.text, n.end) and (owners := [code for pos, (code, _) in sorted(actor_at.items())
                                                                    if pos < n.start]):
-            party = owners[-1]  # "أعلن الجيش الأمريكي مقتل ثلاثة من جنوده": his soldiers, the last side named
+            party = owners[-1]  # "أعلن الجيش مقتل جنديين من جنوده": his soldiers, the last side named
         else:
-            # The party follows the count, unless it is another count's own noun ("أحد عشر عسكرياً ومدنيين
+            # The party follows the count, unless it is another count's own noun ("تسعة عسكريين ومدنيين
             # اثنين": the civilians are the two's).
             party = next((code for pos, (code, adjective) in sorted(actor_at.items())
                           if n.start <= pos <= (n.end + 2 if adjective else n.end + CASUALTY_WINDOW)

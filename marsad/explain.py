@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from marsad.errors import MarsadError
 from marsad.extract.document import group_incidents, read_drafts
 from marsad.ingest.readers import iter_articles
 from marsad.clean.text import make_doc
@@ -21,7 +22,11 @@ def explain_file(console: Console, path: Path, published: date | None, explain: 
         if isinstance(item, Failure):
             console.print(f"[red]error[/red] {item.doc_id}: {item.reason}")
             continue
-        doc = make_doc(item if item.published or not published else replace(item, published=published), settings)
+        try:
+            doc = make_doc(item if item.published or not published else replace(item, published=published), settings)
+        except MarsadError as exc:  # too short, not text: one line naming the document, as ingest prints it
+            console.print(f"[red]error[/red] {exc}")
+            continue
         cands = process_doc(doc, settings)
         console.rule(f"{doc.doc_id} · published {doc.published or 'unknown'} · {len(cands)} events")
         for i, c in enumerate(cands, 1):

@@ -326,6 +326,15 @@ def test_extract_names_a_bad_file(tmp_path: Path) -> None:
     assert "error empty: empty file" in result.stdout
 
 
+def test_extract_names_a_text_too_short_to_read_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "short.txt").write_text("قصف على القائم.\n", encoding="utf-8")
+
+    result = run("extract", tmp_path / "short.txt")
+
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "error short: no text after cleaning" in " ".join(result.stdout.split())
+
+
 def test_reprocess_counts_new_changed_gone_then_nothing(db: Path) -> None:
     conoco, tanf = first_event(db, "conoco"), first_event(db, "tanf")
     conn = sqlite3.connect(db)

@@ -25,14 +25,14 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "9db4f72502d63bca3ea5eda4e1f3d6e0af3498919e1c6aa6cb9ce6ee44f71f1d",
-    "csv": "0b204c3868360c26aa775f70751fd618dd37c4e68b8da7cb8753ad86cf87e1f8",
-    "geojson": "e289b8e2dc0aa988ff163d39e04bf6305b104aa2cddd277f528fd7bdf92466ea",
+    "marsad-jsonl": "9a1c30c429f9a0ad582e69121b274176c9a7d1335c77f6879e9a6e5531a65803",
+    "csv": "f38a961a5fbb0c943a24769622211d8de88fbcb08877d84d075894ad14f48888",
+    "geojson": "8f2d0f6b6a0c24ccd1fa19f55a111945c888b48c8e56003a495e575d6e7efa50",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "02d08d6e6397b304b783140b297293dd451be2535b51f44981356b7474f34cb1",
-    "csv": "e67f6afb61bc0e84a0707faa32e00a565e2b2b7ab06f437a6178d4654532c5a6",
-    "geojson": "7567de606e151717e9fce520acf975ef3127fe8ca70cd5e4e939121da1f48d23",
+    "marsad-jsonl": "32c8c32bedd985fd987928c9d996f53052acee848f7dd08b3c7ef970a709db02",
+    "csv": "5a12eaf24dfc46688917e325fcd651b9c161a4590356fad4e055230bbc1493e6",
+    "geojson": "c794a1f1a09fbddccfb7fdfed79aee2bfed4269b058a354a6269f420dc08b78d",
 }
 
 

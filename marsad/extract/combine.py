@@ -142,11 +142,12 @@ def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:
 
 def _drop_unattributed_repeats(out: Candidate) -> None:
     """A toll told twice, once with its party ("مقتل 11 عنصراً من الشرطة") and once without ("الهجوم
-    أدى إلى مقتل 11"), is one toll: the party-less figure equal to a named party's goes."""
+    أدى إلى مقتل 11"), is one toll: the party-less figure goes when a named party's is as large; a smaller
+    one is an earlier or vaguer count of the same dead ("مقتل اثنين من المستشارين" then "مقتل 4 من الحرس")."""
     for kind in ("killed", "injured"):
-        named = {getattr(c, kind) for c in out.casualties if c.party != "unknown" and getattr(c, kind) is not None}
+        named = [getattr(c, kind) for c in out.casualties if c.party != "unknown" and getattr(c, kind) is not None]
         for c in out.casualties:
-            if c.party == "unknown" and getattr(c, kind) in named:
+            if c.party == "unknown" and named and getattr(c, kind) is not None and getattr(c, kind) <= max(named):
                 setattr(c, kind, None)
                 out.evidence = [e for e in out.evidence if e.field != f"casualties.unknown.{kind}"]
     out.casualties = [c for c in out.casualties if c.killed is not None or c.injured is not None]

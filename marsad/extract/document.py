@@ -252,13 +252,26 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
     return drafts
 
 
+# "أصدر التحالف اليوم، الثلاثاء، بيانًا جاء فيه…", "قال المتحدث الاثنين إن…", "said on Monday that": the day
+# beside a reporting verb is the statement's; the attack the statement tells of may be a day or more older.
+_STATEMENT_BEFORE = re.compile(r"(?:^|[^\w])[وف]?(?:قال|قالت|أعلن|أعلنت|أصدر|أصدرت|أكد|أكدت|ذكر|ذكرت|أفاد|أفادت|أوضح"
+                               r"|أوضحت|نشر|نشرت|كشف|كشفت|صرح|صرّح|said|announced|stated)"
+                               r"(?:[\s،,]+[^\s،,.]+){0,5}?[\s،,]*(?:on\s+)?$")
+
+
+def _statement_day(text: str, m: DateMention, triggers: list) -> bool:
+    """The date stands right after a reporting verb and its speaker."""
+    return bool(triggers) and bool(_STATEMENT_BEFORE.search(text, max(0, m.start - 60), m.start))
+
+
 def _dated(draft: Draft, ctx: DateContext, stated: DateMention | None, triggers: list, text: str) -> Draft:
     """The draft with the narrative's date, and whether its clause stated it."""
     c = draft.cand
     c.date, c.date_precision, c.date_range = ctx.date, ctx.precision, ctx.range
     # "تندد بالاستهداف التركي، الأربعاء": a definite attack noun refers back to an attack already
     # told; the day in its clause is the clause's own (a protest, a statement), not the attack's.
-    c.date_explicit = stated is not None and not (triggers and definite_noun(text, triggers[0]))
+    c.date_explicit = stated is not None and not (triggers and definite_noun(text, triggers[0])) \
+        and not _statement_day(text, stated, triggers)
     if stated is not None:
         c.cite("date", Span(stated.start, stated.end, stated.text), f"dates:{stated.rule}")
     return draft

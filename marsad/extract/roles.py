@@ -62,6 +62,15 @@ _NOUN_ONLY = re.compile(r"(?:إطلاق|اطلاق|استهداف|إستهداف
 _AUXILIARY = re.compile(r"(?:قوات|القوات|ميليشيات|الميليشيات|مجموعات|المجموعات|فصائل|الفصائل)[\s\w]{0,12}$")
 _RELATIVE = re.compile(r"(?:^|[^\w])(?:الذي|التي|الذين|اللذين|اللتين|which|that)\s+$")
 _PASSIVE_AUX = re.compile(r"(?:^|[^\w])[وف]?(?:تم|تمّ|يتم|جرى|يجري)\s+$")  # "تم استهداف…": a passive
+# "نفذت القيادة غارات", "إنها نفذت غارات": a light verb and an attack noun make one verb phrase, so the actor
+# right after the light verb, or right before it, is who struck. (شن and its forms are attack verbs already.)
+_LIGHT_VERB = r"[وف]?(?:نفذ|نفذت|ينفذ|تنفذ|نفذوا|وجه|وجهت|يوجه|توجه|أجرى|أجرت|اجرى|اجرت)"
+_LIGHT_BEFORE = re.compile(rf"(?:^|[^\w]){_LIGHT_VERB}\s+$")
+_LIGHT_BETWEEN = re.compile(rf"\s*{_LIGHT_VERB}\s+")
+_ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was targeted": X was hit
+# "طائرات أمريكية", "مروحيات حربية تركية": a nationality adjective after an aircraft or warship noun.
+_CARRIER_BEFORE = re.compile(r"(?:طائرات|طائرة|مروحيات|مروحية|بوارج|سفن|زوارق)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
+_EARLIER = re.compile(r"(?:^|[^\w])(?:بعد|قبل)\s+$")
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
 # before it is its subject.
@@ -109,13 +118,15 @@ def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> b
         if own.data.get("type") in ("own_forces", "self") and 0 <= own.start - m.end <= OWN_FORCES_WINDOW:
             # "أعلنت المقاومة أنها استهدفت…": the pronoun is the verb's subject only right before it.
             reach = OWN_VERB_WINDOW if own.data["type"] == "own_forces" else 1
-            act = next((t for t in acts if 0 <= t.start - own.end <= reach), None)
+            act = next((t for t in acts if 0 <= t.start - own.end <= reach
+                        or _LIGHT_BETWEEN.fullmatch(clause.text, own.end, t.start)), None)
             if act is None:
                 continue
             if act.data.get("subject_is_target") or any(m.end <= c.start and c.end <= act.start for c in clause.cues
                                                         if c.data.get("type") in ("killed", "injured")):
                 return None  # "أكدت أنها تعرضت لهجوم", "تعلن مقتل أربعة من عناصرها بهجوم": it was hit
-            verb = next((t for t in verbs if 0 <= t.start - own.end <= reach), None)
+            verb = next((t for t in acts if _LIGHT_BETWEEN.fullmatch(clause.text, own.end, t.start)), None) or next(
+                (t for t in verbs if 0 <= t.start - own.end <= reach), None)
             if verb is None:
                 continue
             # "قواتها تعاملت مع هجمات معادية" defends; "قواته تعاملت مع مصادر النيران" fires back.
@@ -147,10 +158,17 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if m.data.get("adjective"):
         # "غارات أمريكية": a nationality adjective right after a strike noun names the attacker;
         # in English it stands before the noun: "a Turkish drone strike", "U.S. strikes".
-        if _nearest_before(triggers + clause.weapons, m.start, 2):
+        noun = _nearest_before(triggers + clause.weapons, m.start, 2)
+        if noun is not None and _EARLIER.search(text, max(0, _word_start(text, noun) - 6), _word_start(text, noun)) \
+                and any(t.start < noun.start for t in triggers):
+            # "إن الهجوم يعد الأول بعد القصف الأمريكي": the clause's attack is another, told before it
+            return "none", "adjective-of-an-earlier-attack"
+        if noun is not None:
             return "attacker", "adjective-after-strike"
         if m.text.isascii() and any(0 <= w.start - m.end <= 2 for w in triggers + clause.weapons):
             return "attacker", "adjective-before-strike"
+        if _CARRIER_BEFORE.search(text, max(0, m.start - 25), m.start):
+            return "attacker", "adjective-after-aircraft"
         return "none", "adjective"
     assault = _nearest_before([t for t in triggers if t.data.get("agent_after_li")], m.start, AGENT_LI_WINDOW)
     if assault is not None and _AGENT_LI.match(text[assault.end:m.start]):
@@ -193,6 +211,10 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         if speech.end <= m.start and _announced_launch(clause, m):
             return "attacker", "speaker-own-forces"  # "أعلنت الفصائل، مساء أمس، إطلاق صاروخين"
         return "none", f"speaker-after:{speech.text}"  # "أعلن التحالف عن استهداف…": who speaks, not who fired
+    if _LIGHT_BEFORE.search(text, max(0, m.start - 12), m.start) and any(
+            0 <= t.start - m.end <= VERB_WINDOW and not any(m.end <= a.start < t.start for a in clause.actors)
+            for t in triggers + clause.weapons):
+        return "attacker", "agent-of-light-verb"  # "نفذ الطيران الأمريكي غارات على…"
     cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
     if cue is not None and cue.text.isascii() and len(cue.text) <= 3 and m.start - cue.end > SHORT_CUE_WINDOW:
         cue = None  # "On Wednesday, February 7, U.S. forces…": a short English preposition governs what follows it
@@ -236,14 +258,17 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     # The first attack word after the actor must be a verb: in "«قسد»، في قصف بمسيرة استهدف…" the verb's
     # subject is the strike, not the actor.
     following = [t for t in triggers if 0 <= t.start - m.end <= VERB_WINDOW][:1]
-    following = [t for t in following if not definite_noun(text, t) and not prepositional_noun(text, t)
-                 and not _NOUN_ONLY.fullmatch(t.text)]
+    light = bool(following) and bool(_LIGHT_BETWEEN.fullmatch(text, m.end, following[0].start))
+    following = [t for t in following if light or (not definite_noun(text, t) and not prepositional_noun(text, t)
+                                                   and not _NOUN_ONLY.fullmatch(t.text))]
     if following and not any(m.end <= a.start < following[0].start for a in clause.actors + clause.places):
         if following[0].data.get("kind") == "disrupted":
             return "none", "defender"
         if following[0].data.get("subject_is_target"):
             return "target", "subject-of-suffer-verb"
-        return "attacker", "subject-before-attack-verb"
+        if following[0].text.isascii() and _ENGLISH_PASSIVE.search(text, m.end, following[0].start):
+            return "target", "subject-of-passive"  # "a Kataib Hezbollah commander was targeted"
+        return "attacker", "subject-of-light-verb" if light else "subject-before-attack-verb"
     return "none", "unassigned"
 
 

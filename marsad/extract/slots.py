@@ -229,9 +229,11 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             kind = min(near, key=gap).data["type"]
         if n.noun_id == "other_people" and cand.casualties:
             party = cand.casualties[-1].party  # "مقتل 3 من الحرس الثوري وإصابة 5 آخرين"
-        elif _POSSESSED.match(clause.text, n.end) and (owners := [code for pos, (code, _) in sorted(actor_at.items())
-                                                                   if pos < n.start]):
-            party = owners[-1]  # "أعلن الجيش مقتل جنديين من جنوده": his soldiers, the last side named
+        elif _POSSESSED.match(clause.text, n.end) and (owners := [code for pos, (code, adjective) in sorted(actor_at.items())
+                                                                   if pos < n.start and not adjective]):
+            # "أعلن الجيش مقتل جنديين من جنوده": his soldiers, the last side named (a nationality adjective
+            # qualifies an attack, "القصف الأمريكي", and owns no soldiers)
+            party = owners[-1]
         else:
             # The party follows the count, unless it is another count's own noun ("تسعة عسكريين ومدنيين
             # اثنين": the civilians are the two's).

@@ -325,7 +325,28 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
         else:
             told.grouping = f"joined incident {incidents.index(home) + 1}: {why}"
             home.drafts.append(d)
+    _share_listed_attacker(incidents)
     return incidents
+
+
+def _share_listed_attacker(incidents: list[Incident]) -> None:
+    """The places one clause lists were struck by one side: "قالت الفصائل إنها استهدفت قاعدة حرير وقاعدة
+    الشدادي" names its claimant once; when the first base's incident knows who claims it, the others take the
+    claim too. (An accusation is not shared: blame for "the attacks" is often for a whole campaign.)"""
+    by_clause: dict[int, list[tuple[Incident, Draft]]] = {}
+    for inc in incidents:
+        for d in inc.drafts:
+            if d.listed:
+                by_clause.setdefault(id(d.clause), []).append((inc, d))
+    for members in by_clause.values():
+        named = [o.cand for inc, _ in members for o in inc.drafts if o.cand.attacker and o.cand.attribution == "claimed"]
+        if len({c.attacker for c in named}) != 1:
+            continue
+        src = named[0]
+        for inc, d in members:
+            if not inc.values("attacker") and d.cand.target_actor != src.attacker:
+                d.cand.attacker, d.cand.attacker_name, d.cand.attribution = src.attacker, src.attacker_name, src.attribution
+                d.cand.evidence += [e for e in src.evidence if e.field in ("attacker", "attribution")]
 
 
 def _further_account(d: Draft, keep_place: bool) -> Draft:

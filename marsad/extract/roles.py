@@ -68,8 +68,10 @@ _LIGHT_VERB = r"[وف]?(?:نفذ|نفذت|ينفذ|تنفذ|نفذوا|وجه|و
 _LIGHT_BEFORE = re.compile(rf"(?:^|[^\w]){_LIGHT_VERB}\s+$")
 _LIGHT_BETWEEN = re.compile(rf"\s*{_LIGHT_VERB}\s+")
 _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was targeted": X was hit
-# "طائرات أمريكية", "مروحيات حربية تركية": a nationality adjective after an aircraft or warship noun.
-_CARRIER_BEFORE = re.compile(r"(?:طائرات|طائرة|مروحيات|مروحية|بوارج|سفن|زوارق)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
+# "طائرات أمريكية", "مروحيات حربية تركية", "العدوان الأمريكي": a nationality adjective after an aircraft or
+# warship noun, or after "aggression" (what the side hit calls the strike).
+_CARRIER_BEFORE = re.compile(r"(?:طائرات|طائرة|مروحيات|مروحية|بوارج|سفن|زوارق|العدوان|عدوان|الاعتداء|اعتداء|الاعتداءات"
+                             r"|اعتداءات)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
 _EARLIER = re.compile(r"(?:^|[^\w])(?:بعد|قبل)\s+$")
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
@@ -168,7 +170,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         if m.text.isascii() and any(0 <= w.start - m.end <= 2 for w in triggers + clause.weapons):
             return "attacker", "adjective-before-strike"
         if _CARRIER_BEFORE.search(text, max(0, m.start - 25), m.start):
-            return "attacker", "adjective-after-aircraft"
+            return "attacker", "adjective-after-aircraft-or-aggression"
         return "none", "adjective"
     assault = _nearest_before([t for t in triggers if t.data.get("agent_after_li")], m.start, AGENT_LI_WINDOW)
     if assault is not None and _AGENT_LI.match(text[assault.end:m.start]):

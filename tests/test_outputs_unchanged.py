@@ -30,9 +30,9 @@ SYNTHETIC_DIGESTS = {
     "geojson": "8f2d0f6b6a0c24ccd1fa19f55a111945c888b48c8e56003a495e575d6e7efa50",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "32c8c32bedd985fd987928c9d996f53052acee848f7dd08b3c7ef970a709db02",
-    "csv": "5a12eaf24dfc46688917e325fcd651b9c161a4590356fad4e055230bbc1493e6",
-    "geojson": "c794a1f1a09fbddccfb7fdfed79aee2bfed4269b058a354a6269f420dc08b78d",
+    "marsad-jsonl": "3c7e4ead9f6266859de78842fd1480e334c1bea9eeb89506b6ae4b37b6dd1866",
+    "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
+    "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }
 
 

@@ -1,6 +1,7 @@
 """Fold the drafts of one incident into one candidate, keeping the evidence of each chosen value."""
 from __future__ import annotations
 
+from marsad.resolve.gazetteer import namesake_capital
 from marsad.types import Candidate, Casualty
 
 PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
@@ -63,7 +64,8 @@ def combine(cands: list[Candidate]) -> Candidate:
         out.evidence.extend(e for e in best.evidence if e.field == "date")
     located = [c for c in cands if c.location is not None]
     if located:
-        best = min(located, key=lambda c: GEO_ORDER.index(c.location.precision))
+        # A town the text names outranks the capital named only by its governorate's name.
+        best = min(located, key=lambda c: (GEO_ORDER.index(c.location.precision), namesake_capital(c.location.place_id)))
         _take(out, best, "location")
     for name in FIRST_VALUE:
         src = next((c for c in cands if getattr(c, name) is not None), None)

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from operator import attrgetter
 
 from marsad.resolve.actors import related
+from marsad.resolve.gazetteer import namesake_capital
 from marsad.resolve.geo import km
 from marsad.types import Candidate, Location
 
@@ -111,6 +112,10 @@ def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> 
     if c.location is None:
         return True
     for loc in _values(members, "location"):
+        namesake = strict and loc.admin1 == c.location.admin1 and loc.place_id != c.location.place_id and (
+            namesake_capital(loc.place_id) or namesake_capital(c.location.place_id))
+        if namesake:
+            continue  # "دير الزور" beside "ذيبان" in one report: the governorate, which holds the town
         if strict and loc.place_id != c.location.place_id and loc.country == c.location.country and (
                 loc.precision == c.location.precision == "town"
                 or ({loc.precision, c.location.precision} <= {"site", "town"} and not _beside(loc, c.location))):
@@ -140,14 +145,17 @@ def weapons_fit(members: list[Candidate], c: Candidate) -> bool:
     return not (had and mine and not had & mine)
 
 
-def supports(members: list[Candidate], c: Candidate) -> bool:
-    """Same place as the incident, or the account names only a vague area (a district or wider)."""
-    if c.location is None or c.location.precision in COARSE:
+def supports(members: list[Candidate], c: Candidate, strict: bool = False) -> bool:
+    """Same place as the incident, or the account names only a vague area (a district or wider; within one
+    report, a capital named by its governorate's name too)."""
+    def vague(loc: Location) -> bool:
+        return loc.precision in COARSE or (strict and namesake_capital(loc.place_id))
+    if c.location is None or vague(c.location):
         return True
-    specific = [loc for loc in _values(members, "location") if loc.precision not in COARSE]
+    specific = [loc for loc in _values(members, "location") if not vague(loc)]
     if not specific:
         return True  # the incident itself is placed only vaguely ("جنوب الحسكة" in a title)
-    return any(near(loc, c.location) for loc in _values(members, "location") if loc.precision not in COARSE)
+    return any(near(loc, c.location) for loc in specific)
 
 
 def _within_day(a: Candidate, b: Candidate) -> bool:
@@ -173,7 +181,7 @@ def conflict(members: list[Candidate], c: Candidate, slack_days: int = 1, strict
         return "places"
     if not weapons_fit(members, c):
         return "weapons"
-    if not supports(members, c):
+    if not supports(members, c, strict_precision):
         return "a more specific place elsewhere"
     return None
 

@@ -52,6 +52,18 @@ class Gazetteer:
         return min(pool, key=lambda p: distance_km(lat, lon, p.lat, p.lon), default=None)
 
 
+@lru_cache(maxsize=None)
+def namesake_capital(place_id: str | None) -> bool:
+    """A governorate's capital that shares its name ("دير الزور", "كركوك"): a report naming it bare may mean
+    the governorate, so within one report it does not keep apart a town of that governorate."""
+    g = load_gazetteer()
+    place = g.places.get(place_id or "")
+    if place is None or place.kind != "city":
+        return False
+    gov = g.admin1_place(place)
+    return gov is not None and gov.name_ar.removeprefix("محافظة").strip() == place.name_ar
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Haversine distance between two points in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "9a1c30c429f9a0ad582e69121b274176c9a7d1335c77f6879e9a6e5531a65803",
-    "csv": "f38a961a5fbb0c943a24769622211d8de88fbcb08877d84d075894ad14f48888",
-    "geojson": "8f2d0f6b6a0c24ccd1fa19f55a111945c888b48c8e56003a495e575d6e7efa50",
+    "marsad-jsonl": "14dbe376ac5208daf5d0dff5176f9a00604b52c628bcb3a599745b4d8a326419",
+    "csv": "2bff3395be3fd07ea70cfea286aad30fd6ce660450c7a05f8acdca9df89ab0d6",
+    "geojson": "65db7530dccc04597c0e81c16f40d659da063dbed885aead6e040eeca3f9c440",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "3c7e4ead9f6266859de78842fd1480e334c1bea9eeb89506b6ae4b37b6dd1866",

@@ -488,12 +488,23 @@ def _target_side_names(inc: Incident, cand: Candidate) -> None:
         cand.cite("attribution", speaker, f"target-side-names-attacker-in-incident:{speaker.entry_id}")
 
 
+def _bombardment_only(cand: Candidate) -> bool:
+    """Typed only by "قصف" (bombardment, from the ground or the air) and no weapon named."""
+    rules = [e.rule for e in cand.evidence if e.field == "sub_event_type"]
+    return (cand.sub_event_type == "Shelling/artillery/missile attack" and rules == ["triggers:shelling"]
+            and all(w == "unknown" for w in cand.weapons))
+
+
 def _usual_attack(cand: Candidate) -> None:
     """An attack whose weapon the text does not name takes the attacker's usual kind ("هاجمت خلايا داعش
-    نقطة لقسد": a ground raid, coded as an armed clash; "غارة إسرائيلية" is typed by its noun already)."""
-    kind = usual_attack(cand.attacker) if cand.sub_event_type is None and cand.attacker else None
-    if kind is None:
+    نقطة لقسد": a ground raid, coded as an armed clash; "غارة إسرائيلية" is typed by its noun already).
+    "قصف أمريكي" with no weapon is a bombardment by a side that strikes from the air: an air strike (but fire
+    returned from a base, "وردّت بقصف مصادر النيران", is its guns')."""
+    kind = usual_attack(cand.attacker) if cand.attacker else None
+    if kind is None or not (cand.sub_event_type is None or (
+            kind == "Air/drone strike" and _bombardment_only(cand) and cand.responds_to_anchor is None)):
         return
+    cand.evidence = [e for e in cand.evidence if e.field != "sub_event_type"]
     cand.sub_event_type = kind
     ev = next((e for e in cand.evidence if e.field == "attacker"), None)
     if ev is not None:

@@ -247,6 +247,7 @@ class _Grammar:
     vocab: _Vocab
     dates: _RuleSet
     times: _RuleSet
+    anniversary: re.Pattern[str]
 
 
 def _year_tail(v: _Vocab) -> str:
@@ -350,7 +351,8 @@ def _grammar() -> _Grammar:
         _Rule(("#digit",), re.compile(rf"(?<![\w:.])(?P<s>(?P<h>\d{{1,2}})(?::(?P<mi>\d{{2}}))?\s*"
                          rf"(?P<per>{v.alt('day_period', script='en')}))(?!\w)"), _clock("en-ampm")),
     )
-    return _Grammar(v, _RuleSet.build(v, dates), _RuleSet.build(v, times))
+    return _Grammar(v, _RuleSet.build(v, dates), _RuleSet.build(v, times),
+                    re.compile(rf"(?<!\w){v.alt('anniversary')}(?!\w)"))
 
 
 # Handlers: one match -> a resolved value, or None to reject the match --------
@@ -621,14 +623,26 @@ def _scan(rule_set: _RuleSet, v: _Vocab, view: str, pub: date | None) -> list[tu
     return kept
 
 
+ANNIVERSARY_DAYS = 31  # a day-month this close before publication, in an anniversary piece, is last year's
+
+
 def find_dates(text: str, published: date | None) -> list[DateMention]:
-    """Date expressions in ``text``, resolved against ``published`` when relative."""
+    """Date expressions in ``text``, resolved against ``published`` when relative.
+
+    "A year on…" / "بعد عام على الهجوم": in a piece marking a year since an attack, a day and month
+    without a year that fall in the last month are the attack's days, a year earlier."""
     grammar = _grammar()
     norm = normalize(text)
+    last_year = published is not None and bool(grammar.anniversary.search(norm.text))
     mentions = []
     for start, end, value in _scan(grammar.dates, grammar.vocab, norm.text, published):
         s, e = _source_span(norm, text, start, end)
-        mentions.append(DateMention(s, e, text[s:e], value.date, value.precision, value.range, value.rule,
+        day, span = value.date, value.range
+        if (last_year and value.relative and day and ("day-month" in value.rule or "month-day" in value.rule)
+                and 0 <= (published - day).days <= ANNIVERSARY_DAYS):
+            day = _valid(day.year - 1, day.month, day.day) or day
+            span = (day, day) if span and span[0] == span[1] else span
+        mentions.append(DateMention(s, e, text[s:e], day, value.precision, span, value.rule,
                                     value.relative, value.refers_back, value.day))
     return mentions
 

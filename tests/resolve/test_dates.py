@@ -313,3 +313,13 @@ def test_every_span_reproduces_its_text(parts: list[str], published: date | None
 def test_finders_never_raise(text: str, published: date | None) -> None:
     find_dates(text, published)
     find_times(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("بعد عام على الهجوم على السجن: في 20 أيلول دخل المسلحون من البوابة الشرقية", D(2021, 9, 20)),
+    ("A year on, the prison still stands. On September 18 the attackers came at night.", D(2021, 9, 18)),
+    ("في 20 أيلول دخل المسلحون من البوابة الشرقية للسجن", D(2022, 9, 20)),  # no anniversary: this year
+    ("بعد عام على الهجوم: في 10 آب أعلنت القوات انتهاء التمشيط", D(2022, 8, 10)),  # over a month before: as read
+])
+def test_an_anniversary_piece_dates_recent_days_a_year_back(text: str, expected: date) -> None:
+    assert [m.date for m in find_dates(text, PUB) if "month" in m.rule] == [expected]

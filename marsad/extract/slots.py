@@ -163,6 +163,7 @@ _WORD = re.compile(r"(\w+)")
 _COORDINATED = re.compile(r"[\s،,]*(?:و|and)\s*")  # "X عسكرياً ومدنيين اثنين": nothing but "و" between two counts
 # "ثلاثة من جنوده", "ستة من مقاتليها": people of the side a pronoun points back to.
 _POSSESSED = re.compile(r"\s+(?:من\s+)?(?:جنود|عناصر|مقاتلي|منتسبي|أفراد|افراد|عسكريي|ضباط)(?:ه|ها|هم|هما)(?!\w)")
+_FAMILY_BEFORE = re.compile(r"(?:عائلة|العائلة|أسرة|الأسرة|عائلته|أسرته|family)(?:\s+\w+){0,2}\s+(?:من|of)\s+$")
 NOUN_PARTY = {"civilian": "civilians", "child": "civilians", "woman": "civilians"}  # nouns that name their party
 
 
@@ -240,6 +241,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             party = next((code for pos, (code, adjective) in sorted(actor_at.items())
                           if n.start <= pos <= (n.end + 2 if adjective else n.end + CASUALTY_WINDOW)
                           and not any(o is not n and o.start <= pos < o.end for o in clause.numbers)), "unknown")
+        if party == "unknown" and _FAMILY_BEFORE.search(clause.text, max(0, n.start - 20), n.start):
+            party = "civilians"  # "عائلة مكونة من 6 أشخاص": a family's members are civilians
         cas = next((c for c in cand.casualties if c.party == party), None)
         if cas is None:
             cas = Casualty(party)

@@ -131,7 +131,11 @@ def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:
                 if getattr(have, kind) is None and getattr(cas, kind) is not None:
                     setattr(have, kind, getattr(cas, kind))
                     out.evidence.extend(e for e in c.evidence if e.field == f"casualties.{cas.party}.{kind}")
-    _drop_unattributed_repeats(out)
+    # A side-less count told beside a named one in the same clause ("two men and three children") is more people.
+    beside = {kind for c in cands for kind in ("killed", "injured")
+              if {x.party for x in c.casualties if getattr(x, kind) is not None} - {"unknown"}
+              and any(x.party == "unknown" and getattr(x, kind) is not None for x in c.casualties)}
+    _drop_unattributed_repeats(out, keep=beside)
     # Evidence of duplicates (same field, same words) is kept once.
     seen, unique = set(), []
     for e in out.evidence:
@@ -142,11 +146,13 @@ def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:
     out.evidence = unique
 
 
-def _drop_unattributed_repeats(out: Candidate) -> None:
+def _drop_unattributed_repeats(out: Candidate, keep: set[str] = frozenset()) -> None:
     """A toll told twice, once with its party ("مقتل 11 عنصراً من الشرطة") and once without ("الهجوم
     أدى إلى مقتل 11"), is one toll: the party-less figure goes when a named party's is as large; a smaller
     one is an earlier or vaguer count of the same dead ("مقتل اثنين من المستشارين" then "مقتل 4 من الحرس")."""
     for kind in ("killed", "injured"):
+        if kind in keep:
+            continue
         named = [getattr(c, kind) for c in out.casualties if c.party != "unknown" and getattr(c, kind) is not None]
         for c in out.casualties:
             if c.party == "unknown" and named and getattr(c, kind) is not None and getattr(c, kind) <= max(named):

@@ -195,7 +195,9 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
                   "singular-person-noun")
 
 
-_PASSIVE_GAP = re.compile(r"\s+(?:(?:were|was|have been|had been|are)\s+)?")
+# "… and 25 were wounded", "two men and three children were injured": a count and its nouns before the
+# passive verb they are the subject of.
+_PASSIVE_GAP = re.compile(r"\s+(?:(?:[A-Za-z][\w\-]*\s+){0,4}?(?:were|was|have been|had been|are)\s+)?")
 
 
 def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[str, bool]]) -> None:
@@ -230,6 +232,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             kind = min(near, key=gap).data["type"]
         if n.noun_id == "other_people" and cand.casualties:
             party = cand.casualties[-1].party  # "مقتل 3 من الحرس الثوري وإصابة 5 آخرين"
+        elif n.noun_id in NOUN_PARTY:
+            party = NOUN_PARTY[n.noun_id]  # "ثلاثة أطفال", "three children": the noun names the party
         elif _POSSESSED.match(clause.text, n.end) and (owners := [code for pos, (code, adjective) in sorted(actor_at.items())
                                                                    if pos < n.start and not adjective]):
             # "أعلن الجيش مقتل جنديين من جنوده": his soldiers, the last side named (a nationality adjective

@@ -1,4 +1,4 @@
-"""Score marsad on real reports: ../shared/realdev and the project's own set (eval/real), dev and test.
+"""Score marsad on real reports: ../shared/realdev and the project's own set (eval/real), dev, test, holdout.
 
     python tools/real_eval.py                 # the three sets side by side, and what to fix on dev
     python tools/real_eval.py --missing       # which cached texts are missing, with the look-up to rebuild each
@@ -8,8 +8,8 @@
 The texts are not in the repository: each is the excerpt a stored-pages look-up returns
 for the gold line's `query`, picked by its `url`, cached as `<cache>/<set>/<doc_id>.json` =
 `{"doc_id", "url", "text"}` (eval/real/README.md has the recipe). Documents whose text is
-not cached are left out and counted. The `test` split is scored only: its confusion
-listing is never printed, so that nobody writes rules against it.
+not cached are left out and counted. The `test` and `holdout` splits are scored only: their
+confusion listing is never printed, so that nobody writes rules against them.
 """
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ CACHE = Path.home() / ".cache" / "marsad-real"
 OWN_GOLD = REPO / "eval" / "real" / "gold.jsonl"
 OWN_PLACES = REPO / "eval" / "real" / "places.json"
 THRESHOLDS = (0.0, 0.6, 0.8, 1.0)
+# dev is read for rules; test and holdout are only scored (holdout: coded after the rules it measures)
+SPLITS = ("dev", "test", "holdout")
 SHOWN = ("date", "place", "sub_event_type", "weapon", "attacker", "attribution", "target_actor",
          "launched", "killed", "injured")
 
@@ -53,8 +55,10 @@ def sets(shared: Path, cache: Path) -> dict[str, tuple[list[dict], Path, Path]]:
     if realdev.exists():
         out["realdev"] = (load_jsonl(realdev), cache / "realdev", shared / "realdev" / "places.json")
     own = load_jsonl(OWN_GOLD)
-    for split in ("dev", "test"):
-        out[split] = ([g for g in own if g["split"] == split], cache / "realset", OWN_PLACES)
+    for split in SPLITS:
+        lines = [g for g in own if g["split"] == split]
+        if lines or split != "holdout":
+            out[split] = (lines, cache / "realset", OWN_PLACES)
     return out
 
 

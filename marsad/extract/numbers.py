@@ -601,16 +601,19 @@ class _Finder(_Scan):
                       rule if noun else "vague"), max(hit.j, noun.j if noun else 0)
 
     def one_of(self, i: int) -> tuple[_Found | None, int] | None:
-        """إحدى القذائف، أحد الصواريخ: one of a definite plural.
+        """إحدى القذائف، أحد الصواريخ، أحد عناصر قسد: one of a definite plural, or of a plural made definite
+        by the name after it.
 
-        Folding makes وأحد and واحد one word, so a definite word after it decides:
+        Folding makes وأحد and واحد one word, so a definite word or a plural after it decides:
         وأحد المسؤولين is "and one of the officials" (no count), not "one".
         """
         hit = self.match(i, {"cardinal"}, attr="construct")
-        if hit is None or hit.article or hit.j >= self.n \
-                or not self.text[hit.j].startswith(_ARTICLE):
+        if hit is None or hit.article or hit.j >= self.n:
             return None
+        definite = self.text[hit.j].startswith(_ARTICLE)
         noun = self.match(hit.j, {NOUN})
+        if not definite and (noun is None or noun.form.number != "plural"):
+            return None
         if noun is None or noun.clitic:
             return None, hit.j
         return _Found(hit.start, noun.end, 1, None, None, "exact", noun, hit.start, hit.end,

@@ -200,6 +200,21 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
 _PASSIVE_GAP = re.compile(r"\s+(?:(?:[A-Za-z][\w\-]*\s+){0,4}?(?:were|was|have been|had been|are)\s+)?")
 
 
+# "إصابة 5 جنود أمريكيين ومتعاقد", "خمسة من أفراد الخدمة إضافة إلى مقاول آخر", "five soldiers and a contractor":
+# one more person, named by a singular noun joined to the count (its words, then و / إضافة إلى / and a).
+_AND_ONE_MORE = re.compile(r"(?:\s+(?![وa]\w*\b)\w+){0,4}?\s+(?:و|(?:بال|ب)?إضافة\s+إلى\s+|and\s+(?:an?|one)\s+)(\w+)"
+                           r"(?!\s+\d)")
+
+
+def _one_more(cand: Candidate, clause: Clause, n: NumberMention, cas: Casualty, kind: str) -> None:
+    more = _AND_ONE_MORE.match(clause.text, n.end, min(len(clause.text), n.end + 60))
+    if more is None or _singular_people().get(fold(more.group(1))) is None:
+        return
+    setattr(cas, kind, getattr(cas, kind) + 1)
+    cand.cite(f"casualties.{cas.party}.{kind}", Span(more.start(1), more.end(1), more.group(1)),
+              "singular-person-noun-joined-to-count")
+
+
 def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[str, bool]]) -> None:
     """Killed and injured per party: a person or casualty count next to a death or injury word.
 
@@ -254,6 +269,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if getattr(cas, kind) is None:
             setattr(cas, kind, n.value)
             cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule}")
+            _one_more(cand, clause, n, cas, kind)
         counted = (n, kind)
     _singular_casualties(cand, clause, cues, actor_at)
 

@@ -167,6 +167,27 @@ _FAMILY_BEFORE = re.compile(r"(?:عائلة|العائلة|أسرة|الأسرة
 NOUN_PARTY = {"civilian": "civilians", "child": "civilians", "woman": "civilians"}  # nouns that name their party
 
 
+_MEMBER_OF = re.compile(r"\s+(?:بارز\s+|كبير\s+)?(?:في|من|ب|in|of|from)\s*(?:صفوف\s+)?")
+_EN_ONE = re.compile(r"\s+(?:a|an|one)\s+")
+_EN_WORD = re.compile(r"\s*([A-Za-z][\w\-]*)")
+EN_ONE_WORDS = 5  # "killed a senior Kataib Hezbollah commander": the noun within five words of "a"
+
+
+def _english_one(text: str, end: int) -> tuple[Span, int] | None:
+    """The singular person noun of "a/an/one … noun" right after an English death or injury word, and where
+    its phrase starts."""
+    art = _EN_ONE.match(text, end)
+    pos = art.end() if art else None
+    for _ in range(EN_ONE_WORDS if art else 0):
+        w = _EN_WORD.match(text, pos)
+        if w is None:
+            return None
+        if _singular_people().get(fold(w.group(1))):
+            return Span(w.start(1), w.end(1), w.group(1)), art.start()
+        pos = w.end()
+    return None
+
+
 def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
                          actor_at: dict[int, tuple[str, bool]]) -> None:
     """"قتل مدني وأصيب آخر": a singular person noun right after a death or injury word is one."""
@@ -177,13 +198,20 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
         # "قتل مدني" (the noun after the word), "جنديا أمريكيا أصيب" (before it, with its adjective).
         before = list(_WORD.finditer(clause.text, max(clause.sentence.start, cue.start - 30), cue.start))[-2:]
         after = _WORD_AFTER.match(clause.text, cue.end, min(len(clause.text), cue.end + 20))
-        word = next((w for w in [after, *reversed(before)]
-                     if w is not None and _singular_people().get(fold(w.group(1)))), None)
-        if word is None or any(n.start <= word.start(1) < n.end for n in clause.numbers):
+        words = [Span(w.start(1), w.end(1), w.group(1)) for w in [after, *reversed(before)] if w is not None]
+        english = _english_one(clause.text, cue.end)
+        if english:
+            words.insert(1, english[0])
+        word = next((w for w in words if _singular_people().get(fold(w.text))), None)
+        if word is None or any(n.start <= word.start < n.end for n in clause.numbers):
             continue
-        noun = _singular_people()[fold(word.group(1))]
+        noun = _singular_people()[fold(word.text)]
+        # "قيادي في كتائب حزب الله", "a senior Kataib Hezbollah commander": the side he belongs to
         party = NOUN_PARTY.get(noun) or next((code for pos, (code, _) in sorted(actor_at.items())
-                                              if word.end(1) <= pos <= word.end(1) + 2), "unknown")
+                                              if word.end <= pos <= word.end + 2
+                                              or _MEMBER_OF.fullmatch(clause.text, word.end, pos)
+                                              or (english and word is english[0] and english[1] < pos < word.start)),
+                                             "unknown")
         if noun == "other_people" and cand.casualties:
             party = cand.casualties[-1].party
         cas = next((c for c in cand.casualties if c.party == party), None)
@@ -191,8 +219,7 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
             cas = Casualty(party)
             cand.casualties.append(cas)
         setattr(cas, kind, 1)
-        cand.cite(f"casualties.{party}.{kind}", Span(word.start(1), word.end(1), word.group(1)),
-                  "singular-person-noun")
+        cand.cite(f"casualties.{party}.{kind}", word, "singular-person-noun")
 
 
 # "… and 25 were wounded", "two men and three children were injured": a count and its nouns before the

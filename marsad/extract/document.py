@@ -489,9 +489,10 @@ def _target_side_names(inc: Incident, cand: Candidate) -> None:
 
 
 def _bombardment_only(cand: Candidate) -> bool:
-    """Typed only by "قصف" (bombardment, from the ground or the air) and no weapon named."""
+    """Typed only by "قصف" / "ضربة" (bombardment, a strike: from the ground or the air) and no weapon named."""
     rules = [e.rule for e in cand.evidence if e.field == "sub_event_type"]
-    return (cand.sub_event_type == "Shelling/artillery/missile attack" and rules == ["triggers:shelling"]
+    return (cand.sub_event_type == "Shelling/artillery/missile attack" and len(rules) == 1
+            and rules[0] in ("triggers:shelling", "triggers:strike")
             and all(w == "unknown" for w in cand.weapons))
 
 

@@ -73,6 +73,7 @@ _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was
 _CARRIER_BEFORE = re.compile(r"(?:طائرات|طائرة|مروحيات|مروحية|بوارج|سفن|زوارق|العدوان|عدوان|الاعتداء|اعتداء|الاعتداءات"
                              r"|اعتداءات)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
 _EARLIER = re.compile(r"(?:^|[^\w])(?:بعد|قبل)\s+$")
+_TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
 # before it is its subject.
@@ -202,8 +203,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "none", "speaker-before-colon"  # "«سنتكوم»: أربعة صواريخ استهدفت قواتنا"
     speeches = [c for c in clause.cues if c.data.get("type") == "speech"]
     speech = _nearest_before(speeches, m.start, 3)
-    if speech is None:  # "التحالف يعلن استهداف…": the actor right before a reporting verb speaks
-        speech = next((c for c in speeches if 0 <= c.start - m.end <= 2), None)
+    if speech is None:  # "التحالف يعلن استهداف…", "وكان الحرس الثوري، قد أعلن…": the actor right before a reporting verb speaks
+        speech = next((c for c in speeches if 0 <= c.start - m.end <= 2 or (
+            c.start > m.end and _TO_SPEECH.fullmatch(text, m.end, c.start))), None)
     if speech is not None:
         own = _own_forces_strike(clause, m, triggers)
         if own:

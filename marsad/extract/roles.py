@@ -73,6 +73,25 @@ _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was
 _CARRIER_BEFORE = re.compile(r"(?:طائرات|طائرة|مروحيات|مروحية|بوارج|سفن|زوارق|العدوان|عدوان|الاعتداء|اعتداء|الاعتداءات"
                              r"|اعتداءات)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
 _EARLIER = re.compile(r"(?:^|[^\w])(?:بعد|قبل)\s+$")
+# Broken plurals of things and groups take a feminine verb ("استهدفت القوات", "تقصف الميليشيات"): after a
+# masculine verb they can only be its object.
+_FEMININE_PLURAL = re.compile(r"[«\"“]?(?:ال)?(?:قوات|ميليشيات|ميلشيات|فصائل|جماعات|مجموعات|خلايا)(?!\w)")
+_MASCULINE_PAST = re.compile(r"[وف]?(?:استهدف|هاجم|قصف|ضرب)")
+_MASCULINE_PRESENT = re.compile(r"[وف]?(?:يستهدف|يهاجم|يقصف|يضرب)")
+
+
+def _whole_word(text: str, t: Mention) -> str:
+    """The word a trigger stands in, with its proclitics and endings ("استهدف" matched in "واستهدفت")."""
+    end = t.end
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[_word_start(text, t):end]
+
+
+def _masculine_verb(word: str) -> bool:
+    return bool(_MASCULINE_PAST.fullmatch(word) or _MASCULINE_PRESENT.fullmatch(word))
+
+
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
@@ -246,6 +265,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             # "الهجوم الذي استهدف الجنود", "هجوم بمسيرة استهدف قوات…": the attack is the verb's
             # subject, so the actor after the verb is its object.
             return "target", "object-of-verb-after-attack"
+        if _FEMININE_PLURAL.match(m.text) and _masculine_verb(_whole_word(text, verb)):
+            return "target", "object-of-masculine-verb"  # "تفجير … يستهدف القوات الأمريكية": القوات takes تستهدف
         return "attacker", "agent-after-attack-word"
     if cue is not None:
         kind = cue.data["type"]

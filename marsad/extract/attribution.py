@@ -11,7 +11,7 @@ SAID_BY_WINDOW = 25
 SPEECH_ACTS = {"speech", "accuse", "claim", "hedge"}  # accusing and claiming are saying too  # characters between a source and the reporting verb that makes it the speaker
 AGENT_RULES = ("agent-after-attack-word", "subject-before-attack-verb", "adjective-after-strike", "responder",
                "speaker-own-forces", "agent-of-light-verb", "subject-of-light-verb",
-               "adjective-after-aircraft-or-aggression")
+               "adjective-after-aircraft-or-aggression", "owner-of-the-aircraft")
 
 
 def side_speaks(clause: Clause, actor: str | None) -> Mention | None:

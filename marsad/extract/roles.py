@@ -92,6 +92,7 @@ def _masculine_verb(word: str) -> bool:
     return bool(_MASCULINE_PAST.fullmatch(word) or _MASCULINE_PRESENT.fullmatch(word))
 
 
+_AIRCRAFT_OF = re.compile(r"(?:طائرات|طائرة|مسيرة|مسيّرة|مسيرات|مروحيات|مروحية|مقاتلات)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
@@ -206,6 +207,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
                                 if a.start - m.end <= ACCUSE_WINDOW):
         return "none", "accuser"  # "اتهمت قسد خلايا داعش…": the first actor after the verb accuses
     tie = _nearest_before([c for c in clause.cues if c.data.get("type") == "affiliation"], m.start, 4)
+    if tie is not None and _AIRCRAFT_OF.search(text, max(0, tie.start - 25), tie.start) and any(
+            t.start > m.end for t in triggers):
+        return "attacker", "owner-of-the-aircraft"  # "طائرات تابعة للتحالف الدولي استهدفت…"
     if tie is not None and (_nearest_before(clause.actors, tie.start, 2) is not None
                             or _AUXILIARY.search(text, max(0, tie.start - 20), tie.start)):
         # "الميليشيات الإيرانية الموالية لنظام الأسد", "مقار لمجموعات رديفة تساند الجيش":

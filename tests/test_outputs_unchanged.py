@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "14dbe376ac5208daf5d0dff5176f9a00604b52c628bcb3a599745b4d8a326419",
-    "csv": "2bff3395be3fd07ea70cfea286aad30fd6ce660450c7a05f8acdca9df89ab0d6",
-    "geojson": "65db7530dccc04597c0e81c16f40d659da063dbed885aead6e040eeca3f9c440",
+    "marsad-jsonl": "782150c37e0a07dc5e680222643f1f47b09f0a5d800e639f83506e89c342f007",
+    "csv": "54ba104810ac98580a19a87056f6d22d9761eda99b52b0a724b582f8044bcc36",
+    "geojson": "e6c7a73441cf5d642d673ce6a0755821cabd09a3e29b22808870ff539c62b12c",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "3c7e4ead9f6266859de78842fd1480e334c1bea9eeb89506b6ae4b37b6dd1866",

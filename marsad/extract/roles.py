@@ -311,7 +311,16 @@ def answers(clause: Clause) -> list[Mention]:
     if any(t.data.get("kind") == "disrupted" and 0 <= t.start - r.end <= ANSWER_DEFENDS_WINDOW
            for r in responses for t in clause.triggers):
         return []
+    # "ردّت قوات التحالف، بالتنسيق مع شركائها، على هجوم شنته مسيرات": an answer to an attack it names, with
+    # no strike of its own ("ردت على الهجوم بقصف مصادر النيران" has one), tells that attack.
+    if responses and _ANSWERED_ATTACK.match(clause.text, responses[0].end) and not _OWN_STRIKE.search(
+            clause.text, responses[0].end):
+        return []
     return responses
+
+
+_ANSWERED_ATTACK = re.compile(r"[^.؟!]{0,60}?(?<!\w)على\s+(?:ال)?(?:هجوم|هجمات|هجومين|استهداف|اعتداء|اعتداءات)(?!\w)")
+_OWN_STRIKE = re.compile(r"(?<!\w)[وف]?ب(?:ال)?(?:قصف|غارة|غارات|ضربة|ضربات|استهداف|المدفعية|مدفعية|صواريخ|قذائف)(?!\w)")
 
 
 def actor_roles(clause: Clause) -> list[Role]:

@@ -61,4 +61,4 @@ def test_three_sets_score_when_the_texts_are_cached(capsys):
     assert real_eval.main([]) == 0
     out = capsys.readouterr().out
     assert "events (main) F1" in out and "dev: what marsad gets wrong" in out
-    assert "test:" not in out  # the test split is scored, never listed
+    assert "test:" not in out and "holdout:" not in out  # scored, never listed

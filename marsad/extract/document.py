@@ -21,7 +21,7 @@ from marsad.extract.roles import definite_noun, demonstrative_noun
 from marsad.extract.combine import PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
 from marsad.extract.attribution import side_speaks
 from marsad.resolve.actors import announces, related, usual_attack
-from marsad.merge.compat import compatible, conflict, dates_fit, types_fit
+from marsad.merge.compat import compatible, conflict, dates_fit
 from marsad.resolve.dates import DateMention
 from marsad.resolve.places import read_places
 from marsad.settings import Settings
@@ -208,25 +208,18 @@ def _inherit_attacker(prev: Draft | None, d: Draft) -> None:
         c.cite("attacker", Span(ev.start, ev.end, ev.text), "same-sentence-attacker")
 
 
-# "الخاضعة لسيطرة دمشق", "قوات حكومة دمشق": a capital standing for its government is no place of the story.
-_METONYMY = re.compile(r"(?:سيطرة|حكومة|نظام|قوات|جيش)\s+$")
-
-
 def _resolve_anaphor(d: Draft, mentions) -> None:
-    """"The garrison was also targeted…", "…في البلدة": a clause naming no place means the last site (or town)
-    named before it."""
+    """"The garrison was also targeted…": a clause naming no place means the last site named before it."""
     if d.cand.location is not None:
         return
     anaphor = d.clause.cue("anaphor")
     if not anaphor:
         return
-    precision = anaphor[0].data.get("precision", "site")
     earlier = [pm for pm in read_places(Clause.build(d.clause.text, Segment(0, d.clause.seg.start, 0, 0),
                                                      d.clause.sentence, mentions))
-               if pm.place.precision == precision and not pm.launch_site
-               and not _METONYMY.search(d.clause.text, max(0, pm.mention.start - 12), pm.mention.start)]
+               if pm.place.precision == "site" and not pm.launch_site]
     if earlier:
-        place_candidate(d.cand, earlier[-1], anaphor[0], f"anaphor:last-named-{precision}:{earlier[-1].place.id}")
+        place_candidate(d.cand, earlier[-1], anaphor[0], f"anaphor:last-named-site:{earlier[-1].place.id}")
 
 
 def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
@@ -476,8 +469,6 @@ def _same_place_and_day(a: Candidate, b: Candidate) -> bool:
         return False
     if a.attacker and b.attacker and not related(a.attacker, b.attacker):
         return False  # two named attackers: two attacks that day ("ISIS raided…; regime shells fell…")
-    if not types_fit([a], b):
-        return False  # fighting on the ground and a strike from the air: two events, as ACLED codes them
     if a.location is None or b.location is None or a.location.precision not in ("site", "town"):
         return False
     return (a.location.place_id == b.location.place_id and a.date is not None and a.date == b.date

@@ -139,16 +139,6 @@ WEAPON_FAMILY = {"aircraft": "air", "drone": "air", "rocket": "rockets", "missil
                  "artillery": "shells", "mortar": "shells"}
 
 
-APART_TYPES = frozenset({"Armed clash", "Air/drone strike"})
-
-
-def types_fit(members: list[Candidate], c: Candidate) -> bool:
-    """Within one report, fighting on the ground and a strike from the air at one place and day are two
-    events, as ACLED codes them ("اشتباكات في ذيبان" and "مسيرة قصفت سيارة في البلدة")."""
-    had = set(_values(members, "sub_event_type")) & APART_TYPES
-    return not (c.sub_event_type in APART_TYPES and had and c.sub_event_type not in had)
-
-
 def weapons_fit(members: list[Candidate], c: Candidate) -> bool:
     had = {WEAPON_FAMILY.get(w, w) for ws in _values(members, "weapons") for w in ws} - {"unknown"}
     mine = {WEAPON_FAMILY.get(w, w) for w in c.weapons} - {"unknown"}
@@ -191,8 +181,6 @@ def conflict(members: list[Candidate], c: Candidate, slack_days: int = 1, strict
         return "places"
     if not weapons_fit(members, c):
         return "weapons"
-    if strict_precision and not types_fit(members, c):
-        return "a clash and a strike from the air"
     if not supports(members, c, strict_precision):
         return "a more specific place elsewhere"
     return None

@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "782150c37e0a07dc5e680222643f1f47b09f0a5d800e639f83506e89c342f007",
-    "csv": "54ba104810ac98580a19a87056f6d22d9761eda99b52b0a724b582f8044bcc36",
-    "geojson": "e6c7a73441cf5d642d673ce6a0755821cabd09a3e29b22808870ff539c62b12c",
+    "marsad-jsonl": "16315421dd5af82ce34b6843f65d0b984fccf84e57c2a4d63c0303e2d704b2ce",
+    "csv": "f7f935fb84ef87d37f4abd77c02ea6e668768a7e99ba8b71c298edf8917d4daa",
+    "geojson": "d502d05b8195c2ae49b469dff0f0291e6c9b1ac07afb8ccf0c40b7b13c01698c",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "3c7e4ead9f6266859de78842fd1480e334c1bea9eeb89506b6ae4b37b6dd1866",

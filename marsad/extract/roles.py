@@ -72,6 +72,7 @@ _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was
 # warship noun, or after "aggression" (what the side hit calls the strike).
 _CARRIER_BEFORE = re.compile(r"(?:طائرات|طائرة|مروحيات|مروحية|بوارج|سفن|زوارق|العدوان|عدوان|الاعتداء|اعتداء|الاعتداءات"
                              r"|اعتداءات)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
+_PROVOKED_BY = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|بعد|قبل)\s+(?:على\s+)?[ول]?$")
 _EARLIER = re.compile(r"(?:^|[^\w])(?:بعد|قبل)\s+$")
 # Broken plurals of things and groups take a feminine verb ("استهدفت القوات", "تقصف الميليشيات"): after a
 # masculine verb they can only be its object.
@@ -190,7 +191,10 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "attacker", "adjective-after-strike"
         if m.text.isascii() and any(0 <= w.start - m.end <= 2 for w in triggers + clause.weapons):
             return "attacker", "adjective-before-strike"
-        if _CARRIER_BEFORE.search(text, max(0, m.start - 25), m.start):
+        carrier = _CARRIER_BEFORE.search(text, max(0, m.start - 25), m.start)
+        if carrier and _PROVOKED_BY.search(text, max(0, carrier.start() - 14), carrier.start()):
+            return "none", "adjective-of-an-earlier-attack"  # "رداً على العدوان الإسرائيلي على غزة"
+        if carrier:
             return "attacker", "adjective-after-aircraft-or-aggression"
         return "none", "adjective"
     assault = _nearest_before([t for t in triggers if t.data.get("agent_after_li")], m.start, AGENT_LI_WINDOW)

@@ -302,7 +302,26 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         if following[0].text.isascii() and _ENGLISH_PASSIVE.search(text, m.end, following[0].start):
             return "target", "subject-of-passive"  # "a Kataib Hezbollah commander was targeted"
         return "attacker", "subject-of-light-verb" if light else "subject-before-attack-verb"
+    if _english_subject(clause, m, triggers):
+        return "attacker", "english-sentence-subject"
     return "none", "unassigned"
+
+
+# "The regime forces, along with their militias stationed on the west bank, launched a mortar attack…": an English
+# sentence's first side, set off by a comma, is the subject of the first attack verb after it.
+_EN_VERB = re.compile(r"[a-z]+ed|struck|hit|fired|launched|shot")
+_EN_APPOSITION = re.compile(r"(?:\s+(?:forces|troops|army|militias?|fighters))?\s*,[^.;:]*,\s*")
+
+
+def _english_subject(clause: Clause, m: Mention, triggers: list[Mention]) -> bool:
+    text = clause.text
+    if not m.text.isascii() or any(a.start < m.start for a in clause.actors
+                                   if a.start >= clause.sentence.start):
+        return False
+    verb = next((t for t in triggers if t.start > m.end), None)
+    return (verb is not None and bool(_EN_VERB.fullmatch(verb.text))
+            and not _ENGLISH_PASSIVE.search(text, m.end, verb.start)
+            and bool(_EN_APPOSITION.fullmatch(text, m.end, verb.start)))
 
 
 ANSWER_DEFENDS_WINDOW = 25  # "ردت على الهجوم وتصدت للمسيرة"

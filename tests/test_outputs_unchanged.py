@@ -30,7 +30,7 @@ SYNTHETIC_DIGESTS = {
     "geojson": "d502d05b8195c2ae49b469dff0f0291e6c9b1ac07afb8ccf0c40b7b13c01698c",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "3c7e4ead9f6266859de78842fd1480e334c1bea9eeb89506b6ae4b37b6dd1866",
+    "marsad-jsonl": "00a114febc2b029a5f801a1523974a93ae2d8d0e372ea703301f321832e2741b",
     "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
     "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }

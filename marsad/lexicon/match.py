@@ -30,14 +30,31 @@ class _Key:
     lam_article: bool  # the form lost its article after ل (ل + الحقل → للحقل)
 
 
+# Place heads after which reports often quote the name: حقل "عودة" النفطي، قاعدة "عين الأسد".
+_QUOTED_AFTER = frozenset(fold(w) for w in ("حقل", "قاعدة", "مطار", "معبر", "سد", "محطة", "منشأة", "مصفاة", "معمل",
+                                            "سجن", "مخيم", "ناحية", "قرية", "بلدة", "مدينة", "جبل", "حي"))
+
+
+def _quoted(words: list[str]) -> list[str]:
+    """"حقل عودة النفطي" as reports also write it, with the name in quotes after its head word."""
+    if len(words) < 2 or words[0] not in _QUOTED_AFTER:
+        return []
+    head, name, rest = words[0], words[1], words[2:]
+    out = [" ".join([head, f'"{name}"', *rest])]
+    if rest:
+        out.append(" ".join([head, f'"{" ".join(words[1:])}"']))
+    return out
+
+
 def _variants(folded: str) -> list[str]:
     """A form and, for an indefinite Arabic noun-adjective phrase, its definite twin: a lexicon
-    listing "ضربات جوية" also means "الضربات الجوية"."""
+    listing "ضربات جوية" also means "الضربات الجوية"; a place with a head word, its quoted name too."""
     words = folded.split()
+    quoted = _quoted(words)
     if len(words) < 2 or not all(w[:1] >= "\u0600" for w in words) or any(w.startswith(_ARTICLE) for w in words):
-        return [folded]  # not an Arabic noun-adjective phrase (حقل العمر is a construct: no variant)
+        return [folded, *quoted]  # not an Arabic noun-adjective phrase (حقل العمر is a construct: no definite twin)
     definite = " ".join(w if w.startswith(_ARTICLE) else _ARTICLE + w for w in words)
-    return [folded] if definite == folded else [folded, definite]
+    return [folded, *quoted] if definite == folded else [folded, definite, *quoted]
 
 
 class Matcher:

@@ -60,6 +60,15 @@ def _counted_first(cands: list[Candidate], name: str) -> list[Candidate]:
     return sorted(cands, key=singular)
 
 
+def _munitions(ordered: list[Candidate]) -> dict[str, int | None]:
+    """Each count from the first account giving it; rounds that fell or hit stand for those fired when no
+    account counts those (the coding guide's rule: "30 صاروخاً أصابت القاعدة" is launched 30)."""
+    out = {k: _first(_counted_first(ordered, k), k) for k in ("launched", "impacted", "intercepted", "unlaunched")}
+    if out["launched"] is None:
+        out["launched"] = out["impacted"]
+    return out
+
+
 def _first(cands: list[Candidate], name: str):
     return next((getattr(c, name) for c in cands if getattr(c, name) not in (None, [], "unknown")), None)
 
@@ -88,8 +97,7 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
         "attacker": attacker_src.attacker if attacker_src else "unknown",
         "attribution": attacker_src.attribution if attacker_src else "unknown",
         "launch_site": _loc(_first(ordered, "launch_site")),
-        "munitions": {k: _first(_counted_first(ordered, k), k)
-                      for k in ("launched", "impacted", "intercepted", "unlaunched")},
+        "munitions": _munitions(ordered),
         "calibre": _first(ordered, "calibre"),
         "casualties": _casualties(ordered),
         "damage": _first(ordered, "damage") or "unknown",

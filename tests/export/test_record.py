@@ -29,3 +29,13 @@ def test_the_dead_and_the_wounded_may_come_from_two_accounts() -> None:
     cluster = Cluster(members=[("r1", older), ("r2", newer)], doc_ids={"old", "new"})
     meta = {"r1": {"published": "2024-02-05"}, "r2": {"published": "2024-02-06"}}
     assert event_record("e1", cluster, meta)["casualties"] == [{"party": "sdf", "killed": 6, "injured": 18}]
+
+
+def test_rounds_that_hit_stand_for_those_fired_only_when_none_are_counted() -> None:
+    hit_only = Candidate(doc_id="a", anchor=0, impacted=30)
+    both = Candidate(doc_id="b", anchor=0, launched=14, impacted=3)
+    meta = {"r1": {"published": "2024-02-05"}}
+    alone = event_record("e1", Cluster(members=[("r1", hit_only)], doc_ids={"a"}), meta)["munitions"]
+    counted = event_record("e2", Cluster(members=[("r1", both)], doc_ids={"b"}), meta)["munitions"]
+    assert (alone["launched"], alone["impacted"]) == (30, 30)
+    assert (counted["launched"], counted["impacted"]) == (14, 3)

@@ -48,6 +48,11 @@ def _coarser(precision: str) -> str:
     return PRECISION_ORDER[min(_rank(precision) + 1, len(PRECISION_ORDER) - 1)]
 
 
+# A capital standing for its government: "لسيطرة دمشق", "حكومة دمشق", "under Damascus’ control".
+_METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|لنظام|control\s+of|government\s+(?:of|in))\s+$")
+_METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b")
+
+
 def read_places(clause: Clause) -> list[PlaceMention]:
     """Every place mention of the clause with its effective precision and role."""
     gaz = load_gazetteer()
@@ -58,6 +63,8 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         if place is None or _dateline(clause.text, m):
             continue
         before = clause.text[max(clause.seg.start, m.start - 24):m.start]
+        if _METONYM_BEFORE.search(before) or _METONYM_AFTER.match(clause.text, m.end):
+            continue  # "الخاضعة لسيطرة دمشق", "under Damascus’ control": the government, not a place of the story
         if _GOVERNORATE.search(before) and place.kind in ("city", "town"):
             # "في محافظتي حلب والحسكة": the governorates, not the cities.
             place = gaz.admin1_place(place) or place

@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "16315421dd5af82ce34b6843f65d0b984fccf84e57c2a4d63c0303e2d704b2ce",
-    "csv": "f7f935fb84ef87d37f4abd77c02ea6e668768a7e99ba8b71c298edf8917d4daa",
-    "geojson": "d502d05b8195c2ae49b469dff0f0291e6c9b1ac07afb8ccf0c40b7b13c01698c",
+    "marsad-jsonl": "e7d3d0c285a33841a79f65fb97c1b1b1c7be8998004a930845e584f7ff69f77c",
+    "csv": "450b08e5743ca172e755e31e9e102b1f1063edddd9ace8b06ebfc5c4a67600d9",
+    "geojson": "63fd3f7e2aef32277c030009ee497b71f41abf15508d768aac6dea443a18b045",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "00a114febc2b029a5f801a1523974a93ae2d8d0e372ea703301f321832e2741b",

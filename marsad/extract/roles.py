@@ -72,6 +72,7 @@ _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was
 # warship noun, or after "aggression" (what the side hit calls the strike).
 _CARRIER_BEFORE = re.compile(r"(?:طائرات|طائرة|مروحيات|مروحية|بوارج|سفن|زوارق|العدوان|عدوان|الاعتداء|اعتداء|الاعتداءات"
                              r"|اعتداءات)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
+_SINCE_PHRASE = re.compile(r"(?:^|[^\w])(?:منذ|since|Since)\s+(?:[^\s.،,;]+\s+){0,6}$")
 _PROVOKED_BY = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|بعد|قبل)\s+(?:على\s+)?[ول]?$")
 _EARLIER = re.compile(r"(?:^|[^\w])(?:بعد|قبل)\s+$")
 # Broken plurals of things and groups take a feminine verb ("استهدفت القوات", "تقصف الميليشيات"): after a
@@ -177,6 +178,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     triggers = [t for t in clause.triggers if t.data.get("kind") in ATTACK_KINDS]
     role_cues = [c for c in clause.cues if c.data.get("type") in
                  {"attacker_before", "target_before", "launch_site", "accuse", "killed", "injured"}]
+    if _SINCE_PHRASE.search(text, max(0, m.start - 60), m.start):
+        return "none", "time-phrase"  # "منذ اندلاع الحرب بين إسرائيل وحماس", "since the attack on Israel": context
     if m.data.get("facility"):
         return "target", "facility"  # "يستهدف القاعدة الأمريكية": a base is never the one firing
     if m.data.get("adjective"):

@@ -95,11 +95,15 @@ def _combine_type(out: Candidate, cands: list[Candidate]) -> None:
     typed = [c for c in cands if c.sub_event_type]
     if not typed:
         return
+    # Some shot down, some struck ("أسقطت الدفاعات مسيرتين وسقطت ثالثة داخل القاعدة"): the attack got through,
+    # so it is coded as the attack, not as "Disrupted weapons use".
+    got_through = any(c.impacted or c.damage == "material" or any(x.killed or x.injured for x in c.casualties)
+                      for c in cands)
 
     def strength(c: Candidate) -> int:
         rules = [e.rule for e in c.evidence if e.field == "sub_event_type"]
         if c.sub_event_type == "Disrupted weapons use":
-            return 0
+            return 4 if got_through else 0
         if c.sub_event_type == "Suicide bomb":
             return 1  # "تفجير انتحاري بسيارة مفخخة" is more than the car bomb another clause names
         return 2 if any(r.startswith(("weapon->", "triggers:clash")) for r in rules) else 3

@@ -58,6 +58,9 @@ def attack_weapons(clause: Clause) -> list:
     return out
 
 
+GOT_THROUGH = {"impacted", "killed", "injured", "damage_material"}  # a clause that says the attack hit something
+
+
 def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
     """Weapons from weapon words; the ACLED type from the trigger kind, then the weapons."""
     for w in attack_weapons(clause):
@@ -66,7 +69,9 @@ def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
             cand.cite("weapons", w, f"weapons:{w.entry_id}")
     kinds = {t.data.get("kind") for t in clause.triggers}
     fired = [w for w in attack_weapons(clause) if w.entry_id != "small_arms"]
-    if "disrupted" in kinds and fired:
+    got_through = any(c.data.get("type") in GOT_THROUGH for c in clause.cues) and not any(
+        c.data.get("type") in ("no_casualties", "damage_none") for c in clause.cues)  # "دون إصابات"
+    if "disrupted" in kinds and fired and not got_through:
         # Only a weapon stopped (a drone downed, a rocket intercepted, an IED defused) is
         # "Disrupted weapons use"; "أفشلت محاولة تسلل" is the defender's word for a clash.
         trig = next(t for t in clause.triggers if t.data.get("kind") == "disrupted")

@@ -73,6 +73,11 @@ _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was
 _CARRIER_BEFORE = re.compile(r"(?:طائرات|طائرة|مروحيات|مروحية|بوارج|سفن|زوارق|العدوان|عدوان|الاعتداء|اعتداء|الاعتداءات"
                              r"|اعتداءات)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
 _SINCE_PHRASE = re.compile(r"(?:^|[^\w])(?:منذ|since|Since)\s+(?:[^\s.،,;]+\s+){0,6}$")
+# "رداً على مجازر الكيان الصهيوني", "نصرةً لغزة ضد العدوان": the wrongs an attack says it answers ("رداً على إصابة
+# جنود أمريكيين" tells an attack of its own, and keeps its target).
+_ANSWERING = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|نصرة|نصرةً|دعما|دعماً)\s+(?:على\s+|ل)?"
+                        r"(?:[^\s.،,]+\s+)?(?:جرائم|مجازر|الجرائم|المجازر|العدوان|عدوان|اعتداءات|الاعتداءات|حرب|الحرب|"
+                        r"احتلال|الاحتلال|انتهاكات|الانتهاكات)\s+(?:[^\s.،,]+\s+){0,2}$")
 _PROVOKED_BY = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|بعد|قبل)\s+(?:على\s+)?[ول]?$")
 _EARLIER = re.compile(r"(?:^|[^\w])(?:بعد|قبل)\s+$")
 # Broken plurals of things and groups take a feminine verb ("استهدفت القوات", "تقصف الميليشيات"): after a
@@ -180,6 +185,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
                  {"attacker_before", "target_before", "launch_site", "accuse", "killed", "injured"}]
     if _SINCE_PHRASE.search(text, max(0, m.start - 60), m.start):
         return "none", "time-phrase"  # "منذ اندلاع الحرب بين إسرائيل وحماس", "since the attack on Israel": context
+    if _ANSWERING.search(text, max(0, m.start - 40), m.start):
+        return "none", "what-it-answers"  # "رداً على مجازر الكيان الصهيوني في غزة": the cause, not the target
     if m.data.get("facility"):
         return "target", "facility"  # "يستهدف القاعدة الأمريكية": a base is never the one firing
     if m.data.get("adjective"):

@@ -106,13 +106,15 @@ _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسي
 # before it is its subject.
 _PREPOSITION = re.compile(r"(?:^|[^\w])(?:في|خلال|جراء|إثر|اثر|عقب|بعد|من|على|عن|أن|بأن|إن|لأن|in|during|after|by)\s+$")
 _PROCLITIC = re.compile(r"^[وف]?[بل]$")
+_QUOTED_PROCLITIC = re.compile(r"(?:^|[^\w])[وف]?[بل]ـ?\s?[\"«“]$")  # بـ"ضربة جوية": ب before a quoted noun
 
 
 def prepositional_noun(text: str, t: Mention) -> bool:
     """The trigger word follows a preposition ("في قصف") or carries one ("بهجوم")."""
     word_start = _word_start(text, t)
     return bool(_PROCLITIC.match(text[word_start:t.start])
-                or _PREPOSITION.search(text[max(0, word_start - 8):word_start]))
+                or _PREPOSITION.search(text[max(0, word_start - 8):word_start])
+                or _QUOTED_PROCLITIC.search(text, max(0, word_start - 5), word_start))
 
 
 # "هذا الهجوم", "تلك الضربات", "this attack": the words point at an attack already told.

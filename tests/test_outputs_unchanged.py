@@ -30,7 +30,7 @@ SYNTHETIC_DIGESTS = {
     "geojson": "63fd3f7e2aef32277c030009ee497b71f41abf15508d768aac6dea443a18b045",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "f9f21ffae3d47a64e5f670f1dc13fffb60e3408b46983dd086c0fbe76f836c73",
+    "marsad-jsonl": "d2582de362536d5fd746ad16dea751cea6523b048687723e8079d2d6c638b8a8",
     "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
     "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }

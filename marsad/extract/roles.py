@@ -100,6 +100,8 @@ def _masculine_verb(word: str) -> bool:
 
 
 _AIRCRAFT_OF = re.compile(r"(?:طائرات|طائرة|مسيرة|مسيّرة|مسيرات|مروحيات|مروحية|مقاتلات)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
+_HELD_BY = re.compile(r"(?:رتل|رتلا|رتلاً|الرتل|قافلة|القافلة|دورية|الدورية|آليات|شاحنات|عربات|قاعدة|القاعدة|مقر|المقر|موقع|الموقع)"
+                      r"(?:\s+[^\s.،,]+){0,3}\s+$")
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
@@ -226,6 +228,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if tie is not None and _AIRCRAFT_OF.search(text, max(0, tie.start - 25), tie.start) and any(
             t.start > m.end for t in triggers):
         return "attacker", "owner-of-the-aircraft"  # "طائرات تابعة للتحالف الدولي استهدفت…"
+    if tie is not None and _HELD_BY.search(text, max(0, tie.start - 30), tie.start):
+        return "target", "owner-of-what-was-hit"  # "عبوة استهدفت رتلاً يتبع التحالف الدولي"
     if tie is not None and (_nearest_before(clause.actors, tie.start, 2) is not None
                             or _AUXILIARY.search(text, max(0, tie.start - 20), tie.start)):
         # "الميليشيات الإيرانية الموالية لنظام الأسد", "مقار لمجموعات رديفة تساند الجيش":

@@ -48,8 +48,9 @@ def _coarser(precision: str) -> str:
     return PRECISION_ORDER[min(_rank(precision) + 1, len(PRECISION_ORDER) - 1)]
 
 
-# A capital standing for its government: "لسيطرة دمشق", "حكومة دمشق", "under Damascus’ control".
-_METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|لنظام|control\s+of|government\s+(?:of|in))\s+$")
+# A capital standing for its government ("لسيطرة دمشق", "حكومة دمشق", "under Damascus’ control"), an outlet named
+# after a place ("قناة الميادين"): no place of the story.
+_METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|لنظام|قناة|لقناة|فضائية|control\s+of|government\s+(?:of|in))\s+$")
 _METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b")
 
 

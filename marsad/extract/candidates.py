@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES
-from marsad.extract.roles import Role, actor_roles, answers
+from marsad.extract.roles import Role, actor_roles, answers, definite_noun, demonstrative_noun
 from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
 from marsad.merge.compat import SAME_PLACE_KM
@@ -33,6 +33,22 @@ class Draft:
     continuation: bool = False  # adds to the incident before it; never opens one
     listed: bool = False  # one of several distinct towns a clause lists: joins only an incident at that town
     grouping: str = ""  # which incident it joined or why it opened one (shown by --explain)
+
+
+# "…as a response to a series of attacks", "رداً على سلسلة هجمات": the tally is what the strike answers, not the
+# clause's own subject.
+_ANSWERED_TALLY = re.compile(r"(?:(?:in|as\s+a)\s+(?:response|retaliation)\s+(?:to|for)|ردا|رداً|ردًا|رد)\s+(?:على\s+)?"
+                             r"(?:[\w\-]+\s+){0,2}$")
+
+
+def _answers_a_tally(clause: Clause, tally: Mention, first_attack: int) -> bool:
+    """The tally follows "in response to" after the clause's own attack ("The US carried out two strikes… as a
+    response to a series of attacks"): the clause tells a strike, not the tally."""
+    answer = _ANSWERED_TALLY.search(clause.text, max(0, tally.start - 40), tally.start)
+    own = next((t for t in clause.triggers if t.start == first_attack), None)
+    # "هذه الضربات رد على الهجمات…" refers back to strikes told already: the clause adds nothing of its own.
+    return (answer is not None and own is not None and first_attack < answer.start()
+            and not definite_noun(clause.text, own) and not demonstrative_noun(clause.text, own))
 
 
 def place_candidate(cand: Candidate, pm: PlaceMention, words: Span | Mention, rule: str) -> None:
@@ -125,8 +141,8 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     blockers = [c for c in clause.cue("not_event") if c.start < first or c.start - first <= NOT_EVENT_AFTER]
     if blockers:
         rejected = f"not an incident: {blockers[0].text}"
-    elif clause.cue("aggregate"):
-        rejected = f"aggregate of several attacks: {clause.cue('aggregate')[0].text}"
+    elif tallies := [c for c in clause.cue("aggregate") if not _answers_a_tally(clause, c, first)]:
+        rejected = f"aggregate of several attacks: {tallies[0].text}"
     return Draft(cand, clause, response=bool(answers(clause)),
                  background_cue=bool(clause.cue("background", whole_sentence=True)
                                      and clause.cue("background", whole_sentence=True)[0].start - clause.sentence.start < 6),

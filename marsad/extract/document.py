@@ -56,10 +56,19 @@ _SINCE = re.compile(r"(?:منذ|مُنذ|since|[Ss]ince)\s*$")
 _CAPTION = re.compile(r"^[ \t]*[^\n.!?؟]{0,160}\([^()\n]{2,40}\)[ \t]*$", re.MULTILINE)
 
 
+# A wire photo caption: a present-tense picture verb and the line ending with the day the photo was taken
+# ("A soldier stands guard at a base near Mosul, Iraq, October 18, 2016.").
+_WIRE_CAPTION = re.compile(r"^[^\n]{0,300}?\b(?:stands?|looks?\s+on|walks?|sits?|gathers?|is\s+seen|are\s+seen|inspects?|"
+                           r"patrols?|rides?|holds?|carr(?:y|ies))\b[^\n]{0,300}?,\s+(?:January|February|March|April|May|"
+                           r"June|July|August|September|October|November|December)\s+\d{1,2},\s+(?:19|20)\d\d\.?[ \t]*$",
+                           re.MULTILINE)
+
+
 def _captions(text: str) -> list[tuple[int, int]]:
     """The lines that are photo captions: they describe a picture, not an event. A line that counts the
     dead or says "today" ("قتل 3 جنود بهجوم على التنف (المرصد)") is a report, whatever its ending."""
-    return [m.span() for m in _CAPTION.finditer(text) if not _REPORTED.search(m.group())]
+    credited = [m.span() for m in _CAPTION.finditer(text) if not _REPORTED.search(m.group())]
+    return credited + [m.span() for m in _WIRE_CAPTION.finditer(text)]
 
 
 _REPORTED = re.compile(r"قتل|مقتل|قتلى|أصيب|إصابة|جرحى|اليوم|أمس|الليلة|killed|wounded|injured|today|yesterday")

@@ -66,7 +66,8 @@ _PASSIVE_AUX = re.compile(r"(?:^|[^\w])[وف]?(?:تم|تمّ|يتم|جرى|يج�
 # right after the light verb, or right before it, is who struck. (شن and its forms are attack verbs already.)
 _LIGHT_VERB = r"[وف]?(?:نفذ|نفذت|ينفذ|تنفذ|نفذوا|وجه|وجهت|يوجه|توجه|أجرى|أجرت|اجرى|اجرت)"
 _LIGHT_BEFORE = re.compile(rf"(?:^|[^\w]){_LIGHT_VERB}\s+$")
-_LIGHT_BETWEEN = re.compile(rf"\s*{_LIGHT_VERB}\s+")
+_LIGHT_BETWEEN = re.compile(rf"\s*(?:{_LIGHT_VERB}|(?:carried\s+out|conducted|launched)(?:\s+(?:a|an|two|three|four|"
+                            rf"five|several|multiple|new|\d+))?)\s+")  # "The United States carried out two air strikes"
 _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was targeted": X was hit
 # "طائرات أمريكية", "مروحيات حربية تركية", "العدوان الأمريكي": a nationality adjective after an aircraft or
 # warship noun, or after "aggression" (what the side hit calls the strike).
@@ -77,7 +78,8 @@ _SINCE_PHRASE = re.compile(r"(?:^|[^\w])(?:منذ|since|Since)\s+(?:[^\s.،,;]+\
 # جنود أمريكيين" tells an attack of its own, and keeps its target).
 _ANSWERING = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|نصرة|نصرةً|دعما|دعماً)\s+(?:على\s+|ل)?"
                         r"(?:[^\s.،,]+\s+)?(?:جرائم|مجازر|الجرائم|المجازر|العدوان|عدوان|اعتداءات|الاعتداءات|حرب|الحرب|"
-                        r"احتلال|الاحتلال|انتهاكات|الانتهاكات)\s+(?:[^\s.،,]+\s+){0,2}$")
+                        r"احتلال|الاحتلال|انتهاكات|الانتهاكات)\s+(?:[^\s.،,]+\s+){0,2}$"
+                        r"|(?:in|as\s+a)\s+(?:response|retaliation)\s+(?:to|for)\s+(?:[\w\-’']+\s+){0,6}$")
 _PROVOKED_BY = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|بعد|قبل)\s+(?:على\s+)?[ول]?$")
 _EARLIER = re.compile(r"(?:^|[^\w])(?:بعد|قبل)\s+$")
 # Broken plurals of things and groups take a feminine verb ("استهدفت القوات", "تقصف الميليشيات"): after a

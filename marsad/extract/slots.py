@@ -165,7 +165,9 @@ def _singular_people() -> dict[str, str]:
 
 _WORD_AFTER = re.compile(r"\s*(?:ال)?(\w+)")
 _WORD = re.compile(r"(\w+)")
-_COORDINATED = re.compile(r"[\s،,]*(?:و|and)\s*")  # "X عسكرياً ومدنيين اثنين": nothing but "و" between two counts
+# "X عسكرياً ومدنيين اثنين", "سبعة شهداء عسكريين ومدني واحد": only "و" (after at most one word of the first count's
+# noun phrase) between two counts.
+_COORDINATED = re.compile(r"(?:\s+[^\s\d،,.]+)?[\s،,]*(?:و|and)\s*")
 # "ثلاثة من جنوده", "ستة من مقاتليها": people of the side a pronoun points back to.
 _POSSESSED = re.compile(r"\s+(?:من\s+)?(?:جنود|عناصر|مقاتلي|منتسبي|أفراد|افراد|عسكريي|ضباط)(?:ه|ها|هم|هما)(?!\w)")
 _FAMILY_BEFORE = re.compile(r"(?:عائلة|العائلة|أسرة|الأسرة|عائلته|أسرته|family)(?:\s+\w+){0,2}\s+(?:من|of)\s+$")
@@ -240,9 +242,15 @@ _AND_ONE_MORE = re.compile(r"(?:\s+(?![وa]\w*\b)\w+){0,4}?\s+(?:و|(?:بال|ب
 
 def _one_more(cand: Candidate, clause: Clause, n: NumberMention, cas: Casualty, kind: str) -> None:
     more = _AND_ONE_MORE.match(clause.text, n.end, min(len(clause.text), n.end + 60))
-    if more is None or _singular_people().get(fold(more.group(1))) is None:
-        return
-    setattr(cas, kind, getattr(cas, kind) + 1)
+    noun = _singular_people().get(fold(more.group(1))) if more else None
+    if noun is None or any(o.start <= more.start(1) < o.end for o in clause.numbers):
+        return  # "ومدني واحد" is a count of its own
+    party = NOUN_PARTY.get(noun)  # "7 عسكريين ومدني": the civilian is the civilians' one
+    if party is not None and party != cas.party:
+        cas = next((c for c in cand.casualties if c.party == party), None) or Casualty(party)
+        if cas not in cand.casualties:
+            cand.casualties.append(cas)
+    setattr(cas, kind, (getattr(cas, kind) or 0) + 1)
     cand.cite(f"casualties.{cas.party}.{kind}", Span(more.start(1), more.end(1), more.group(1)),
               "singular-person-noun-joined-to-count")
 

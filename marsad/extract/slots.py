@@ -170,6 +170,7 @@ _WORD = re.compile(r"(\w+)")
 _COORDINATED = re.compile(r"(?:\s+[^\s\d،,.]+)?[\s،,]*(?:و|and)\s*")
 # "ثلاثة من جنوده", "ستة من مقاتليها": people of the side a pronoun points back to.
 _POSSESSED = re.compile(r"\s+(?:من\s+)?(?:جنود|عناصر|مقاتلي|منتسبي|أفراد|افراد|عسكريي|ضباط)(?:ه|ها|هم|هما)(?!\w)")
+_OF_ITS = re.compile(r"\s+of\s+(?:its|their|his)\s+")  # "four of its militiamen": the count's own words
 _FAMILY_BEFORE = re.compile(r"(?:عائلة|العائلة|أسرة|الأسرة|عائلته|أسرته|family)(?:\s+\w+){0,2}\s+(?:من|of)\s+$")
 NOUN_PARTY = {"civilian": "civilians", "child": "civilians", "woman": "civilians"}  # nouns that name their party
 
@@ -289,7 +290,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             party = cand.casualties[-1].party  # "مقتل 3 من الحرس الثوري وإصابة 5 آخرين"
         elif n.noun_id in NOUN_PARTY:
             party = NOUN_PARTY[n.noun_id]  # "ثلاثة أطفال", "three children": the noun names the party
-        elif _POSSESSED.match(clause.text, n.end) and (owners := [code for pos, (code, adjective) in sorted(actor_at.items())
+        elif (_POSSESSED.match(clause.text, n.end) or _OF_ITS.search(clause.text, n.start, n.end)) and (owners := [code for pos, (code, adjective) in sorted(actor_at.items())
                                                                    if pos < n.start and not adjective]):
             # "أعلن الجيش مقتل جنديين من جنوده": his soldiers, the last side named (a nationality adjective
             # qualifies an attack, "القصف الأمريكي", and owns no soldiers)

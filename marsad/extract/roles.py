@@ -104,6 +104,9 @@ def _masculine_verb(word: str) -> bool:
 _AIRCRAFT_OF = re.compile(r"(?:طائرات|طائرة|مسيرة|مسيّرة|مسيرات|مروحيات|مروحية|مقاتلات)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
 _HELD_BY = re.compile(r"(?:رتل|رتلا|رتلاً|الرتل|قافلة|القافلة|دورية|الدورية|آليات|شاحنات|عربات|قاعدة|القاعدة|مقر|المقر|موقع|الموقع)"
                       r"(?:\s+[^\s.،,]+){0,3}\s+$")
+# "استهدف مجاهدو المقاومة الإسلامية…": the side's fighters, in the nominative (the verb's subject), between the
+# verb and the side ("تستهدف عناصر قسد" is the object: عناصر has no case ending to tell).
+_MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو)\s+[«\"“]?")
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
@@ -270,7 +273,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if (cue is not None and cue.data.get("type") == "target_before" and cue.text.endswith(("على", "ضد"))
             and not _nearest_before(triggers + clause.weapons, cue.start, PREPOSITION_REACH)):
         cue = None  # "هجوم على X" marks X; "الحرص على أمن المنطقة" does not
-    verb = _nearest_before(triggers, m.start, 2)
+    verb = _nearest_before(triggers, m.start, 2) or next(
+        (t for t in triggers if t.end <= m.start and _MEMBERS_OF.fullmatch(text, t.end, m.start)), None)
     if verb is not None and definite_noun(text, verb) and not verb.text.isascii():
         verb = None  # "الهدف من هذه الضربات مقر الفصيل": a definite noun has no genitive agent after it
     if verb is not None and (cue is None or verb.end >= cue.end):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from marsad.resolve.gazetteer import namesake_capital
-from marsad.types import Candidate, Casualty
+from marsad.types import Candidate, Casualty, Span
 
 PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
 GEO_ORDER = ("site", "town", "district", "admin1", "country", "unknown")
@@ -88,7 +88,19 @@ def combine(cands: list[Candidate]) -> Candidate:
         out.target_name = next(c.target_name for c in cands if c.target_actor == out.target_actor)
     _combine_type(out, cands)
     _combine_lists(out, cands)
+    _civilians_hit(out)
     return out
+
+
+def _civilians_hit(out: Candidate) -> None:
+    """No side named as the target, and civilians the only dead or wounded: the civilians were hit
+    ("قتل طفلان بقصف على قرية…")."""
+    if out.target_actor or not out.casualties or any(c.party != "civilians" for c in out.casualties):
+        return
+    ev = next((e for e in out.evidence if e.field.startswith("casualties.civilians.")), None)
+    if ev is not None:
+        out.target_actor = "civilians"
+        out.cite("target_actor", Span(ev.start, ev.end, ev.text), "civilian-casualties-only")
 
 
 def _combine_type(out: Candidate, cands: list[Candidate]) -> None:

@@ -138,7 +138,8 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     first = min(t.start for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS)
     # A threat, warning or exercise word before the attack word, or right after it
     # ("تتعرض لتهديدات"), makes the clause about something that did not happen.
-    blockers = [c for c in clause.cue("not_event") if c.start < first or c.start - first <= NOT_EVENT_AFTER]
+    blockers = [c for c in clause.cue("not_event") if c.start < first or c.start - first <= NOT_EVENT_AFTER
+                or c.data.get("anywhere")]
     if blockers:
         rejected = f"not an incident: {blockers[0].text}"
     elif tallies := [c for c in clause.cue("aggregate") if not _answers_a_tally(clause, c, first)]:

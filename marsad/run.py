@@ -198,11 +198,15 @@ def merge_region(store: Store) -> MergeRegion:
     start, replayed_to = store.replay_start()
     replayed = store.reports_from(start) if start is not None else set()
     by_analysts = analyst_links(load_directives(store.conn), store.event_ids_of, store.reports_of_events, dirty)
-    seeds = replayed | (store.reports_of_events(dirty) | by_analysts(set()) if dirty else set())
+    left = store.reports_of_events(dirty) if dirty else set()
+    seeds = replayed | (left | by_analysts(set()) if dirty else set())
     if not seeds:
         return MergeRegion(set(), dirty, replayed_to)
-    seen_by_replay = store.meeting_reports(replayed) if replayed else set()
-    region = closed_region(seeds | seen_by_replay, lambda rids: store.sharing_reports(rids) | by_analysts(rids))
+    # New reports meet their neighbours; so do the reports of an event an analyst split, rejected or merged:
+    # once a report leaves it, what is left may join a neighbouring event (a full merge would join them).
+    moved = replayed | left
+    seen = store.meeting_reports(moved) if moved else set()
+    region = closed_region(seeds | seen, lambda rids: store.sharing_reports(rids) | by_analysts(rids))
     return MergeRegion(region, dirty, replayed_to)
 
 

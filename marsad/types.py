@@ -94,6 +94,9 @@ class Location:
     lat: float | None
     lon: float | None
     precision: str  # site | town | district | admin1 | country | unknown
+    # A governorate's capital named bare by the governorate's own name ("دير الزور", not "مدينة دير الزور"):
+    # within one report it may mean the governorate (merge/compat.py). Not exported.
+    bare_capital: bool = field(default=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.place_id, "name": self.name, "name_ar": self.name_ar,

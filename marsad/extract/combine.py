@@ -1,7 +1,6 @@
 """Fold the drafts of one incident into one candidate, keeping the evidence of each chosen value."""
 from __future__ import annotations
 
-from marsad.resolve.gazetteer import namesake_capital
 from marsad.types import Candidate, Casualty, Span
 
 PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
@@ -65,7 +64,7 @@ def combine(cands: list[Candidate]) -> Candidate:
     located = [c for c in cands if c.location is not None]
     if located:
         # A town the text names outranks the capital named only by its governorate's name.
-        best = min(located, key=lambda c: (GEO_ORDER.index(c.location.precision), namesake_capital(c.location.place_id)))
+        best = min(located, key=lambda c: (GEO_ORDER.index(c.location.precision), c.location.bare_capital))
         _take(out, best, "location")
     for name in FIRST_VALUE:
         src = next((c for c in cands if getattr(c, name) is not None), None)

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from operator import attrgetter
 
 from marsad.resolve.actors import related
-from marsad.resolve.gazetteer import namesake_capital
 from marsad.resolve.geo import km
 from marsad.types import Candidate, Location
 
@@ -113,7 +112,7 @@ def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> 
         return True
     for loc in _values(members, "location"):
         namesake = strict and loc.admin1 == c.location.admin1 and loc.place_id != c.location.place_id and (
-            namesake_capital(loc.place_id) or namesake_capital(c.location.place_id))
+            loc.bare_capital or c.location.bare_capital)
         if namesake:
             continue  # "دير الزور" beside "ذيبان" in one report: the governorate, which holds the town
         if strict and loc.place_id != c.location.place_id and loc.country == c.location.country and (
@@ -149,7 +148,7 @@ def supports(members: list[Candidate], c: Candidate, strict: bool = False) -> bo
     """Same place as the incident, or the account names only a vague area (a district or wider; within one
     report, a capital named by its governorate's name too)."""
     def vague(loc: Location) -> bool:
-        return loc.precision in COARSE or (strict and namesake_capital(loc.place_id))
+        return loc.precision in COARSE or (strict and loc.bare_capital)
     if c.location is None or vague(c.location):
         return True
     specific = [loc for loc in _values(members, "location") if not vague(loc)]

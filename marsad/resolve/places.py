@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from marsad.extract.clause import Clause
-from marsad.resolve.gazetteer import Place, load_gazetteer
+from marsad.resolve.gazetteer import Place, load_gazetteer, namesake_capital
 from marsad.types import Location, Mention
 
 PRECISION_ORDER = ("site", "town", "district", "admin1", "country")
@@ -38,6 +38,7 @@ class PlaceMention:
     precision: str
     launch_site: bool
     reference: bool = False  # "ديالى شمال شرقي بغداد": named only to say where another place is
+    bare_capital: bool = False  # "دير الزور" with no "مدينة": a capital named by its governorate's name
 
 
 def _rank(precision: str) -> int:
@@ -48,6 +49,7 @@ def _coarser(precision: str) -> str:
     return PRECISION_ORDER[min(_rank(precision) + 1, len(PRECISION_ORDER) - 1)]
 
 
+_CITY_WORD = re.compile(r"(?:مدينة|لمدينة|بمدينة|ومدينة|مدينتي|city\s+of)\s*$")
 # A capital standing for its government ("لسيطرة دمشق", "حكومة دمشق", "under Damascus’ control"), an outlet named
 # after a place ("قناة الميادين"): no place of the story.
 _METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|لنظام|قناة|لقناة|فضائية|control\s+of|government\s+(?:of|in))\s+$")
@@ -80,7 +82,8 @@ def read_places(clause: Clause) -> list[PlaceMention]:
                 0 <= m.start - p.end <= REFERENCE_REACH for p in clause.places if p is not m)
         launch = any(0 <= m.start - c.end <= LAUNCH_WINDOW and _first_after(clause, c.end, m)
                      for c in launch_cues) or _after_launch_from(clause, m)
-        out.append(PlaceMention(m, place, precision, launch, reference))
+        bare = namesake_capital(place.id) and not _CITY_WORD.search(before)
+        out.append(PlaceMention(m, place, precision, launch, reference, bare))
     return out
 
 
@@ -112,7 +115,7 @@ def _after_launch_from(clause: Clause, m: Mention) -> bool:
 
 def to_location(pm: PlaceMention) -> Location:
     p = pm.place
-    return Location(p.id, p.name_en, p.name_ar, p.admin1, p.country, p.lat, p.lon, pm.precision)
+    return Location(p.id, p.name_en, p.name_ar, p.admin1, p.country, p.lat, p.lon, pm.precision, pm.bare_capital)
 
 
 def best_place(mentions: list[PlaceMention]) -> PlaceMention | None:

@@ -276,3 +276,33 @@ def test_directives_skip_reports_no_longer_stored():
          Directive("split", ("gone#1",), "evt-x")])
     assert [[rid for rid, _ in cl.members] for cl in merged] == [["a#0", "d#0"], ["b#0"], ["c#0"]]
     assert forced == {"a#0": "evt-a", "d#0": "evt-a", "c#0": "evt-c"}
+
+
+# Written for this test: three reports of an attack on one base on one day. One names no weapon, one a drone,
+# one rockets; the report naming no weapon shares the drone's event, and the rockets' event stands apart.
+SPLIT_NEIGHBOURS = {
+    "shad-a": ("Outlet A", "تعرضت قاعدة الشدادي في ريف الحسكة الجنوبي لهجوم اليوم الخميس دون وقوع إصابات."),
+    "shad-b": ("Outlet B", "استهدفت طائرة مسيرة قاعدة الشدادي في ريف الحسكة اليوم الخميس."),
+    "shad-c": ("Outlet C", "سقطت ثلاثة صواريخ على قاعدة الشدادي في ريف الحسكة اليوم الخميس."),
+}
+
+
+def test_after_a_split_the_store_is_what_a_full_merge_would_make(database: str):
+    from marsad.run import plan_merge
+
+    with Store(database) as store:
+        ingest_items(store, articles(SPLIT_NEIGHBOURS), Settings())
+        drone = event_of(store, "shad-b")
+        assert {r["doc_id"] for r in drone["reports"]} == {"shad-a", "shad-b"}
+        actions.split(store, drone["id"], "shad-b#0", WHO, "a separate salvo")
+        full = plan_merge(store)
+        expected = sorted(sorted(rids) for rids in _groups(full.membership))
+        stored = sorted(sorted(r["report_id"] for r in e["reports"]) for e in store.events(include_rejected=True))
+        assert stored == expected  # what the split left is merged as a full merge of the store would merge it
+
+
+def _groups(membership: dict[str, str]) -> list[set[str]]:
+    out: dict[str, set[str]] = {}
+    for rid, eid in membership.items():
+        out.setdefault(eid, set()).add(rid)
+    return list(out.values())

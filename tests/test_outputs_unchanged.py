@@ -30,7 +30,7 @@ SYNTHETIC_DIGESTS = {
     "geojson": "63fd3f7e2aef32277c030009ee497b71f41abf15508d768aac6dea443a18b045",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "d2582de362536d5fd746ad16dea751cea6523b048687723e8079d2d6c638b8a8",
+    "marsad-jsonl": "95b6bf4241b43cf010e1dae6c4368eae79386f55ced6e8f5c48c9d6847f13e8c",
     "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
     "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }

@@ -71,8 +71,9 @@ _LIGHT_BETWEEN = re.compile(rf"\s*(?:{_LIGHT_VERB}|(?:carried\s+out|conducted|la
 _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was targeted": X was hit
 # "طائرات أمريكية", "مروحيات حربية تركية", "العدوان الأمريكي": a nationality adjective after an aircraft or
 # warship noun, or after "aggression" (what the side hit calls the strike).
-_CARRIER_BEFORE = re.compile(r"(?:طائرات|طائرة|مروحيات|مروحية|بوارج|سفن|زوارق|العدوان|عدوان|الاعتداء|اعتداء|الاعتداءات"
-                             r"|اعتداءات)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
+_AIRCRAFT = r"(?:طائرات|طائرة|مسيرة|مسيّرة|مسيرات|مروحيات|مروحية|مقاتلات)(?:\s+(?:حربية|مسيرة|مسيّرة))?"
+_CARRIER_BEFORE = re.compile(rf"(?:{_AIRCRAFT}|(?:بوارج|سفن|زوارق|العدوان|عدوان|الاعتداء|اعتداء|الاعتداءات|اعتداءات)"
+                             r"(?:\s+حربية)?)\s+$")
 _SINCE_PHRASE = re.compile(r"(?:^|[^\w])(?:منذ|since|Since)\s+(?:[^\s.،,;]+\s+){0,6}$")
 # "رداً على مجازر الكيان الصهيوني", "نصرةً لغزة ضد العدوان": the wrongs an attack says it answers ("رداً على إصابة
 # جنود أمريكيين" tells an attack of its own, and keeps its target).
@@ -80,8 +81,8 @@ _ANSWERING = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقا
                         r"(?:[^\s.،,]+\s+)?(?:جرائم|مجازر|الجرائم|المجازر|العدوان|عدوان|اعتداءات|الاعتداءات|حرب|الحرب|"
                         r"احتلال|الاحتلال|انتهاكات|الانتهاكات)\s+(?:[^\s.،,]+\s+){0,2}$"
                         r"|(?:in|as\s+a)\s+(?:response|retaliation)\s+(?:to|for)\s+(?:[\w\-’']+\s+){0,6}$")
-_PROVOKED_BY = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|بعد|قبل)\s+(?:على\s+)?[ول]?$")
-_EARLIER = re.compile(r"(?:^|[^\w])(?:بعد|قبل)\s+$")
+# "بعد القصف الأمريكي", "رداً على العدوان الإسرائيلي": an attack told as what came before, or what is answered.
+_EARLIER = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|بعد|قبل)\s+(?:على\s+)?[ول]?$")
 # Broken plurals of things and groups take a feminine verb ("استهدفت القوات", "تقصف الميليشيات"): after a
 # masculine verb they can only be its object.
 _FEMININE_PLURAL = re.compile(r"[«\"“]?(?:ال)?(?:قوات|ميليشيات|ميلشيات|فصائل|جماعات|مجموعات|خلايا)(?!\w)")
@@ -101,7 +102,7 @@ def _masculine_verb(word: str) -> bool:
     return bool(_MASCULINE_PAST.fullmatch(word) or _MASCULINE_PRESENT.fullmatch(word))
 
 
-_AIRCRAFT_OF = re.compile(r"(?:طائرات|طائرة|مسيرة|مسيّرة|مسيرات|مروحيات|مروحية|مقاتلات)(?:\s+(?:حربية|مسيرة|مسيّرة))?\s+$")
+_AIRCRAFT_OF = re.compile(rf"{_AIRCRAFT}\s+$")
 _HELD_BY = re.compile(r"(?:رتل|رتلا|رتلاً|الرتل|قافلة|القافلة|دورية|الدورية|آليات|شاحنات|عربات|قاعدة|القاعدة|مقر|المقر|موقع|الموقع)"
                       r"(?:\s+[^\s.،,]+){0,3}\s+$")
 # "استهدف مجاهدو المقاومة الإسلامية…": the side's fighters, in the nominative (the verb's subject), between the
@@ -202,7 +203,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         # "غارات أمريكية": a nationality adjective right after a strike noun names the attacker;
         # in English it stands before the noun: "a Turkish drone strike", "U.S. strikes".
         noun = _nearest_before(triggers + clause.weapons, m.start, 2)
-        if noun is not None and _EARLIER.search(text, max(0, _word_start(text, noun) - 6), _word_start(text, noun)) \
+        if noun is not None and _EARLIER.search(text, max(0, _word_start(text, noun) - 14), _word_start(text, noun)) \
                 and any(t.start < noun.start for t in triggers):
             # "إن الهجوم يعد الأول بعد القصف الأمريكي": the clause's attack is another, told before it
             return "none", "adjective-of-an-earlier-attack"
@@ -211,7 +212,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         if m.text.isascii() and any(0 <= w.start - m.end <= 2 for w in triggers + clause.weapons):
             return "attacker", "adjective-before-strike"
         carrier = _CARRIER_BEFORE.search(text, max(0, m.start - 25), m.start)
-        if carrier and _PROVOKED_BY.search(text, max(0, carrier.start() - 14), carrier.start()):
+        if carrier and _EARLIER.search(text, max(0, carrier.start() - 14), carrier.start()):
             return "none", "adjective-of-an-earlier-attack"  # "رداً على العدوان الإسرائيلي على غزة"
         if carrier:
             return "attacker", "adjective-after-aircraft-or-aggression"
@@ -358,8 +359,9 @@ def answers(clause: Clause) -> list[Mention]:
         return []
     # "ردّت قوات التحالف، بالتنسيق مع شركائها، على هجوم شنته مسيرات": an answer to an attack it names, with
     # no strike of its own ("ردت على الهجوم بقصف مصادر النيران" has one), tells that attack.
-    if responses and _ANSWERED_ATTACK.match(clause.text, responses[0].end) and not _OWN_STRIKE.search(
-            clause.text, responses[0].end):
+    end = clause.seg.end
+    if responses and _ANSWERED_ATTACK.match(clause.text, responses[0].end, end) and not _OWN_STRIKE.search(
+            clause.text, responses[0].end, end):
         return []
     return responses
 

@@ -25,7 +25,7 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "e7d3d0c285a33841a79f65fb97c1b1b1c7be8998004a930845e584f7ff69f77c",
+    "marsad-jsonl": "7c1571d9d3f44211854948b4082bf7cd0b00d1f3c259adee16ee823bc036b7f5",
     "csv": "450b08e5743ca172e755e31e9e102b1f1063edddd9ace8b06ebfc5c4a67600d9",
     "geojson": "63fd3f7e2aef32277c030009ee497b71f41abf15508d768aac6dea443a18b045",
 }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from marsad.clean.segment import Segment, clauses, sentences
 from marsad.extract.candidates import Draft, clause_draft, per_listed_place, place_candidate
@@ -22,7 +22,7 @@ from marsad.extract.combine import PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, comb
 from marsad.extract.attribution import side_speaks
 from marsad.resolve.actors import announces, related, usual_attack
 from marsad.merge.compat import compatible, conflict, dates_fit
-from marsad.resolve.dates import DateMention
+from marsad.resolve.dates import BEFORE_THAT, DateMention
 from marsad.resolve.places import read_places
 from marsad.settings import Settings
 from marsad.types import Candidate, Doc, Span
@@ -113,6 +113,16 @@ def _resolve_refers_back(m: DateMention, ctx: DateContext) -> DateContext | None
         except ValueError:
             return None
         return DateContext(d, "day", (d, d), True)
+    if m.refers_back == "before_that" and m.day:
+        back = timedelta(m.day)
+        if m.precision == "month":
+            start = (ctx.date - back).replace(day=1)
+            return DateContext(start, "month", (start, (start + timedelta(31)).replace(day=1) - timedelta(1)), True)
+        precision = max(m.precision, ctx.precision, key=PRECISION_ORDER.index)
+        span = (ctx.range[0] - back, ctx.range[1] - back) if ctx.range else None
+        if precision == "week" and m.precision == "week":
+            span = (ctx.date - back - timedelta(3), ctx.date - back + timedelta(3))
+        return DateContext(ctx.date - back, precision, span, True)
     return None
 
 
@@ -218,8 +228,9 @@ def _inherit_attacker(prev: Draft | None, d: Draft) -> None:
 
 
 def _resolve_anaphor(d: Draft, mentions) -> None:
-    """"The garrison was also targeted…": a clause naming no place means the last site named before it."""
-    if d.cand.location is not None:
+    """"The garrison was also targeted…": a clause naming no place finer than a country means the last
+    site named before it."""
+    if d.cand.location is not None and d.cand.location.precision != "country":
         return
     anaphor = d.clause.cue("anaphor")
     if not anaphor:
@@ -234,7 +245,8 @@ def _resolve_anaphor(d: Draft, mentions) -> None:
 def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
     """Every clause that states an attack, in reading order, with its date resolved."""
     mentions = mentions or find_mentions(doc)
-    breaks = mentions.cue("clause_break")
+    # "…، بعد نحو شهرين من هجوم استهدف…": the earlier attack is a clause of its own
+    breaks = mentions.cue("clause_break") + [m for m in mentions.dates if m.rule.endswith(BEFORE_THAT)]
     pub = doc.published
     ctx = DateContext(pub, "day", (pub, pub)) if pub else DateContext(None, "unknown", None)
     drafts: list[Draft] = []
@@ -247,7 +259,11 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
             dates = [m for m in mentions.kind_within("dates", seg.start, seg.end)
                      if not _dateline(m, pub) and not _SINCE.search(doc.text, max(0, m.start - 8), m.start)]
+            narrative = ctx
             ctx, stated = _clause_date(dates, ctx, triggers[0].start if triggers else None, quotes, pub)
+            clause_ctx = ctx
+            if stated is not None and stated.rule.endswith(BEFORE_THAT):
+                ctx = narrative  # the earlier attack's day is its clause's only
             if not triggers and not any(c.data.get("type") in TOLL_CUES
                                         for c in mentions.kind_within("cues", seg.start, seg.end)):
                 continue  # most clauses state no attack: only their dates matter
@@ -257,7 +273,7 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
                 continue
             _resolve_anaphor(draft, mentions)
             for draft in per_listed_place(draft):
-                drafts.append(_dated(draft, ctx, stated, triggers, doc.text))
+                drafts.append(_dated(draft, clause_ctx, stated, triggers, doc.text))
     return drafts
 
 
@@ -407,8 +423,11 @@ def _role(inc: Incident, published: date | None, lead: int) -> str:
     """Main: told in the lead, or dated by the text to the publication day; background otherwise."""
     stated = [d.cand.date for d in inc.drafts if d.cand.date_explicit and d.cand.date_precision == "day"]
     if any(d.clause.sentence.sentence < lead for d in inc.drafts):
-        # A lead about an attack the text dates days before the report is a follow-up's background.
-        old = published is not None and stated and (published - max(stated)).days > STALE_LEAD_DAYS
+        # A lead about an attack the text dates days before the report (to the day, or a whole month
+        # before it) is a follow-up's background.
+        ends = [d.cand.date_range[1] if d.cand.date_range else d.cand.date for d in inc.drafts
+                if d.cand.date_explicit and d.cand.date]
+        old = published is not None and ends and (published - max(ends)).days > STALE_LEAD_DAYS
         return "background" if old else "main"
     if published is not None and stated:
         return "main" if max(stated) >= published else "background"

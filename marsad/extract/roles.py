@@ -141,8 +141,9 @@ def _after_li(text: str, start: int) -> bool:
 
 
 _LI_BEFORE = re.compile(r"(?:^|[^\w])[وف]?لـ?\s?[«\"“]?$")  # "لقاعدة", "لـ«قسد»", "ولـ \"قسد\""
-# "هجوم لـ«قسد»", "هجمات لقوات النظام", "هجوم لتنظيم «داعش»": ل, at most one head noun, the actor.
-_AGENT_LI = re.compile(r"\s+[وف]?لـ?\s?(?:\w+\s)?\s*[«\"“]?\s*$")
+# "هجوم لـ«قسد»", "هجمات لقوات النظام", "هجوم مسلح لتنظيم «داعش»": at most one adjective, ل, at most one
+# head noun, the actor.
+_AGENT_LI = re.compile(r"(?:\s+\w+)?\s+[وف]?لـ?\s?(?:\w+\s)?\s*[«\"“]?\s*$")
 AGENT_LI_WINDOW = 16
 OWN_FORCES_WINDOW = 60  # speaker … "قواتها" …
 OWN_VERB_WINDOW = 25  # "قواتها" … attack verb

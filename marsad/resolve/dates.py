@@ -22,6 +22,9 @@ from marsad.clean.normalize import NormalizedText, fold, normalize
 from marsad.lexicon.load import load_lexicon
 
 
+BEFORE_THAT = "-before-that"  # rule suffix of "بعد شهرين من هجوم": dates the attack named next
+
+
 @dataclass(frozen=True)
 class DateMention:
     """A date expression, its span in the original text and its resolution."""
@@ -34,8 +37,8 @@ class DateMention:
     range: tuple[date, date] | None  # honest range: a week is Monday..Sunday, a month 1st..last
     rule: str  # which rule fired, e.g. "weekday+today", "day-month-levantine", "last-week"
     relative: bool  # resolved against the publication date (True) or stated absolutely
-    refers_back: str | None = None  # "same_day" | "same_month": the caller resolves it
-    day: int | None = None  # day of month for refers_back="same_month"
+    refers_back: str | None = None  # "same_day" | "same_month" | "before_that": the caller resolves it
+    day: int | None = None  # day of month for refers_back="same_month"; days back for "before_that"
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,7 @@ def _grammar() -> _Grammar:
     relday, unit = v.alt("relday"), v.alt("unit")
     same_pre, same_post = v.alt("same_pre"), v.alt("same_post")
     day_noun, month_noun = v.alt("period", unit="day"), v.alt("period", unit="month")
+    about = r"(?:نحو|حوالي|قرابه|اكثر\s+من|اقل\s+من|ما\s+يقارب)"
     dates = (
         # [مساء] [يوم] [الأحد،] [الموافق] 18 [من] أيلول[/سبتمبر] [2022 | الماضي | من العام الجاري]
         _Rule(("part_of_day", "=يوم", "weekday", "=the", "#digit", "ordinal"), re.compile(
@@ -302,12 +306,18 @@ def _grammar() -> _Grammar:
         _Rule(("part_of_day", "=يوم", "qualifier", "weekday"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:يوم\s+)?(?:(?P<eq>{q_pre})\s+)?(?P<wd>{wd})"
             rf"(?:\s+(?P<q>{q_post}))?(?:\s+(?P<pod2>{pod_en}|{period_adv}))?)(?!\w)"), _weekday),
-        # قبل ثلاثة أيام, منذ يومين; not "قبل يوم الجمعة" (before Friday)
+        # قبل ثلاثة أيام, منذ يومين, قبل شهرين; not "قبل يوم الجمعة" (before Friday) nor "منذ شهر آب"
         _Rule(("=قبل", "=منذ"), re.compile(
-            rf"{_PRE}(?P<s>(?:قبل|منذ)\s+(?:(?:نحو|حوالي|قرابه)\s+)?(?:(?P<n>\d{{1,2}}|{v.alt('cardinal')})\s+)?"
-            rf"(?P<u>{unit})(?!\s+(?:{wd}|{relday}|\d)))(?!\w)"), _ago),
-        _Rule(("#digit", "cardinal", "unit"), re.compile(
-            rf"(?<!\w)(?P<s>(?:(?P<n>\d{{1,2}}|{v.alt('cardinal')})\s+)?(?P<u>{unit})\s+ago)(?!\w)"), _ago),
+            rf"{_PRE}(?P<s>(?:قبل|منذ)\s+(?:{about}\s+)?(?:(?P<n>\d{{1,2}}|{v.alt('cardinal')})\s+)?"
+            rf"(?P<u>{unit})(?!\s+(?:{wd}|{relday}|{v.alt('month')}|\d)))(?!\w)"), _ago),
+        # "بعد نحو شهرين من هجوم…": the attack named next is that long before the one the text tells
+        _Rule(("=بعد",), re.compile(
+            rf"{_PRE}(?P<s>بعد\s+(?:مرور\s+)?(?:{about}\s+)?(?:(?P<n>\d{{1,2}}|{v.alt('cardinal')})\s+)?"
+            rf"(?P<u>{unit})\s+(?P<after>من|علي))(?!\w)"), _ago),
+        # three days ago; "two months after a rocket attack"
+        _Rule(("#digit", "cardinal", "unit", "=about", "=nearly", "=almost"), re.compile(
+            rf"(?<!\w)(?P<s>(?:(?:about|nearly|almost)\s+)?(?:(?P<n>\d{{1,2}}|{v.alt('cardinal')})\s+)?"
+            rf"(?P<u>{unit})\s+(?:ago|(?P<after>after)))(?!\w)"), _ago),
         # [مطلع] الأسبوع|الشهر|العام [الماضي], early last month
         _Rule(("period_part", "qualifier", "period"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<part>{part})[\s\-]+)?(?:(?P<eq>{q_pre})\s+)?"
@@ -459,11 +469,24 @@ def _ago(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | N
     count = (int(n) if n.isdigit() else v.get("cardinal", n).attrs["value"]) if n else unit.attrs["count"]
     if not count or (n and unit.attrs["count"] in (1, 2)):
         return None  # "قبل أيام" (a few days) has no number; "3 يوم" is not Arabic
-    rule = f"{unit.attrs['unit']}s-ago"
+    after = "after" in m.re.groupindex and m.group("after")
+    if unit.attrs["unit"] == "month" and m.group("s").startswith("منذ"):
+        return None  # "منذ نحو 3 أشهر" tells how long something has gone on
+    if after and not n and m.group("u").startswith(("day", "week", "month")):
+        return None  # "the day after the attack" counts nothing back
+    rule = f"{unit.attrs['unit']}s" + (BEFORE_THAT if after else "-ago")
+    if after:
+        # "بعد شهرين من هجوم": that attack is this long before the day the narrative is at; the caller counts back.
+        precision = "day" if unit.attrs["unit"] == "day" else unit.attrs["unit"]
+        return _Value(None, precision, None, rule, True, refers_back="before_that",
+                      day=count * {"day": 1, "week": 7, "month": 30}[unit.attrs["unit"]])
     if pub is None:
         return _unresolved(rule)
     if unit.attrs["unit"] == "day":
         return _day_value(pub - timedelta(count), rule, True)
+    if unit.attrs["unit"] == "month":
+        span = _month_range(*_shift_month(pub.year, pub.month, -count))
+        return _Value(span[0], "month", span, rule, True)
     week = _week_range(pub - timedelta(7 * count))
     return _Value(week[0], "week", week, rule, True)
 

@@ -112,7 +112,27 @@ PERIOD_CASES = [
     ("The base was built in 2017 by the coalition", "2017", D(2017, 1, 1), "year",
      (D(2017, 1, 1), D(2017, 12, 31))),
     ("Attacks rose late last year", "late last year", D(2021, 1, 1), "year", (D(2021, 1, 1), D(2021, 12, 31))),
+    ("أغلق المعبر قبل شهرين", "قبل شهرين", D(2022, 7, 1), "month", (D(2022, 7, 1), D(2022, 7, 31))),
+    ("The road was cut three months ago", "three months ago", D(2022, 6, 1), "month",
+     (D(2022, 6, 1), D(2022, 6, 30))),
 ]
+
+
+@pytest.mark.parametrize(("text", "words", "days_back", "precision"), [
+    ("ويأتي القصف بعد نحو شهرين من هجوم على المطار", "بعد نحو شهرين من", 60, "month"),
+    ("جاء ذلك بعد مرور يومين على انفجار العبوة", "بعد مرور يومين على", 2, "day"),
+    ("وقع الاشتباك بعد ثلاثة أسابيع من الغارة", "بعد ثلاثة أسابيع من", 21, "week"),
+    ("The raid came two weeks after a drone attack", "two weeks after", 14, "week"),
+])
+def test_after_so_long_since_an_attack_dates_that_attack_back_from_the_narrative(
+        text: str, words: str, days_back: int, precision: str) -> None:
+    m = only(text)
+    assert (m.text, m.refers_back, m.day, m.precision) == (words, "before_that", days_back, precision)
+
+
+@pytest.mark.parametrize("text", ["the day after the attack the group spoke", "منذ شهر آب الماضي"])
+def test_after_or_since_without_a_count_dates_nothing_back(text: str) -> None:
+    assert all(m.refers_back != "before_that" and m.rule != "months-ago" for m in find_dates(text, PUB))
 
 
 @pytest.mark.parametrize(("text", "words", "expected", "precision", "span"), PERIOD_CASES)

@@ -81,6 +81,10 @@ _ANSWERING = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقا
                         r"(?:[^\s.،,]+\s+)?(?:جرائم|مجازر|الجرائم|المجازر|العدوان|عدوان|اعتداءات|الاعتداءات|حرب|الحرب|"
                         r"احتلال|الاحتلال|انتهاكات|الانتهاكات)\s+(?:[^\s.،,]+\s+){0,2}$"
                         r"|(?:in|as\s+a)\s+(?:response|retaliation)\s+(?:to|for)\s+(?:[\w\-’']+\s+){0,6}$")
+# "جماعات مسؤولة عن هجمات على القوات الأمريكية", "the group blamed for attacks on U.S. troops": what a side is
+# known for, told to describe it; those it attacked before are not this attack's target.
+_KNOWN_FOR = re.compile(r"(?:^|[^\w])(?:ال)?مسؤول(?:ة|ين|ون)?\s+عن\s+(?:ال)?هجمات\s+(?:[^\s.،,]+\s+){0,2}$"
+                        r"|(?:responsible|blamed)\s+for\s+(?:the\s+)?(?:\w+\s+)?attacks\s+(?:\w+\s+){0,2}$")
 # "بعد القصف الأمريكي", "رداً على العدوان الإسرائيلي": an attack told as what came before, or what is answered.
 _EARLIER = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|بعد|قبل)\s+(?:على\s+)?[ول]?$")
 # Broken plurals of things and groups take a feminine verb ("استهدفت القوات", "تقصف الميليشيات"): after a
@@ -107,7 +111,9 @@ _HELD_BY = re.compile(r"(?:رتل|رتلا|رتلاً|الرتل|قافلة|ال
                       r"(?:\s+[^\s.،,]+){0,3}\s+$")
 # "استهدف مجاهدو المقاومة الإسلامية…": the side's fighters, in the nominative (the verb's subject), between the
 # verb and the side ("تستهدف عناصر قسد" is the object: عناصر has no case ending to tell).
-_MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو)\s+[«\"“]?")
+_MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|(?:an?|the|one|two|three|a\s+senior|a\s+top)\s+"
+                         r"(?:\w+\s+)?(?:commanders?|leaders?|members?|officials?|fighters?)\s+(?:of|in|from)\s+(?:the\s+)?)"
+                         r"\s*[«\"“]?")
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
@@ -198,6 +204,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "none", "time-phrase"  # "منذ اندلاع الحرب بين إسرائيل وحماس", "since the attack on Israel": context
     if _ANSWERING.search(text, max(0, m.start - 40), m.start):
         return "none", "what-it-answers"  # "رداً على مجازر الكيان الصهيوني في غزة": the cause, not the target
+    if _KNOWN_FOR.search(text, max(0, m.start - 50), m.start):
+        return "none", "what-it-is-known-for"  # "…المسؤولة عن هجمات على القوات الأمريكية": a description
     if m.data.get("facility"):
         return "target", "facility"  # "يستهدف القاعدة الأمريكية": a base is never the one firing
     if m.data.get("adjective"):

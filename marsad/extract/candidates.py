@@ -74,8 +74,8 @@ def _trigger_kinds(clause: Clause) -> set[str]:
 def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
     """"…، فيما قُتل ٥ من المهاجمين": a toll with no attack word adds to the incident before it."""
     cues = [c for c in clause.cues if c.data.get("type") in TOLL_CUES]
-    if not cues or not clause.numbers:
-        return None
+    if not cues or not clause.numbers or clause.cue("aggregate"):
+        return None  # "118 killed in two rounds of fighting": a tally of many incidents adds to none
     cand = Candidate(doc_id=doc_id, anchor=cues[0].start)
     roles = actor_roles(clause)
     fill_casualties(cand, clause, _victims(roles))

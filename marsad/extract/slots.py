@@ -256,6 +256,15 @@ def _one_more(cand: Candidate, clause: Clause, n: NumberMention, cas: Casualty, 
               "singular-person-noun-joined-to-count")
 
 
+# "مقتل وإصابة", "قتلى وجرحى", "killed or wounded": a death word and an injury word joined, one count for both.
+_JOINED = re.compile(r"\s*(?:و|أو|/|and|or)\s*")
+
+
+def _dead_and_wounded(text: str, cue: Mention, cues: list[Mention]) -> bool:
+    return any(o.data["type"] != cue.data["type"] and (_JOINED.fullmatch(text, o.end, cue.start)
+                                                     or _JOINED.fullmatch(text, cue.end, o.start)) for o in cues)
+
+
 def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[str, bool]]) -> None:
     """Killed and injured per party: a person or casualty count next to a death or injury word.
 
@@ -276,6 +285,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if n.noun_category not in {"person", "casualty"} and not (
                 n.noun_category is None and (right_after_cue or right_before_cue)):
             continue
+        if passive is not None and n.noun_id not in {"killed", "injured"} and _dead_and_wounded(clause.text, passive, cues):
+            continue
         kind = n.noun_id if n.noun_id in {"killed", "injured"} else passive.data["type"] if passive else None
         if kind is None and counted and _COORDINATED.fullmatch(clause.text, counted[0].end, n.start):
             kind = counted[1]  # "استشهاد تسعة عسكريين ومدنيين اثنين": the second count shares the first's word
@@ -285,7 +296,10 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             near = [c for c in cues if gap(c) <= CASUALTY_WINDOW]
             if not near:
                 continue
-            kind = min(near, key=gap).data["type"]
+            nearest = min(near, key=gap)
+            if _dead_and_wounded(clause.text, nearest, cues):
+                continue  # "قتل وجرح 28 عنصراً", "33 killed or wounded": neither toll alone
+            kind = nearest.data["type"]
         if n.noun_id == "other_people" and cand.casualties:
             party = cand.casualties[-1].party  # "مقتل 3 من الحرس الثوري وإصابة 5 آخرين"
         elif n.noun_id in NOUN_PARTY:

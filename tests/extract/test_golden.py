@@ -64,7 +64,8 @@ def mismatches(doc: Doc, c: Candidate, want: dict[str, Any]) -> list[str]:
             continue
         got = _actual(c, key)
         if key in ("killed", "injured"):
-            bad = {p: got.get(p) for p, n in value.items() if got.get(p) != n}
+            # the parties listed must have these counts; {} means the text gives no count of that kind
+            bad = {p: got.get(p) for p, n in value.items() if got.get(p) != n} if value else got
             if bad:
                 out.append(f"{key}: want {value}, got {got}")
         elif got != _wanted(key, value):

@@ -251,7 +251,10 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         # the patron is not the target.
         return "none", "patron"
     claims = [c for c in clause.cues if c.data.get("type") == "claim"]
-    if any(0 <= c.start - m.end <= ACCUSE_WINDOW for c in claims) or _nearest_before(claims, m.start, 3):
+    # The actor right before a claim verb is its subject ("…رتل للتحالف، وفصيل أهل الكهف يتبنى"): not one
+    # with another actor between them.
+    if any(0 <= c.start - m.end <= ACCUSE_WINDOW and not any(m.end <= a.start and a.end <= c.start for a in clause.actors)
+           for c in claims) or _nearest_before(claims, m.start, 3):
         return "attacker", "claimant"  # "أعلنت المقاومة الإسلامية مسؤوليتها عن الهجوم", "تبنت X الهجوم"
     hedge = _nearest_before([c for c in clause.cues if c.data.get("type") == "hedge"], m.start, HEDGE_WINDOW)
     closer_cue = _nearest_before(role_cues, m.start, CUE_WINDOW)

@@ -54,6 +54,10 @@ _CITY_WORD = re.compile(r"(?:مدينة|لمدينة|بمدينة|ومدينة|�
 # after a place ("قناة الميادين"): no place of the story.
 _METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|لنظام|قناة|لقناة|فضائية|control\s+of|government\s+(?:of|in))\s+$")
 _METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b")
+# "قالت مصادر عشائرية للميادين", "أكد مصدر أمني للميادين": ل on a name right after a source and its verb is the
+# outlet spoken to.
+_TOLD_OUTLET = re.compile(r"(?:قال|قالت|أفاد|أفادت|أكد|أكدت|أوضح|أوضحت|كشف|كشفت|مصدر|مصادر|مراسل|مسؤول|تصريح|تصريحات|حديث)"
+                          r"(?:\s+[^\s.،,]+){0,3}\s+ل$")
 
 
 def read_places(clause: Clause) -> list[PlaceMention]:
@@ -66,7 +70,8 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         if place is None or _dateline(clause.text, m):
             continue
         before = clause.text[max(clause.seg.start, m.start - 24):m.start]
-        if _METONYM_BEFORE.search(before) or _METONYM_AFTER.match(clause.text, m.end):
+        if _METONYM_BEFORE.search(before) or _METONYM_AFTER.match(clause.text, m.end) or (
+                clause.text.startswith("ل", m.start - 1) and _TOLD_OUTLET.search(clause.text, max(0, m.start - 40), m.start)):
             continue  # "الخاضعة لسيطرة دمشق", "under Damascus’ control": the government, not a place of the story
         if _GOVERNORATE.search(before) and place.kind in ("city", "town"):
             # "في محافظتي حلب والحسكة": the governorates, not the cities.

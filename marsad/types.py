@@ -128,6 +128,7 @@ class Candidate:
     time: str | None = None
     location: Location | None = None
     launch_site: Location | None = None
+    listed_with: tuple[str, ...] = ()  # place ids its clause names beside it as one area ("بلدتي ذيبان والطيانة")
     target_actor: str | None = None
     target_name: str | None = None
     attacker: str | None = None

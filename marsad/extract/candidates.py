@@ -124,6 +124,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     launch = best_place([p for p in places if p.launch_site])
     if hit:
         place_candidate(cand, hit, hit.mention, f"gazetteer:{hit.place.id}")
+        cand.listed_with = one_area(clause)
     if launch:
         cand.launch_site = to_location(launch)
         cand.cite("launch_site", launch.mention, f"gazetteer:{launch.place.id}")
@@ -164,6 +165,23 @@ def listed_places(clause: Clause) -> list[PlaceMention]:
     """Towns or sites the clause lists as the places hit ("في مدينتي الميادين والبوكمال", "قاعدة حرير في أربيل،
     وقاعدة الشدادي"), when they are distinct areas: each one further than SAME_PLACE_KM from the others.
     Empty when there is no such list."""
+    chain = _place_list(clause)
+    return chain if _distinct_areas(chain) else []  # one area's sites: one event at its most specific place
+
+
+def one_area(clause: Clause) -> tuple[str, ...]:
+    """The places of a list the clause names as one area ("في محيط بلدتي ذيبان والطيانة"), else ()."""
+    chain = _place_list(clause)
+    return tuple(pm.place.id for pm in chain) if chain and not _distinct_areas(chain) else ()
+
+
+def _distinct_areas(chain: list[PlaceMention]) -> bool:
+    points = [(pm.place.lat, pm.place.lon) for pm in chain]
+    return not any(km(a, b) <= SAME_PLACE_KM for i, a in enumerate(points) for b in points[i + 1:])
+
+
+def _place_list(clause: Clause) -> list[PlaceMention]:
+    """Two or more towns or sites the clause joins by a conjunction, in order; else []."""
     if len(clause.places) < 2:
         return []  # most clauses name one place at most
     places = sorted((p for p in read_places(clause) if not p.launch_site), key=lambda p: p.mention.start)
@@ -186,9 +204,6 @@ def listed_places(clause: Clause) -> list[PlaceMention]:
         end = pm.mention.end
     if len(chain) < 2 or _NOT_A_LIST.search(clause.text, max(0, chain[0].mention.start - 10), chain[0].mention.start):
         return []
-    points = [(pm.place.lat, pm.place.lon) for pm in chain]
-    if any(km(a, b) <= SAME_PLACE_KM for i, a in enumerate(points) for b in points[i + 1:]):
-        return []  # one area's sites: one event at its most specific place
     return chain
 
 

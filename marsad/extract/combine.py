@@ -123,6 +123,7 @@ def _combine_type(out: Candidate, cands: list[Candidate]) -> None:
 
 
 def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:
+    out.listed_with = tuple(dict.fromkeys(p for c in cands for p in c.listed_with))
     for c in cands:
         for w in c.weapons:
             if w not in out.weapons:

@@ -110,7 +110,11 @@ def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> 
     not a border town and its neighbour across the border: القائم والبوكمال are one strike area)."""
     if c.location is None:
         return True
+    # "في محيط بلدتي ذيبان والطيانة" then "سيطروا على الطيانة": a town named beside the incident's is its area
+    area = {p for m in members for p in m.listed_with} | set(c.listed_with)
     for loc in _values(members, "location"):
+        if strict and loc.place_id in area and c.location.place_id in area:
+            continue
         namesake = strict and loc.admin1 == c.location.admin1 and loc.place_id != c.location.place_id and (
             loc.bare_capital or c.location.bare_capital)
         if namesake:

@@ -322,6 +322,13 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "target", f"cue:{cue.text}"
     if _after_li(text, m.start):
         return "target", "preposition-li"
+    stationed = next((t for t in triggers if t.start > m.end and _STATIONED.fullmatch(text, m.end, t.start)), None)
+    if stationed is not None and not (_ENDS_BASED.search(m.text) or re.match(rf"\s+(?:{_BASED}|stationed|based|deployed)",
+                                                                             text[m.end:stationed.start])):
+        stationed = None  # "القوات الموجودة في…" only: a bare "في" phrase is where the attack was, not the side
+    if stationed is not None and not definite_noun(text, stationed) and not prepositional_noun(text, stationed) \
+            and not _NOUN_ONLY.fullmatch(stationed.text) and not _after_li(text, stationed.start):
+        return "attacker", STATIONED_SUBJECT  # "القوات الأمريكية المتمركزة في حقل العمر استهدفت…"
     # Only a verb makes the actor before it its subject: "التحالف … بشأن الهجوم" is a noun after a topic word.
     # The first attack word after the actor must be a verb: in "«قسد»، في قصف بمسيرة استهدف…" the verb's
     # subject is the strike, not the actor.
@@ -340,6 +347,15 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if _english_subject(clause, m, triggers):
         return "attacker", "english-sentence-subject"
     return "none", "unassigned"
+
+
+# Where a side is based, told between it and its verb: "القوات الأمريكية المتمركزة في حقل العمر النفطي استهدفت…",
+# "U.S. forces stationed at the Conoco field fired…".
+_BASED = r"(?:ال)?(?:متمركزة|متمركز|متمركزين|متواجدة|متواجدين|منتشرة|موجودة)"
+_STATIONED = re.compile(rf"(?:\s+{_BASED})?\s+(?:في|ب)\s*[^.،,؟!]{{1,45}}?\s+"
+                        r"|\s+(?:stationed|based|deployed)\s+(?:at|in|on)\s+[^.,;]{1,45}?\s+")
+_ENDS_BASED = re.compile(rf"{_BASED}$")
+STATIONED_SUBJECT = "subject-before-where-it-is-stationed"
 
 
 # "The regime forces, along with their militias stationed on the west bank, launched a mortar attack…": an English

@@ -97,6 +97,9 @@ class Location:
     # A governorate's capital named bare by the governorate's own name ("دير الزور", not "مدينة دير الزور"):
     # within one report it may mean the governorate (merge/compat.py). Not exported.
     bare_capital: bool = field(default=False, compare=False)
+    # Named only as a reference point ("شمال بغداد", "north of Baghdad"): the incident is somewhere off it, so
+    # the name neither places it for certain nor tells it from an incident at a named place nearby. Not exported.
+    off: bool = field(default=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.place_id, "name": self.name, "name_ar": self.name_ar,

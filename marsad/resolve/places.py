@@ -39,6 +39,7 @@ class PlaceMention:
     launch_site: bool
     reference: bool = False  # "ديالى شمال شرقي بغداد": named only to say where another place is
     bare_capital: bool = False  # "دير الزور" with no "مدينة": a capital named by its governorate's name
+    off: bool = False  # "شمال بغداد": the incident is off this place, in that direction
 
 
 def _rank(precision: str) -> int:
@@ -88,7 +89,7 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         launch = any(0 <= m.start - c.end <= LAUNCH_WINDOW and _first_after(clause, c.end, m)
                      for c in launch_cues) or _after_launch_from(clause, m)
         bare = namesake_capital(place.id) and not _CITY_WORD.search(before)
-        out.append(PlaceMention(m, place, precision, launch, reference, bare))
+        out.append(PlaceMention(m, place, precision, launch, reference, bare, bool(_DIRECTION.search(before))))
     return out
 
 
@@ -120,7 +121,7 @@ def _after_launch_from(clause: Clause, m: Mention) -> bool:
 
 def to_location(pm: PlaceMention) -> Location:
     p = pm.place
-    return Location(p.id, p.name_en, p.name_ar, p.admin1, p.country, p.lat, p.lon, pm.precision, pm.bare_capital)
+    return Location(p.id, p.name_en, p.name_ar, p.admin1, p.country, p.lat, p.lon, pm.precision, pm.bare_capital, pm.off)
 
 
 def best_place(mentions: list[PlaceMention]) -> PlaceMention | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES
+from marsad.extract.numbers import NumberMention
 from marsad.extract.roles import STATIONED_SUBJECT, Role, actor_roles, answers, definite_noun, demonstrative_noun
 from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
@@ -61,6 +62,14 @@ def place_candidate(cand: Candidate, pm: PlaceMention, words: Span | Mention, ru
         cand.cite("target_actor", words, f"site-operator:{pm.place.id}")
 
 
+TALLY_COUNT = 3  # "شن التنظيم 14 هجوماً", "(10 عمليات)": a count of attacks or operations is a tally of incidents
+TALLIED = {"attack", "operation"}  # not strikes or raids, which one strike wave counts ("نفذ 12 غارة")
+
+
+def _attacks_counted(clause: Clause) -> NumberMention | None:
+    return next((n for n in clause.numbers if n.noun_id in TALLIED and (n.value or 0) >= TALLY_COUNT), None)
+
+
 def _victims(roles: list[Role]) -> dict[int, tuple[str, bool]]:
     """The actors a casualty count may belong to: any the clause names but the one that attacked
     ("13 قتيلاً في هجوم لتنظيم داعش" are not ISIS's dead)."""
@@ -74,7 +83,7 @@ def _trigger_kinds(clause: Clause) -> set[str]:
 def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
     """"…، فيما قُتل ٥ من المهاجمين": a toll with no attack word adds to the incident before it."""
     cues = [c for c in clause.cues if c.data.get("type") in TOLL_CUES]
-    if not cues or not clause.numbers or clause.cue("aggregate"):
+    if not cues or not clause.numbers or clause.cue("aggregate") or _attacks_counted(clause):
         return None  # "118 killed in two rounds of fighting": a tally of many incidents adds to none
     cand = Candidate(doc_id=doc_id, anchor=cues[0].start)
     roles = actor_roles(clause)
@@ -149,6 +158,8 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
         rejected = f"not an incident: {blockers[0].text}"
     elif tallies := [c for c in clause.cue("aggregate") if not _answers_a_tally(clause, c, first)]:
         rejected = f"aggregate of several attacks: {tallies[0].text}"
+    elif tally := _attacks_counted(clause):
+        rejected = f"aggregate of several attacks: {tally.text}"
     return Draft(cand, clause, response=bool(answers(clause)),
                  background_cue=bool(clause.cue("background", whole_sentence=True)
                                      and clause.cue("background", whole_sentence=True)[0].start - clause.sentence.start < 6),

@@ -21,7 +21,8 @@ _COUNTRYSIDE = re.compile(r"ريف\s*$")
 # "محافظة حلب", "محافظتي حلب والحسكة" (the second of a pair too): the governorates, not the cities.
 _GOVERNORATE = re.compile(r"(?:(?:محافظة|محافظتي|محافظات|محافظتا|[Gg]overnorates? of)|(?:محافظتي|محافظتا)\s+\S+\s+)\s*و?$")
 _FROM = re.compile(r"(^|\s)(من|from)\s+((مدينة|بلدة|قرية|منطقة|بادية|غرب|شرق|شمال|جنوب|ريف)\s+)*\S{0,3}$")
-_DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي|south of|north of|east of|west of)\s*(مدينة|بلدة)?\s*$")
+_DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي|(?:north|south)(?:[-\s]?(?:east|west))?\s+of|east of|west of)"
+                        r"\s*(مدينة|بلدة|the\s+city\s+of)?\s*$")
 # "ERBIL (Kurdistan 24) –", "بغداد - ", "ZNA- أربيل": where the outlet filed from, not where it happened.
 # A page's printed date may come first: "date 2023-11-07 ERBIL (Outlet) –".
 _DATELINE_BEFORE = re.compile(r"^(?:date \d{4}-\d{2}-\d{2}\s+)?[A-Za-z0-9 .]{0,12}[-–—:]?\s*$")
@@ -55,6 +56,9 @@ _CITY_WORD = re.compile(r"(?:مدينة|لمدينة|بمدينة|ومدينة|�
 # after a place ("قناة الميادين"): no place of the story.
 _METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|لنظام|قناة|لقناة|فضائية|control\s+of|government\s+(?:of|in))\s+$")
 _METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b")
+# "المناطق المتنازع عليها بين بغداد وأربيل", "disputed between Baghdad and Erbil": the two governments.
+_GOVERNMENTS = re.compile(r"(?:بين|between)\s+(?:بغداد|Baghdad)\s*(?:و|and)\s*(?:أربيل|اربيل|Erbil)"
+                          r"|(?:بين|between)\s+(?:أربيل|اربيل|Erbil)\s*(?:و|and)\s*(?:بغداد|Baghdad)")
 # "قالت مصادر عشائرية للميادين", "أكد مصدر أمني للميادين": ل on a name right after a source and its verb is the
 # outlet spoken to.
 _TOLD_OUTLET = re.compile(r"(?:قال|قالت|أفاد|أفادت|أكد|أكدت|أوضح|أوضحت|كشف|كشفت|مصدر|مصادر|مراسل|مسؤول|تصريح|تصريحات|حديث)"
@@ -71,7 +75,8 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         if place is None or _dateline(clause.text, m):
             continue
         before = clause.text[max(clause.seg.start, m.start - 24):m.start]
-        if _METONYM_BEFORE.search(before) or _METONYM_AFTER.match(clause.text, m.end) or (
+        if _METONYM_BEFORE.search(before) or _METONYM_AFTER.match(clause.text, m.end) or any(
+                g.start() <= m.start < g.end() for g in _GOVERNMENTS.finditer(clause.text, max(0, m.start - 30), m.end + 30)) or (
                 clause.text.startswith("ل", m.start - 1) and _TOLD_OUTLET.search(clause.text, max(0, m.start - 40), m.start)):
             continue  # "الخاضعة لسيطرة دمشق", "under Damascus’ control": the government, not a place of the story
         if _GOVERNORATE.search(before) and place.kind in ("city", "town"):

@@ -260,7 +260,10 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
             dates = [m for m in mentions.kind_within("dates", seg.start, seg.end)
                      if not _dateline(m, pub) and not _SINCE.search(doc.text, max(0, m.start - 8), m.start)]
             narrative = ctx
-            ctx, stated = _clause_date(dates, ctx, triggers[0].start if triggers else None, quotes, pub)
+            # "أفاد مسؤول، فجر اليوم، بأن هجوماً استهدف، أمس السبت، القاعدة": the day beside the reporting verb is
+            # the statement's when the clause dates the attack too
+            attack_days = [m for m in dates if not _statement_day(doc.text, m, triggers)]
+            ctx, stated = _clause_date(attack_days or dates, ctx, triggers[0].start if triggers else None, quotes, pub)
             clause_ctx = ctx
             if stated is not None and stated.rule.endswith(BEFORE_THAT):
                 ctx = narrative  # the earlier attack's day is its clause's only

@@ -250,7 +250,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         # "الميليشيات الإيرانية الموالية لنظام الأسد", "مقار لمجموعات رديفة تساند الجيش":
         # the patron is not the target.
         return "none", "patron"
-    claims = [c for c in clause.cues if c.data.get("type") == "claim"]
+    claims = [] if clause.cue("no_claim") else [c for c in clause.cues if c.data.get("type") == "claim"]
     # The actor right before a claim verb is its subject ("…رتل للتحالف، وفصيل أهل الكهف يتبنى"): not one
     # with another actor between them.
     if any(0 <= c.start - m.end <= ACCUSE_WINDOW and not any(m.end <= a.start and a.end <= c.start for a in clause.actors)

@@ -347,6 +347,12 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             account = _further_account(d, keep_place=True)
             if _fits_without_guesses(incidents[-1], account):
                 home, d, why = incidents[-1], account, "«this attack» points back to it"
+        if home is None and incidents and not d.listed and _tells_its_toll(d):
+            # "وأدى الاستهداف إلى مقتل السائق وإصابة مدنيين": the attack just told, and who it hurt
+            account = replace(d, cand=replace(d.cand, target_actor=None, target_name=None,
+                                              evidence=[e for e in d.cand.evidence if e.field != "target_actor"]))
+            if _fits_without_guesses(incidents[-1], account):
+                home, d, why = incidents[-1], account, "«the attack» and its toll: the attack just told"
         if home is None:
             told.grouping = _kept_apart(incidents, d)
             incidents.append(Incident([d]))
@@ -389,6 +395,19 @@ def _points_back(d: Draft) -> bool:
     """The clause's attack word is a demonstrative reference ("هذا الهجوم") and it answers nothing."""
     first = next((t for t in d.clause.triggers if t.start == d.cand.anchor), None)
     return first is not None and not d.response and demonstrative_noun(d.clause.text, first)
+
+
+def _tells_its_toll(d: Draft) -> bool:
+    """The clause's attack word is definite ("الاستهداف", "the strike"), it names no attacker and no day of its
+    own, and its target is only who was hurt."""
+    first = next((t for t in d.clause.triggers if t.start == d.cand.anchor), None)
+    victim = [e for e in d.cand.evidence if e.field == "target_actor"]
+    return (first is not None and not d.response and definite_noun(d.clause.text, first) and d.cand.attacker is None
+            and not d.cand.date_explicit and bool(victim)
+            and all(e.rule.startswith("actors:") and " cue:" in e.rule and _TOLL_CUE.search(e.rule) for e in victim))
+
+
+_TOLL_CUE = re.compile(r"cue:(?:إصابة|اصابة|مقتل|قتل|جرح|استشهاد|deaths?|killing|wounding|injuring)")
 
 
 def _fits_without_guesses(inc: Incident, d: Draft) -> bool:

@@ -262,7 +262,8 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
             narrative = ctx
             # "أفاد مسؤول، فجر اليوم، بأن هجوماً استهدف، أمس السبت، القاعدة": the day beside the reporting verb is
             # the statement's when the clause dates the attack too
-            attack_days = [m for m in dates if not _statement_day(doc.text, m, triggers)]
+            spoken = _statement_days(doc.text, dates, triggers)
+            attack_days = [m for m in dates if m not in spoken]
             ctx, stated = _clause_date(attack_days or dates, ctx, triggers[0].start if triggers else None, quotes, pub)
             clause_ctx = ctx
             if stated is not None and stated.rule.endswith(BEFORE_THAT):
@@ -283,13 +284,25 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
 # "أصدر التحالف اليوم، الثلاثاء، بيانًا جاء فيه…", "قال المتحدث الاثنين إن…", "said on Monday that": the day
 # beside a reporting verb is the statement's; the attack the statement tells of may be a day or more older.
 _STATEMENT_BEFORE = re.compile(r"(?:^|[^\w])[وف]?(?:قال|قالت|أعلن|أعلنت|أصدر|أصدرت|أكد|أكدت|ذكر|ذكرت|أفاد|أفادت|أوضح"
-                               r"|أوضحت|نشر|نشرت|كشف|كشفت|صرح|صرّح|said|announced|stated)"
+                               r"|أوضحت|نشر|نشرت|كشف|كشفت|صرح|صرّح|تبنى|تبنت|said|announced|stated|claimed)"
                                r"(?:[\s،,]+[^\s،,.]+){0,5}?[\s،,]*(?:on\s+)?$")
 
 
 def _statement_day(text: str, m: DateMention, triggers: list) -> bool:
     """The date stands right after a reporting verb and its speaker."""
     return bool(triggers) and bool(_STATEMENT_BEFORE.search(text, max(0, m.start - 60), m.start))
+
+
+def _statement_days(text: str, dates: list[DateMention], triggers: list) -> list[DateMention]:
+    """The statement's days, with a day restated in brackets after one ("اليوم الثلاثاء (5 أيار 2020)")."""
+    out: list[DateMention] = []
+    for m in dates:
+        if _statement_day(text, m, triggers) or (out and _RESTATED.fullmatch(text, out[-1].end, m.start)):
+            out.append(m)
+    return out
+
+
+_RESTATED = re.compile(r"\s*[(\[]\s*")
 
 
 def _dated(draft: Draft, ctx: DateContext, stated: DateMention | None, triggers: list, text: str) -> Draft:

@@ -360,6 +360,10 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             account = _further_account(d, keep_place=True)
             if _fits_without_guesses(incidents[-1], account):
                 home, d, why = incidents[-1], account, "«this attack» points back to it"
+        if home is None and incidents and not d.listed and _dates_the_attack_told(d, incidents[-1]):
+            # "…claimed a deadly attack, the group said on Wednesday. Eleven were killed in Tuesday's attack": the
+            # attack told so far had only the narrative's day; the clause that refers back to it dates it.
+            home, why = incidents[-1], "«Tuesday's attack» dates the attack just told"
         if home is None and incidents and not d.listed and _tells_its_toll(d):
             # "وأدى الاستهداف إلى مقتل السائق وإصابة مدنيين": the attack just told, and who it hurt
             account = replace(d, cand=replace(d.cand, target_actor=None, target_name=None,
@@ -408,6 +412,20 @@ def _points_back(d: Draft) -> bool:
     """The clause's attack word is a demonstrative reference ("هذا الهجوم") and it answers nothing."""
     first = next((t for t in d.clause.triggers if t.start == d.cand.anchor), None)
     return first is not None and not d.response and demonstrative_noun(d.clause.text, first)
+
+
+def _dates_the_attack_told(d: Draft, inc: Incident) -> bool:
+    first = next((t for t in d.clause.triggers if t.start == d.cand.anchor), None)
+    if first is None or d.response or not d.cand.date_explicit or any(o.cand.date_explicit for o in inc.drafts):
+        return False
+    if not (definite_noun(d.clause.text, first) or _TOLD_BEFORE.search(d.clause.text, max(0, first.start - 30), first.start)):
+        return False
+    undated = [replace(o.cand, date=None, date_range=None) for o in inc.drafts]
+    return compatible(undated, _without_guessed_sides(d.cand), strict_precision=True)
+
+
+# "Tuesday's attack", "the attack", "this strike": an attack already told
+_TOLD_BEFORE = re.compile(r"(?:^|\W)(?:the|this|that|[A-Z][a-z]+day(?:\s+night)?['’]s)\s+(?:[a-z]+\s+){0,2}$")
 
 
 def _tells_its_toll(d: Draft) -> bool:

@@ -200,7 +200,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     triggers = [t for t in clause.triggers if t.data.get("kind") in ATTACK_KINDS]
     role_cues = [c for c in clause.cues if c.data.get("type") in
                  {"attacker_before", "target_before", "launch_site", "accuse", "killed", "injured"}]
-    if _SINCE_PHRASE.search(text, max(0, m.start - 60), m.start):
+    since = _SINCE_PHRASE.search(text, max(clause.seg.start, m.start - 60), m.start)
+    if since is not None and since.start() > clause.seg.start + 1:
+        # (a clause that opens with "منذ اغتيال…" tells that killing: it is cut off as a clause of its own)
         return "none", "time-phrase"  # "منذ اندلاع الحرب بين إسرائيل وحماس", "since the attack on Israel": context
     if _ANSWERING.search(text, max(0, m.start - 40), m.start):
         return "none", "what-it-answers"  # "رداً على مجازر الكيان الصهيوني في غزة": the cause, not the target

@@ -260,9 +260,20 @@ def _one_more(cand: Candidate, clause: Clause, n: NumberMention, cas: Casualty, 
 _JOINED = re.compile(r"\s*(?:و|أو|/|and|or)\s*")
 
 
-def _dead_and_wounded(text: str, cue: Mention, cues: list[Mention]) -> bool:
-    return any(o.data["type"] != cue.data["type"] and (_JOINED.fullmatch(text, o.end, cue.start)
-                                                     or _JOINED.fullmatch(text, cue.end, o.start)) for o in cues)
+def _dead_and_wounded(text: str, cue: Mention, cues: list[Mention], count: NumberMention) -> bool:
+    """The nearest death or injury word is joined to one of the other kind, and the second has no count of its
+    own ("لقي جنديان مصرعهما وأصيب ثالث" are two tolls)."""
+    for o in cues:
+        if o.data["type"] == cue.data["type"]:
+            continue
+        first, second = (o, cue) if o.end <= cue.start else (cue, o)
+        if _JOINED.fullmatch(text, first.end, second.start) and (
+                count.start >= second.end or not _OWN_COUNT.match(text, second.end)):
+            return True
+    return False
+
+
+_OWN_COUNT = re.compile(r"\s*(?:بجروح\s+)?(?:\d|ثالث|ثان|رابع|آخر|اخر|another|others?|a\s+third|\w+\s+others)")
 
 
 def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[str, bool]]) -> None:
@@ -285,7 +296,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if n.noun_category not in {"person", "casualty"} and not (
                 n.noun_category is None and (right_after_cue or right_before_cue)):
             continue
-        if passive is not None and n.noun_id not in {"killed", "injured"} and _dead_and_wounded(clause.text, passive, cues):
+        if passive is not None and n.noun_id not in {"killed", "injured"} and _dead_and_wounded(clause.text, passive, cues, n):
             continue
         kind = n.noun_id if n.noun_id in {"killed", "injured"} else passive.data["type"] if passive else None
         if kind is None and counted and _COORDINATED.fullmatch(clause.text, counted[0].end, n.start):
@@ -297,7 +308,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             if not near:
                 continue
             nearest = min(near, key=gap)
-            if _dead_and_wounded(clause.text, nearest, cues):
+            if _dead_and_wounded(clause.text, nearest, cues, n):
                 continue  # "قتل وجرح 28 عنصراً", "33 killed or wounded": neither toll alone
             kind = nearest.data["type"]
         if n.noun_id == "other_people" and cand.casualties:

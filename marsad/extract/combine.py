@@ -1,7 +1,9 @@
 """Fold the drafts of one incident into one candidate, keeping the evidence of each chosen value."""
 from __future__ import annotations
 
-from marsad.types import Candidate, Casualty, Span
+import re
+
+from marsad.types import Candidate, Casualty, Evidence, Span
 
 PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
 GEO_ORDER = ("site", "town", "district", "admin1", "country", "unknown")
@@ -162,10 +164,23 @@ def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:
     out.evidence = unique
 
 
+_ATTACKERS = re.compile(r"مهاجم|مسلح|attacker|gunm[ae]n|militant")
+
+
+def _total_first(out: Candidate, kind: str) -> bool:
+    """The party-less toll is told before the named ones, and does not count the attackers ("قتل 5 من المهاجمين")."""
+    def spans(party: str | None) -> list[Evidence]:
+        return [e for e in out.evidence if e.field.endswith(f".{kind}") and (e.field == f"casualties.unknown.{kind}") == (party == "unknown")]
+    total, named = spans("unknown"), spans(None)
+    return bool(total and named) and not any(_ATTACKERS.search(e.text) for e in total) and \
+        max(e.start for e in total) < min(e.start for e in named)
+
+
 def _drop_unattributed_repeats(out: Candidate, keep: set[str] = frozenset()) -> None:
     """A toll told twice, once with its party ("مقتل 11 عنصراً من الشرطة") and once without ("الهجوم
     أدى إلى مقتل 11"), is one toll: the party-less figure goes when a named party's is as large; a smaller
-    one is an earlier or vaguer count of the same dead ("مقتل اثنين من المستشارين" then "مقتل 4 من الحرس")."""
+    one is an earlier or vaguer count of the same dead ("مقتل اثنين من المستشارين" then "مقتل 4 من الحرس");
+    a larger one holds the named ones, and only its rest stays party-less."""
     for kind in ("killed", "injured"):
         if kind in keep:
             continue
@@ -174,4 +189,7 @@ def _drop_unattributed_repeats(out: Candidate, keep: set[str] = frozenset()) -> 
             if c.party == "unknown" and named and getattr(c, kind) is not None and getattr(c, kind) <= max(named):
                 setattr(c, kind, None)
                 out.evidence = [e for e in out.evidence if e.field != f"casualties.unknown.{kind}"]
+            elif c.party == "unknown" and named and (getattr(c, kind) or 0) > sum(named) and _total_first(out, kind):
+                # "خمسة قتلى" then "قتل ثلاثة أطفال": the whole toll, then those of it the text names
+                setattr(c, kind, getattr(c, kind) - sum(named))
     out.casualties = [c for c in out.casualties if c.killed is not None or c.injured is not None]

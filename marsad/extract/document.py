@@ -266,7 +266,7 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
             attack_days = [m for m in dates if m not in spoken]
             ctx, stated = _clause_date(attack_days or dates, ctx, triggers[0].start if triggers else None, quotes, pub)
             clause_ctx = ctx
-            if stated is not None and stated.rule.endswith(BEFORE_THAT):
+            if stated is not None and (stated.rule.endswith(BEFORE_THAT) or _in_the_wake_of(doc.text, stated, triggers)):
                 ctx = narrative  # the earlier attack's day is its clause's only
             if not triggers and not any(c.data.get("type") in TOLL_CUES
                                         for c in mentions.kind_within("cues", seg.start, seg.end)):
@@ -291,6 +291,17 @@ _STATEMENT_BEFORE = re.compile(r"(?:^|[^\w])[وف]?(?:قال|قالت|أعلن|�
 def _statement_day(text: str, m: DateMention, triggers: list) -> bool:
     """The date stands right after a reporting verb and its speaker."""
     return bool(triggers) and bool(_STATEMENT_BEFORE.search(text, max(0, m.start - 60), m.start))
+
+
+# "على خلفية تفجير أنقرة الإثنين الفائت", "بعد هجوم الأحد", "following Sunday's attack": an earlier attack named
+# as the cause or the start of what the text tells
+_WAKE = re.compile(r"(?:^|[^\w])(?:على\s+خلفية|[بل]?عد|إثر|اثر|عقب|following|after)\s+(?:\w+\s+)?$")
+
+
+def _in_the_wake_of(text: str, m: DateMention, triggers: list) -> bool:
+    """The stated day belongs to an attack the clause names as what came before."""
+    near = min(triggers, key=lambda t: abs(t.start - m.start), default=None)
+    return near is not None and bool(_WAKE.search(text, max(0, near.start - 20), near.start))
 
 
 def _statement_days(text: str, dates: list[DateMention], triggers: list) -> list[DateMention]:

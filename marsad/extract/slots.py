@@ -256,6 +256,7 @@ def _one_more(cand: Candidate, clause: Clause, n: NumberMention, cas: Casualty, 
               "singular-person-noun-joined-to-count")
 
 
+_AMONG_THEM = re.compile(r"(?:^|[^\w])(?:من\s+)?(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|among\s+whom|including)\s+$")
 # "مقتل وإصابة", "قتلى وجرحى", "killed or wounded": a death word and an injury word joined, one count for both.
 _JOINED = re.compile(r"\s*(?:و|أو|/|and|or)\s*")
 
@@ -296,6 +297,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if n.noun_category not in {"person", "casualty"} and not (
                 n.noun_category is None and (right_after_cue or right_before_cue)):
             continue
+        if _AMONG_THEM.search(clause.text, max(0, n.start - 16), n.start):
+            continue  # "مقتل 11 شخصاً بينهم 3 أطفال": the three are among the eleven
         if passive is not None and n.noun_id not in {"killed", "injured"} and _dead_and_wounded(clause.text, passive, cues, n):
             continue
         kind = n.noun_id if n.noun_id in {"killed", "injured"} else passive.data["type"] if passive else None

@@ -64,11 +64,17 @@ _WIRE_CAPTION = re.compile(r"^[^\n]{0,300}?\b(?:stands?|looks?\s+on|walks?|sits?
                            re.MULTILINE)
 
 
+# A wire photo's credit closing its caption line, whatever the caption's length ("… May 26, 2016. (AP Photo)").
+_PHOTO_CREDIT = re.compile(r"^[^\n]{0,600}?\((?:AP|AFP|Reuters|Getty\s+Images|AP\s+Photo|AFP\s+Photo|Reuters\s+Photo|"
+                           r"AFP\s+via\s+Getty\s+Images|File\s+Photo|[A-Z][\w.\- ]{1,30}/(?:AP|AFP|Reuters))\)[ \t]*$", re.MULTILINE)
+
+
 def _captions(text: str) -> list[tuple[int, int]]:
     """The lines that are photo captions: they describe a picture, not an event. A line that counts the
     dead or says "today" ("قتل 3 جنود بهجوم على التنف (المرصد)") is a report, whatever its ending."""
     credited = [m.span() for m in _CAPTION.finditer(text) if not _REPORTED.search(m.group())]
-    return credited + [m.span() for m in _WIRE_CAPTION.finditer(text)]
+    wire = [m.span() for m in _PHOTO_CREDIT.finditer(text) if not _REPORTED.search(m.group())]
+    return credited + wire + [m.span() for m in _WIRE_CAPTION.finditer(text)]
 
 
 _REPORTED = re.compile(r"قتل|مقتل|قتلى|أصيب|إصابة|جرحى|اليوم|أمس|الليلة|killed|wounded|injured|today|yesterday")
@@ -364,7 +370,7 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             if home is not None:
                 # "قال المتحدث أمس إن الضربات حمت جنودنا في المدينة" dates the statement and names
                 # where the forces are, not where the strike fell.
-                d, why = _further_account(d, keep_place=not home.values("location")), \
+                d, why = _further_account(d, keep_place=not any(loc.precision in PRECISE for loc in home.values("location"))), \
                     "compatible once guessed sides are set aside"
         if home is None and incidents and not d.listed and _points_back(d):
             # "أعلنت مسؤوليتها عن هذا الهجوم مساء أمس": the attack just told; the day is the claim's.

@@ -30,9 +30,9 @@ SYNTHETIC_DIGESTS = {
     "geojson": "0ca185f117f555779ba2211710ae9449ab7381dfa9e7626b8220952411ab40ff",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "d5c214a9d939dbe07be63d2d8784bfb46d03bc1b4404ccabcfc6fca7ed9c46d4",
-    "csv": "76b0bb416f2101d32ae8a8da597479bc5eb0128b091e8530512e4233c17cca04",
-    "geojson": "68c4105d8123f5c2615ebd8e077be40f577bf4e413408d0eb3bc280f1cfcad2c",
+    "marsad-jsonl": "95b6bf4241b43cf010e1dae6c4368eae79386f55ced6e8f5c48c9d6847f13e8c",
+    "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
+    "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }
 
 

@@ -18,7 +18,7 @@ from marsad.extract.candidates import Draft, clause_draft, per_listed_place, pla
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
 from marsad.extract.roles import definite_noun, demonstrative_noun
-from marsad.extract.combine import PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
+from marsad.extract.combine import GEO_ORDER, PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
 from marsad.extract.attribution import side_speaks
 from marsad.resolve.actors import announces, related, usual_attack
 from marsad.merge.compat import compatible, conflict, dates_fit
@@ -370,7 +370,7 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             if home is not None:
                 # "قال المتحدث أمس إن الضربات حمت جنودنا في المدينة" dates the statement and names
                 # where the forces are, not where the strike fell.
-                d, why = _further_account(d, keep_place=not any(loc.precision in PRECISE for loc in home.values("location"))), \
+                d, why = _further_account(d, keep_place=_places_it_finer(d, home)), \
                     "compatible once guessed sides are set aside"
         if home is None and incidents and not d.listed and _points_back(d):
             # "أعلنت مسؤوليتها عن هذا الهجوم مساء أمس": the attack just told; the day is the claim's.
@@ -415,6 +415,14 @@ def _share_listed_attacker(incidents: list[Incident]) -> None:
             if not inc.values("attacker") and d.cand.target_actor != src.attacker:
                 d.cand.attacker, d.cand.attacker_name, d.cand.attribution = src.attacker, src.attacker_name, src.attribution
                 d.cand.evidence += [e for e in src.evidence if e.field in ("attacker", "attribution")]
+
+
+def _places_it_finer(d: Draft, inc: Incident) -> bool:
+    """The mention names a place finer than any the incident has ("at Al-Asad Air Base" after "in western Iraq")."""
+    def rank(loc) -> int:  # a capital named bare by its governorate's name may mean the governorate
+        return GEO_ORDER.index("admin1" if loc.bare_capital else loc.precision)
+    loc = d.cand.location
+    return loc is not None and all(rank(loc) < rank(other) for other in inc.values("location"))
 
 
 def _further_account(d: Draft, keep_place: bool) -> Draft:

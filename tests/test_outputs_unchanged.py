@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "31f12a68ac8e0f2340fcf6ebf47e9029b41cdf23e4fd62cff214e72b1f3ca667",
-    "csv": "7cc3bde11d61febcd266cd32aa8be87277ac26a673dcad9b8e8b8b35984d7d25",
-    "geojson": "0ca185f117f555779ba2211710ae9449ab7381dfa9e7626b8220952411ab40ff",
+    "marsad-jsonl": "8727b217f219344af303268c684c9a60121bdcaab2337f30d7ffd186e51970cc",
+    "csv": "d59b7aedd5b648dc02b3f2f59d24812030265d7aaf42d2539ed74a72dc0c6fad",
+    "geojson": "652aa9b72cb5aebd83d81aa70adae59c13583c42baee02430a908d362c7cfc44",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "95b6bf4241b43cf010e1dae6c4368eae79386f55ced6e8f5c48c9d6847f13e8c",

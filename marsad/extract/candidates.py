@@ -8,7 +8,8 @@ from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES
 from marsad.extract.numbers import NumberMention
-from marsad.extract.roles import STATIONED_SUBJECT, Role, actor_roles, answers, definite_noun, demonstrative_noun
+from marsad.extract.roles import (STATIONED_SUBJECT, Role, actor_roles, answered_attack, answers, definite_noun,
+                                  demonstrative_noun)
 from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
 from marsad.merge.compat import SAME_PLACE_KM
@@ -33,6 +34,7 @@ class Draft:
     rejected: str | None = None  # why this mention is not an event (threat, aggregate, ...)
     continuation: bool = False  # adds to the incident before it; never opens one
     listed: bool = False  # one of several distinct towns a clause lists: joins only an incident at that town
+    answered: bool = False  # the attack a response answers ("in response to an attack on…"): not the response
     grouping: str = ""  # which incident it joined or why it opened one (shown by --explain)
 
 
@@ -160,7 +162,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
         rejected = f"aggregate of several attacks: {tallies[0].text}"
     elif tally := _attacks_counted(clause):
         rejected = f"aggregate of several attacks: {tally.text}"
-    return Draft(cand, clause, response=bool(answers(clause)),
+    return Draft(cand, clause, response=bool(answers(clause)), answered=answered_attack(clause),
                  background_cue=bool(clause.cue("background", whole_sentence=True)
                                      and clause.cue("background", whole_sentence=True)[0].start - clause.sentence.start < 6),
                  attacker_role=attacker, rejected=rejected)

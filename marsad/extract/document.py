@@ -222,7 +222,7 @@ def _infer_counterstrike(incidents: list[Incident], d: Draft) -> None:
 def _inherit_attacker(prev: Draft | None, d: Draft) -> None:
     """Within one sentence a later clause without a named attacker keeps the earlier clause's."""
     c = d.cand
-    if prev is None or prev.clause.sentence != d.clause.sentence or c.attacker or not prev.cand.attacker:
+    if prev is None or prev.clause.sentence != d.clause.sentence or c.attacker or not prev.cand.attacker or d.answered:
         return
     if prev.cand.attacker == c.target_actor:
         return
@@ -348,6 +348,12 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
         # at another named town or site.
         pool = [inc for inc in incidents if not d.listed or all(
             loc.place_id == d.cand.location.place_id for loc in inc.values("location") if loc.precision in PRECISE)]
+        if d.answered:
+            # "…strikes on Thursday, in response to an earlier attack on Camp Taji": not the strike it answers,
+            # and the side that answers is the one that was attacked
+            answering = [inc for inc in pool if inc.drafts[-1].clause.sentence == d.clause.sentence]
+            pool = [inc for inc in pool if inc not in answering]
+            _hit_the_responder(d, answering)
         home = next((inc for inc in reversed(pool) if fits(inc, d)), None)
         if d.continuation:
             # The toll's own place ("في مخزن بقاعدة قرب المدينة") may place the incident more finely;
@@ -451,6 +457,18 @@ def _dates_the_attack_told(d: Draft, inc: Incident) -> bool:
 
 # "Tuesday's attack", "the attack", "this strike": an attack already told
 _TOLD_BEFORE = re.compile(r"(?:^|\W)(?:the|this|that|[A-Z][a-z]+day(?:\s+night)?['’]s)\s+(?:[a-z]+\s+){0,2}$")
+
+
+def _hit_the_responder(d: Draft, answering: list[Incident]) -> None:
+    responder = next((o.cand for inc in answering for o in inc.drafts if o.cand.attacker), None)
+    guessed = any(e.field == "target_actor" and inferred(e.rule, GUESSES) for e in d.cand.evidence)
+    if responder is None or (d.cand.target_actor and not guessed) or responder.attacker == d.cand.attacker:
+        return
+    d.cand.target_actor, d.cand.target_name = responder.attacker, responder.attacker_name
+    d.cand.evidence = [e for e in d.cand.evidence if e.field != "target_actor"]
+    ev = next((e for e in responder.evidence if e.field == "attacker"), None)
+    if ev is not None:
+        d.cand.cite("target_actor", Span(ev.start, ev.end, ev.text), "answered-attack:the-responder-was-hit")
 
 
 def _tells_its_toll(d: Draft) -> bool:

@@ -387,16 +387,21 @@ def answers(clause: Clause) -> list[Mention]:
     if any(t.data.get("kind") == "disrupted" and 0 <= t.start - r.end <= ANSWER_DEFENDS_WINDOW
            for r in responses for t in clause.triggers):
         return []
-    # "ردّت قوات التحالف، بالتنسيق مع شركائها، على هجوم شنته مسيرات": an answer to an attack it names, with
-    # no strike of its own ("ردت على الهجوم بقصف مصادر النيران" has one), tells that attack.
+    return [] if answered_attack(clause) else responses
+
+
+def answered_attack(clause: Clause) -> bool:
+    """"ردّت قوات التحالف، بالتنسيق مع شركائها، على هجوم شنته مسيرات", "in response to an earlier attack on the
+    camp": an answer to an attack it names, with no strike of its own ("ردت على الهجوم بقصف مصادر النيران" has
+    one), tells that attack."""
+    responses = [t for t in clause.triggers if t.data.get("kind") == "response"]
     end = clause.seg.end
-    if responses and _ANSWERED_ATTACK.match(clause.text, responses[0].end, end) and not _OWN_STRIKE.search(
-            clause.text, responses[0].end, end):
-        return []
-    return responses
+    return bool(responses) and bool(_ANSWERED_ATTACK.match(clause.text, responses[0].end, end)) and not \
+        _OWN_STRIKE.search(clause.text, responses[0].end, end)
 
 
-_ANSWERED_ATTACK = re.compile(r"[^.؟!]{0,60}?(?<!\w)على\s+(?:ال)?(?:هجوم|هجمات|هجومين|استهداف|اعتداء|اعتداءات)(?!\w)")
+_ANSWERED_ATTACK = re.compile(r"[^.؟!]{0,60}?(?<!\w)على\s+(?:ال)?(?:هجوم|هجمات|هجومين|استهداف|اعتداء|اعتداءات)(?!\w)"
+                              r"|\s+(?:to|for)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,2}?attacks?(?!\w)")
 _OWN_STRIKE = re.compile(r"(?<!\w)[وف]?ب(?:ال)?(?:قصف|غارة|غارات|ضربة|ضربات|استهداف|المدفعية|مدفعية|صواريخ|قذائف)(?!\w)")
 
 

@@ -103,7 +103,9 @@ def _dateline(text: str, m: Mention) -> bool:
     colon or line end follows it: a dateline ("BAGHDAD, Nov 22 (Wire) -"), not the incident's place."""
     line_start = text.rfind("\n", 0, m.start) + 1
     headline = text[:line_start].strip()
-    if "\n" in headline or len(headline) > HEADLINE_CHARS:
+    # "ERBIL (Kurdistan 24) –" opening a paragraph: a wire dateline wherever the page puts it
+    capitals = m.text.isascii() and m.text.isupper() and not text[line_start:m.start].strip()
+    if ("\n" in headline or len(headline) > HEADLINE_CHARS) and not capitals:
         return False
     return bool(_DATELINE_BEFORE.match(text[line_start:m.start]) and _DATELINE_AFTER.match(text[m.end:m.end + 60]))
 

@@ -30,7 +30,7 @@ SYNTHETIC_DIGESTS = {
     "geojson": "652aa9b72cb5aebd83d81aa70adae59c13583c42baee02430a908d362c7cfc44",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "95b6bf4241b43cf010e1dae6c4368eae79386f55ced6e8f5c48c9d6847f13e8c",
+    "marsad-jsonl": "e57fe1e43d9127b2bd839960009be8885b8783eef8bd952cda214cb26b1735fc",
     "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
     "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }

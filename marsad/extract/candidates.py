@@ -9,7 +9,7 @@ from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES
 from marsad.extract.numbers import NumberMention
 from marsad.extract.roles import (STATIONED_SUBJECT, Role, actor_roles, answered_attack, answers, definite_noun,
-                                  demonstrative_noun)
+                                  demonstrative_noun, told_before)
 from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
 from marsad.merge.compat import SAME_PLACE_KM
@@ -162,6 +162,9 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
         rejected = f"aggregate of several attacks: {tallies[0].text}"
     elif tally := _attacks_counted(clause):
         rejected = f"aggregate of several attacks: {tally.text}"
+    elif not clause.dates and all(told_before(clause.text, t) for t in clause.triggers
+                                  if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS):
+        rejected = "what came before the clause's news: an attack already told"
     return Draft(cand, clause, response=bool(answers(clause)), answered=answered_attack(clause),
                  background_cue=bool(clause.cue("background", whole_sentence=True)
                                      and clause.cue("background", whole_sentence=True)[0].start - clause.sentence.start < 6),

@@ -86,7 +86,14 @@ _ANSWERING = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقا
 _KNOWN_FOR = re.compile(r"(?:^|[^\w])(?:ال)?مسؤول(?:ة|ين|ون)?\s+عن\s+(?:ال)?هجمات\s+(?:[^\s.،,]+\s+){0,2}$"
                         r"|(?:responsible|blamed)\s+for\s+(?:the\s+)?(?:\w+\s+)?attacks\s+(?:\w+\s+){0,2}$")
 # "بعد القصف الأمريكي", "رداً على العدوان الإسرائيلي": an attack told as what came before, or what is answered.
-_EARLIER = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|بعد|قبل)\s+(?:على\s+)?[ول]?$")
+_EARLIER = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|بعد|قبل|عقب|وعقب|إثر|اثر|على\s+خلفية)\s+(?:على\s+)?[ول]?$")
+
+
+def told_before(text: str, t: Mention) -> bool:
+    """A definite attack word after "عقب", "بعد", "إثر" ("وعقب الاشتباكات سيّرت قسد دوريات"): the attack already
+    told, named as what came before the clause's own news."""
+    start = _word_start(text, t)
+    return definite_noun(text, t) and bool(_EARLIER.search(text, max(0, start - 14), start))
 # Broken plurals of things and groups take a feminine verb ("استهدفت القوات", "تقصف الميليشيات"): after a
 # masculine verb they can only be its object.
 _FEMININE_PLURAL = re.compile(r"[«\"“]?(?:ال)?(?:قوات|ميليشيات|ميلشيات|فصائل|جماعات|مجموعات|خلايا)(?!\w)")

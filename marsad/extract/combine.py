@@ -96,10 +96,12 @@ def combine(cands: list[Candidate]) -> Candidate:
 def _civilians_hit(out: Candidate) -> None:
     """No side named as the target, and civilians the only dead or wounded: the civilians were hit
     ("قتل طفلان بقصف على قرية…")."""
-    if out.target_actor or not out.casualties or any(c.party != "civilians" for c in out.casualties):
-        return
+    operator_only = all(e.rule.startswith("site-operator:") for e in out.evidence if e.field == "target_actor")
+    if (out.target_actor and not operator_only) or not out.casualties or any(c.party != "civilians" for c in out.casualties):
+        return  # (a base's operator is only a guess: "a rocket fell on a house near the airport, killing two women")
     ev = next((e for e in out.evidence if e.field.startswith("casualties.civilians.")), None)
     if ev is not None:
+        out.evidence = [e for e in out.evidence if e.field != "target_actor"]
         out.target_actor = "civilians"
         out.cite("target_actor", Span(ev.start, ev.end, ev.text), "civilian-casualties-only")
 

@@ -286,6 +286,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
     """
     cues = [c for c in clause.cues if c.data.get("type") in {"killed", "injured"}]
     counted: tuple[NumberMention, str] | None = None  # the last count read, and whether killed or injured
+    counted_party: str | None = None
     for n in clause.numbers:
         if n.value is None:
             continue
@@ -302,7 +303,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if passive is not None and n.noun_id not in {"killed", "injured"} and _dead_and_wounded(clause.text, passive, cues, n):
             continue
         kind = n.noun_id if n.noun_id in {"killed", "injured"} else passive.data["type"] if passive else None
-        if kind is None and counted and _COORDINATED.fullmatch(clause.text, counted[0].end, n.start):
+        joined = bool(counted) and _COORDINATED.fullmatch(clause.text, counted[0].end, n.start) is not None
+        if kind is None and joined:
             kind = counted[1]  # "استشهاد تسعة عسكريين ومدنيين اثنين": the second count shares the first's word
         if kind is None:
             def gap(c: Mention) -> int:  # characters between the count and the death/injury word
@@ -339,7 +341,11 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             setattr(cas, kind, n.value)
             cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule}")
             _one_more(cand, clause, n, cas, kind)
-        counted = (n, kind)
+        elif joined and kind == counted[1] and counted_party == party:
+            # "قتل ثلاثة أطفال وامرأتان": two counts of one party joined by و are more of its people
+            setattr(cas, kind, getattr(cas, kind) + n.value)
+            cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule} joined-count")
+        counted, counted_party = (n, kind), party
     _singular_casualties(cand, clause, cues, actor_at)
 
 

@@ -90,7 +90,23 @@ def combine(cands: list[Candidate]) -> Candidate:
     _combine_type(out, cands)
     _combine_lists(out, cands)
     _civilians_hit(out)
+    _side_hit(out)
     return out
+
+
+def _side_hit(out: Candidate) -> None:
+    """No target named, and the dead or wounded the text counts belong to one side other than the attacker's
+    ("قتل أحد قادة فيلق القدس في الهجوم"): that side was hit."""
+    if out.target_actor:
+        return
+    sides = {c.party for c in out.casualties} - {"unknown", "civilians", out.attacker}
+    if len(sides) != 1:
+        return
+    side = sides.pop()
+    ev = next((e for e in out.evidence if e.field.startswith(f"casualties.{side}.")), None)
+    if ev is not None:
+        out.target_actor = side
+        out.cite("target_actor", Span(ev.start, ev.end, ev.text), "casualties-of-one-side")
 
 
 def _civilians_hit(out: Candidate) -> None:

@@ -85,6 +85,8 @@ _ANSWERING = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقا
 # known for, told to describe it; those it attacked before are not this attack's target.
 _KNOWN_FOR = re.compile(r"(?:^|[^\w])(?:ال)?مسؤول(?:ة|ين|ون)?\s+عن\s+(?:ال)?هجمات\s+(?:[^\s.،,]+\s+){0,2}$"
                         r"|(?:responsible|blamed)\s+for\s+(?:the\s+)?(?:\w+\s+)?attacks\s+(?:\w+\s+){0,2}$")
+# "الهجوم الجوي الإسرائيلي", "الغارات الجوية الأمريكية": one word for the kind of attack between it and the nationality
+_KIND_OF_ATTACK = re.compile(r"\s+(?:ال)?(?:جوي|جوية|صاروخي|صاروخية|مدفعي|مدفعية|بري|برية|عسكري|عسكرية)\s+")
 # "بعد القصف الأمريكي", "رداً على العدوان الإسرائيلي": an attack told as what came before, or what is answered.
 _EARLIER = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقاما|انتقاماً|بعد|قبل|عقب|وعقب|إثر|اثر|على\s+خلفية)\s+(?:على\s+)?[ول]?$")
 
@@ -220,7 +222,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if m.data.get("adjective"):
         # "غارات أمريكية": a nationality adjective right after a strike noun names the attacker;
         # in English it stands before the noun: "a Turkish drone strike", "U.S. strikes".
-        noun = _nearest_before(triggers + clause.weapons, m.start, 2)
+        noun = _nearest_before(triggers + clause.weapons, m.start, 2) or next(
+            (t for t in triggers + clause.weapons if _KIND_OF_ATTACK.fullmatch(text, t.end, m.start)), None)
         if noun is not None and _EARLIER.search(text, max(0, _word_start(text, noun) - 14), _word_start(text, noun)) \
                 and any(t.start < noun.start for t in triggers):
             # "إن الهجوم يعد الأول بعد القصف الأمريكي": the clause's attack is another, told before it

@@ -341,6 +341,11 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if stationed is not None and not definite_noun(text, stationed) and not prepositional_noun(text, stationed) \
             and not _NOUN_ONLY.fullmatch(stationed.text) and not _after_li(text, stationed.start):
         return "attacker", STATIONED_SUBJECT  # "القوات الأمريكية المتمركزة في حقل العمر استهدفت…"
+    said = any(c.end <= m.start for c in speeches)
+    own = next((t for t in triggers if t.start > m.end and _SELF_THEN_VERB.fullmatch(text, m.end, t.start)), None)
+    if said and own is not None and not definite_noun(text, own) and not _NOUN_ONLY.fullmatch(own.text):
+        # "قالت جماعة تطلق على نفسها اسم «المقاومة الإسلامية» إنها أطلقت الطائرة": the speaker says it struck
+        return "attacker", "speaker-own-forces"
     # Only a verb makes the actor before it its subject: "التحالف … بشأن الهجوم" is a noun after a topic word.
     # The first attack word after the actor must be a verb: in "«قسد»، في قصف بمسيرة استهدف…" the verb's
     # subject is the strike, not the actor.
@@ -361,6 +366,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     return "none", "unassigned"
 
 
+_SELF_THEN_VERB = re.compile(r"[\s»\"”]*[،,]?\s*(?:إنها|أنها|بأنها|انها|إنه|أنه|بأنه|انه|إنهم|أنهم|بأنهم)\s+(?:قد\s+)?")
 # Where a side is based, told between it and its verb: "القوات الأمريكية المتمركزة في حقل العمر النفطي استهدفت…",
 # "U.S. forces stationed at the Conoco field fired…".
 _BASED = r"(?:ال)?(?:متمركزة|متمركز|متمركزين|متواجدة|متواجدين|منتشرة|موجودة)"

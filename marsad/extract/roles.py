@@ -64,9 +64,9 @@ _RELATIVE = re.compile(r"(?:^|[^\w])(?:الذي|التي|الذين|اللذين
 _PASSIVE_AUX = re.compile(r"(?:^|[^\w])[وف]?(?:تم|تمّ|يتم|جرى|يجري)\s+$")  # "تم استهداف…": a passive
 # "نفذت القيادة غارات", "إنها نفذت غارات": a light verb and an attack noun make one verb phrase, so the actor
 # right after the light verb, or right before it, is who struck. (شن and its forms are attack verbs already.)
-_LIGHT_VERB = r"[وف]?(?:نفذ|نفذت|ينفذ|تنفذ|نفذوا|وجه|وجهت|يوجه|توجه|أجرى|أجرت|اجرى|اجرت)"
+_LIGHT_VERB = r"[وف]?(?:نف\u0651?ذ|نف\u0651?ذت|ين\u0651?فذ|ينف\u0651?ذ|تنف\u0651?ذ|نف\u0651?ذوا|وج\u0651?ه|وج\u0651?هت|يوج\u0651?ه|توج\u0651?ه|أجرى|أجرت|اجرى|اجرت)"
 _LIGHT_BEFORE = re.compile(rf"(?:^|[^\w]){_LIGHT_VERB}\s+$")
-_LIGHT_BETWEEN = re.compile(rf"\s*(?:{_LIGHT_VERB}|(?:carried\s+out|conducted|launched)(?:\s+(?:a|an|two|three|four|"
+_LIGHT_BETWEEN = re.compile(rf"\s*[،,]?\s*(?:{_LIGHT_VERB}|(?:carried\s+out|conducted|launched)(?:\s+(?:a|an|two|three|four|"
                             rf"five|several|multiple|new|\d+))?)\s+")  # "The United States carried out two air strikes"
 _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was targeted": X was hit
 # "طائرات أمريكية", "مروحيات حربية تركية", "العدوان الأمريكي": a nationality adjective after an aircraft or

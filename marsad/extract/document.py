@@ -206,8 +206,9 @@ def _infer_counterstrike(incidents: list[Incident], d: Draft) -> None:
                 c.date, c.date_range = attack.date, attack.date_range
                 c.evidence = [e for e in c.evidence if e.field != "date"]
                 c.evidence += [e for e in attack.evidence if e.field == "date"]
-            if c.location is None or c.location.precision == "country":
-                # Fire is returned where it came from; with no launch site named, where the attack was.
+            if (c.location is None or c.location.precision == "country") and c.date_precision == "day":
+                # Fire is returned where it came from; with no launch site named, where the attack was (an answer
+                # told only by month, "a series of retaliatory strikes", may have fallen anywhere).
                 for field_name in ("launch_site", "location"):
                     src = next((o.cand for o in inc.drafts if getattr(o.cand, field_name)), None)
                     if src is not None:
@@ -272,7 +273,8 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
             attack_days = [m for m in dates if m not in spoken]
             ctx, stated = _clause_date(attack_days or dates, ctx, triggers[0].start if triggers else None, quotes, pub)
             clause_ctx = ctx
-            if stated is not None and (stated.rule.endswith(BEFORE_THAT) or _in_the_wake_of(doc.text, stated, triggers)):
+            if stated is not None and (stated.rule.endswith(BEFORE_THAT) or _in_the_wake_of(doc.text, stated, triggers)
+                                       or _POSSESSIVE.match(doc.text, stated.end)):
                 ctx = narrative  # the earlier attack's day is its clause's only
             if not triggers and not any(c.data.get("type") in TOLL_CUES
                                         for c in mentions.kind_within("cues", seg.start, seg.end)):
@@ -302,6 +304,9 @@ def _statement_day(text: str, m: DateMention, triggers: list) -> bool:
 # "على خلفية تفجير أنقرة الإثنين الفائت", "بعد هجوم الأحد", "following Sunday's attack": an earlier attack named
 # as the cause or the start of what the text tells
 _WAKE = re.compile(r"(?:^|[^\w])(?:على\s+خلفية|[بل]?عد|إثر|اثر|عقب|following|after)\s+(?:\w+\s+)?$")
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")  # "last month's attack": the day of that attack, not of the narrative
 
 
 def _in_the_wake_of(text: str, m: DateMention, triggers: list) -> bool:

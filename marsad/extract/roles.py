@@ -244,6 +244,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     accuse = [c for c in clause.cues if c.data.get("type") == "accuse"]
     if any(c.start <= m.start < c.end for c in accuse):
         return "attacker", "accused-behind"
+    if _ATTRIBUTED_TO.search(text, max(clause.seg.start, m.start - 200), m.start):
+        return "attacker", "accused-behind"  # "The US has attributed last month's attack … to Kataib Hezbollah"
     behind = [c for c in accuse if ("وراء" in c.text or "خلف" in c.text) and 0 <= c.start - m.end <= ACCUSE_WINDOW]
     if behind and not any(m.end <= a.start and a.end <= behind[0].start for a in clause.actors):
         return "attacker", "accused-behind"  # the last actor before "بالوقوف وراء" is the accused
@@ -366,6 +368,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     return "none", "unassigned"
 
 
+_ATTRIBUTED_TO = re.compile(r"(?:attribut(?:ed|es)|ascribed|[وف]?(?:نسبت|نسب|ينسب|تنسب))\s[^.!?؟]{0,180}?\s(?:to|إلى|الى)\s+(?:the\s+)?$")
 _SELF_THEN_VERB = re.compile(r"[\s»\"”]*[،,]?\s*(?:إنها|أنها|بأنها|انها|إنه|أنه|بأنه|انه|إنهم|أنهم|بأنهم)\s+(?:قد\s+)?")
 # Where a side is based, told between it and its verb: "القوات الأمريكية المتمركزة في حقل العمر النفطي استهدفت…",
 # "U.S. forces stationed at the Conoco field fired…".

@@ -297,8 +297,13 @@ _STATEMENT_BEFORE = re.compile(r"(?:^|[^\w])[وف]?(?:قال|قالت|أعلن|�
 
 
 def _statement_day(text: str, m: DateMention, triggers: list) -> bool:
-    """The date stands right after a reporting verb and its speaker."""
-    return bool(triggers) and bool(_STATEMENT_BEFORE.search(text, max(0, m.start - 60), m.start))
+    """The date stands right after a reporting verb and its speaker, or right before the verb ("وفي 13 أغسطس،
+    أوضح المتحدث أن…")."""
+    return (bool(triggers) and bool(_STATEMENT_BEFORE.search(text, max(0, m.start - 60), m.start))
+            or bool(_STATEMENT_AFTER.match(text, m.end)))
+
+
+_STATEMENT_AFTER = re.compile(r"[\s،,]*[وف]?(?:قال|قالت|أعلن|أعلنت|أوضح|أوضحت|أكد|أكدت|ذكر|ذكرت|أفاد|أفادت|صرح|صرّح|كشف|كشفت)(?!\w)")
 
 
 # "على خلفية تفجير أنقرة الإثنين الفائت", "بعد هجوم الأحد", "following Sunday's attack": an earlier attack named

@@ -86,7 +86,8 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         reference = False
         if _COUNTRYSIDE.search(before):
             precision = "district" if _rank(precision) < _rank("district") else precision
-        elif _NEAR.search(before) or _DIRECTION.search(before):
+        elif (_NEAR.search(before) or _DIRECTION.search(before)) and _rank(precision) < _rank("admin1"):
+            # ("شرق محافظة صلاح الدين" is the governorate's east: still the governorate)
             precision = _coarser(precision)
             # "في محافظة ديالى شمال شرقي بغداد": the direction places the name before it.
             reference = bool(_DIRECTION.search(before)) and any(

@@ -368,7 +368,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     return "none", "unassigned"
 
 
-_ATTRIBUTED_TO = re.compile(r"(?:attribut(?:ed|es)|ascribed|[وف]?(?:نسبت|نسب|ينسب|تنسب))\s[^.!?؟]{0,180}?\s(?:to|إلى|الى)\s+(?:the\s+)?$")
+_ATTRIBUTED_TO = re.compile(r"(?:attribut(?:ed|es)|ascribed|[وف]?(?:نسبت|نسب|ينسب|تنسب))\s[^.!?؟]{0,180}?\s(?:to|إلى|الى)\s+(?:the\s+)?$"
+                            r"|(?:blamed|blames|pinned)\s+on\s+(?:the\s+)?$")
 _SELF_THEN_VERB = re.compile(r"[\s»\"”]*[،,]?\s*(?:إنها|أنها|بأنها|انها|إنه|أنه|بأنه|انه|إنهم|أنهم|بأنهم)\s+(?:قد\s+)?")
 # Where a side is based, told between it and its verb: "القوات الأمريكية المتمركزة في حقل العمر النفطي استهدفت…",
 # "U.S. forces stationed at the Conoco field fired…".

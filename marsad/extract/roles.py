@@ -68,6 +68,7 @@ _LIGHT_VERB = r"[وف]?(?:نف\u0651?ذ|نف\u0651?ذت|ين\u0651?فذ|ينف\u
 _LIGHT_BEFORE = re.compile(rf"(?:^|[^\w]){_LIGHT_VERB}\s+$")
 _LIGHT_BETWEEN = re.compile(rf"\s*[،,]?\s*(?:{_LIGHT_VERB}|(?:carried\s+out|conducted|launched)(?:\s+(?:a|an|two|three|four|"
                             rf"five|several|multiple|new|\d+))?)\s+")  # "The United States carried out two air strikes"
+_HURT_IN = re.compile(r"\b(?:was|were)\s+(?:killed|wounded|injured|hurt)\s+(?:in|by)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+)?$")
 _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was targeted": X was hit
 # "طائرات أمريكية", "مروحيات حربية تركية", "العدوان الأمريكي": a nationality adjective after an aircraft or
 # warship noun, or after "aggression" (what the side hit calls the strike).
@@ -360,8 +361,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "none", "defender"
         if following[0].data.get("subject_is_target"):
             return "target", "subject-of-suffer-verb"
-        if following[0].text.isascii() and _ENGLISH_PASSIVE.search(text, m.end, following[0].start):
-            return "target", "subject-of-passive"  # "a Kataib Hezbollah commander was targeted"
+        if following[0].text.isascii() and (_ENGLISH_PASSIVE.search(text, m.end, following[0].start)
+                                            or _HURT_IN.search(text, m.end, following[0].start)):
+            return "target", "subject-of-passive"  # "a Kataib Hezbollah commander was targeted", "a civilian was killed in"
         return "attacker", "subject-of-light-verb" if light else "subject-before-attack-verb"
     if _english_subject(clause, m, triggers):
         return "attacker", "english-sentence-subject"

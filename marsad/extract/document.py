@@ -630,13 +630,24 @@ def _bombardment_only(cand: Candidate) -> bool:
             and all(w == "unknown" for w in cand.weapons))
 
 
+def _missiles_only(cand: Candidate) -> bool:
+    """Typed a shelling only because "صواريخ" was read as rockets, and no gun, mortar or launcher named."""
+    rules = [e.rule for e in cand.evidence if e.field == "sub_event_type"]
+    return (cand.sub_event_type == "Shelling/artillery/missile attack" and set(cand.weapons) - {"unknown"} == {"rocket"}
+            and all(r == "weapon->rocket" for r in rules))
+
+
 def _usual_attack(cand: Candidate) -> None:
     """An attack whose weapon the text does not name takes the attacker's usual kind ("هاجمت خلايا داعش
     نقطة لقسد": a ground raid, coded as an armed clash; "غارة إسرائيلية" is typed by its noun already).
     "قصف أمريكي" with no weapon is a bombardment by a side that strikes from the air: an air strike (but fire
     returned from a base, "وردّت بقصف مصادر النيران", is its guns')."""
     kind = usual_attack(cand.attacker) if cand.attacker else None
-    if kind is None or not (cand.sub_event_type is None or (
+    if kind == "Air/drone strike" and _missiles_only(cand) and cand.responds_to_anchor is None:
+        # "نفذ العدو الإسرائيلي عدواناً برشقات من الصواريخ": a side that strikes from the air fires missiles,
+        # not a militia's rockets
+        cand.weapons = ["missile" if w == "rocket" else w for w in cand.weapons]
+    elif kind is None or not (cand.sub_event_type is None or (
             kind == "Air/drone strike" and _bombardment_only(cand) and cand.responds_to_anchor is None)):
         return
     cand.evidence = [e for e in cand.evidence if e.field != "sub_event_type"]

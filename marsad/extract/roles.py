@@ -19,6 +19,7 @@ CUE_WINDOW = 30  # characters before an actor in which a role cue counts
 SHORT_CUE_WINDOW = 8  # the same for "on", "at": "on the U.S. base", "at U.S. forces"
 PREPOSITION_REACH = 30  # characters from an attack word to the على/ضد that names its target
 VERB_WINDOW = 22  # characters between an actor and the attack verb that follows it
+LIGHT_OBJECT_WINDOW = 40  # "نفذ العدو مساء أمس عدواناً برشقات من الصواريخ": a time phrase may stand before the object
 ACCUSE_WINDOW = 80
 HEDGE_WINDOW = 45  # "ويُرجَّح أن تكون خلايا تابعة لتنظيم داعش"  # "اتهمت … X … بالوقوف وراء"
 ATTACK_KINDS = {"attack", "disrupted", "clash", "launch"}
@@ -292,7 +293,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "attacker", "speaker-own-forces"  # "أعلنت الفصائل، مساء أمس، إطلاق صاروخين"
         return "none", f"speaker-after:{speech.text}"  # "أعلن التحالف عن استهداف…": who speaks, not who fired
     if _LIGHT_BEFORE.search(text, max(0, m.start - 12), m.start) and any(
-            0 <= t.start - m.end <= VERB_WINDOW and not any(m.end <= a.start < t.start for a in clause.actors)
+            0 <= t.start - m.end <= LIGHT_OBJECT_WINDOW and not any(m.end <= a.start < t.start for a in clause.actors)
             for t in triggers + clause.weapons):
         return "attacker", "agent-of-light-verb"  # "نفذ الطيران الأمريكي غارات على…"
     cue = _nearest_before(role_cues, m.start, CUE_WINDOW)

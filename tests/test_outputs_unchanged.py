@@ -30,9 +30,9 @@ SYNTHETIC_DIGESTS = {
     "geojson": "652aa9b72cb5aebd83d81aa70adae59c13583c42baee02430a908d362c7cfc44",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "109f123c670c08efb542f730f9eb28f010ff2473e71bdd95de835e410a8248a7",
-    "csv": "41d442e15f1a05721d2d894b902ea4de02b2388cafbbe122166ddb79e3589a66",
-    "geojson": "bae70a98a67759d0db7b86da29ddc92a803e6896e1813543f1ee3fb90ce7f8c4",
+    "marsad-jsonl": "8ec82cea1d5e0faeb50acf4a19d568074a65ca0635ae07e6970f70c5d5ef29af",
+    "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
+    "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }
 
 

@@ -20,7 +20,7 @@ from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
 from marsad.extract.roles import definite_noun, demonstrative_noun
 from marsad.extract.combine import GEO_ORDER, PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
 from marsad.extract.attribution import side_speaks
-from marsad.resolve.actors import announces, related, usual_attack
+from marsad.resolve.actors import announces, fires_missiles, related, usual_attack
 from marsad.merge.compat import compatible, conflict, dates_fit
 from marsad.resolve.dates import BEFORE_THAT, DateMention
 from marsad.resolve.places import read_places
@@ -643,9 +643,9 @@ def _usual_attack(cand: Candidate) -> None:
     "قصف أمريكي" with no weapon is a bombardment by a side that strikes from the air: an air strike (but fire
     returned from a base, "وردّت بقصف مصادر النيران", is its guns')."""
     kind = usual_attack(cand.attacker) if cand.attacker else None
-    if kind == "Air/drone strike" and _missiles_only(cand) and cand.responds_to_anchor is None:
-        # "نفذ العدو الإسرائيلي عدواناً برشقات من الصواريخ": a side that strikes from the air fires missiles,
-        # not a militia's rockets
+    if kind == "Air/drone strike" and fires_missiles(cand.attacker) and _missiles_only(cand):
+        # "نفذ العدو الإسرائيلي عدواناً برشقات من الصواريخ": Israel's strikes fire missiles, not a militia's rockets
+        # (US forces in Syria do fire rockets from their bases)
         cand.weapons = ["missile" if w == "rocket" else w for w in cand.weapons]
     elif kind is None or not (cand.sub_event_type is None or (
             kind == "Air/drone strike" and _bombardment_only(cand) and cand.responds_to_anchor is None)):

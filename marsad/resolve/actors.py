@@ -23,6 +23,12 @@ def announces(code: str) -> bool:
 
 
 @lru_cache(maxsize=None)
+def fires_missiles(code: str) -> bool:
+    """The actor's "صواريخ" are missiles (Israel's strikes on Syria), not a militia's or a battery's rockets."""
+    entry = load_lexicon("actors").get(code)
+    return bool(entry and entry.attrs.get("fires_missiles"))
+
+
 def usual_attack(code: str) -> str | None:
     """The sub-event type an actor's attacks take when the text names no weapon, per the lexicon."""
     entry = load_lexicon("actors").get(code)

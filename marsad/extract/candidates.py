@@ -8,8 +8,8 @@ from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES
 from marsad.extract.numbers import NumberMention
-from marsad.extract.roles import (STATIONED_SUBJECT, Role, actor_roles, answered_attack, answers, definite_noun,
-                                  demonstrative_noun, told_before)
+from marsad.extract.roles import (Role, actor_roles, answered_attack, answers, definite_noun, demonstrative_noun,
+                                  told_before, where_stationed)
 from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
 from marsad.merge.compat import SAME_PLACE_KM
@@ -130,10 +130,10 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
         cand.cite("target_actor", target.mention, f"actors:{target.actor} {target.rule}")
 
     places = read_places(clause)
-    if attacker is not None and attacker.rule == STATIONED_SUBJECT:
+    if attacker is not None:
         # where the attacker is stationed is where the fire came from
-        verb = min((t.start for t in clause.triggers if t.start > attacker.mention.end), default=attacker.mention.end)
-        places = [replace(p, launch_site=True) if attacker.mention.end <= p.mention.start < verb else p for p in places]
+        places = [replace(p, launch_site=True) if where_stationed(clause.text, attacker.mention, p.mention) else p
+                  for p in places]
     hits = [p for p in places if not p.launch_site]
     hit = best_place([p for p in hits if not p.reference] or hits)
     launch = best_place([p for p in places if p.launch_site])

@@ -380,6 +380,16 @@ _BASED = r"(?:ال)?(?:متمركزة|متمركز|متمركزين|متواجد
 _STATIONED = re.compile(rf"(?:\s+{_BASED})?\s+(?:في|ب)\s*[^.،,؟!]{{1,45}}?\s+"
                         r"|\s+(?:stationed|based|deployed)\s+(?:at|in|on)\s+[^.,;]{1,45}?\s+")
 _ENDS_BASED = re.compile(rf"{_BASED}$")
+_BASED_AT = re.compile(rf"\s*(?:{_BASED}|stationed|based|deployed)?\s*(?:في|ب|at|in|on)\s*$")
+
+
+def where_stationed(text: str, side: Mention, place: Mention) -> bool:
+    """The place tells where the side is based: "القوات الأمريكية المتمركزة في حقل العمر", "U.S. forces stationed at"."""
+    if not 0 <= place.start - side.end <= 30:
+        return False
+    between = text[side.end:place.start]
+    return bool(_BASED_AT.fullmatch(between)) and (bool(_ENDS_BASED.search(side.text)) or bool(
+        re.match(rf"\s*(?:{_BASED}|stationed|based|deployed)", between)))
 STATIONED_SUBJECT = "subject-before-where-it-is-stationed"
 
 

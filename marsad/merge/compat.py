@@ -115,8 +115,8 @@ def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> 
     for loc in _values(members, "location"):
         if strict and loc.place_id in area and c.location.place_id in area:
             continue
-        if (loc.off or c.location.off) and loc.country == c.location.country:
-            continue  # "شمال بغداد" may be the Salah al-Din town the next sentence names
+        if strict and (loc.off or c.location.off) and loc.country == c.location.country:
+            continue  # within a report, "شمال بغداد" may be the Salah al-Din town the next sentence names
         namesake = strict and loc.admin1 == c.location.admin1 and loc.place_id != c.location.place_id and (
             loc.bare_capital or c.location.bare_capital)
         if namesake:

@@ -54,3 +54,16 @@ def test_civilians_hit_beside_soldiers_are_the_same_attack() -> None:
     assert conflict([civilians], soldiers) is None
     threatened = replace(civilians, casualties=[])  # "يهدد المدنيين": named, not hit
     assert conflict([soldiers], threatened) == "sides"
+
+
+BAGHDAD_OFF = Location("city_iq_baghdad", "Baghdad", "بغداد", "Baghdad", "IQ", 33.3152, 44.3661, "district", off=True)
+SAMARRA = Location("city_iq_samarra", "Samarra", "سامراء", "Salah al-Din", "IQ", 34.1959, 43.8857, "town")
+
+
+def test_north_of_a_city_keeps_no_mention_of_one_report_apart_but_two_reports_stay_apart() -> None:
+    # "هجوم شمال بغداد" then "وقع الهجوم في سامراء" in one report: one incident; across outlets the
+    # reference point says too little to join a report placed 100 km away.
+    off = replace(account("isis"), location=BAGHDAD_OFF)
+    town = replace(account("isis"), location=SAMARRA)
+    assert conflict([off], town, strict_precision=True) is None
+    assert conflict([off], town) == "places"

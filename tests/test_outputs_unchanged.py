@@ -30,7 +30,7 @@ SYNTHETIC_DIGESTS = {
     "geojson": "652aa9b72cb5aebd83d81aa70adae59c13583c42baee02430a908d362c7cfc44",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "71d756b82aebe644b126e543dee2d5a35968c7bf48303868b5dc2855a928e50e",
+    "marsad-jsonl": "eac672f06e9890bf4bf9209f93556ddf29114c8b096fbd7e9f584ca69670c864",
     "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
     "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }

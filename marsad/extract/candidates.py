@@ -35,6 +35,7 @@ class Draft:
     continuation: bool = False  # adds to the incident before it; never opens one
     listed: bool = False  # one of several distinct towns a clause lists: joins only an incident at that town
     answered: bool = False  # the attack a response answers ("in response to an attack on…"): not the response
+    areas: tuple[PlaceMention, ...] = ()  # distinct areas the clause lists as hit ("في مدينتي الميادين والبوكمال")
     grouping: str = ""  # which incident it joined or why it opened one (shown by --explain)
 
 
@@ -137,9 +138,12 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     hits = [p for p in places if not p.launch_site]
     hit = best_place([p for p in hits if not p.reference] or hits)
     launch = best_place([p for p in places if p.launch_site])
+    chain = _place_list(clause, hits)
+    areas = tuple(chain) if chain and _distinct_areas(chain) else ()
     if hit:
         place_candidate(cand, hit, hit.mention, f"gazetteer:{hit.place.id}")
-        cand.listed_with = one_area(clause)
+        # "في محيط بلدتي ذيبان والطيانة": towns listed as one area are all this incident's
+        cand.listed_with = tuple(pm.place.id for pm in chain) if chain and not areas else ()
     if launch:
         cand.launch_site = to_location(launch)
         cand.cite("launch_site", launch.mention, f"gazetteer:{launch.place.id}")
@@ -165,7 +169,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     elif not clause.dates and all(told_before(clause.text, t) for t in clause.triggers
                                   if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS):
         rejected = "what came before the clause's news: an attack already told"
-    return Draft(cand, clause, response=bool(answers(clause)), answered=answered_attack(clause),
+    return Draft(cand, clause, response=bool(answers(clause)), answered=answered_attack(clause), areas=areas,
                  background_cue=bool(clause.cue("background", whole_sentence=True)
                                      and clause.cue("background", whole_sentence=True)[0].start - clause.sentence.start < 6),
                  attacker_role=attacker, rejected=rejected)
@@ -181,30 +185,19 @@ _NOT_A_LIST = re.compile(r"(?:بين|between|from|من|محافظتي|محافظ
 _WHERE = re.compile(r"\s*(?:الجوية|العسكرية|النفطي|الأمريكية|الأميركية)?\s*(?:في|ب|قرب)\s*")
 
 
-def listed_places(clause: Clause) -> list[PlaceMention]:
-    """Towns or sites the clause lists as the places hit ("في مدينتي الميادين والبوكمال", "قاعدة حرير في أربيل،
-    وقاعدة الشدادي"), when they are distinct areas: each one further than SAME_PLACE_KM from the others.
-    Empty when there is no such list."""
-    chain = _place_list(clause)
-    return chain if _distinct_areas(chain) else []  # one area's sites: one event at its most specific place
-
-
-def one_area(clause: Clause) -> tuple[str, ...]:
-    """The places of a list the clause names as one area ("في محيط بلدتي ذيبان والطيانة"), else ()."""
-    chain = _place_list(clause)
-    return tuple(pm.place.id for pm in chain) if chain and not _distinct_areas(chain) else ()
-
-
 def _distinct_areas(chain: list[PlaceMention]) -> bool:
+    """Each place further than SAME_PLACE_KM from the others: distinct areas, one incident each (else one area's
+    sites: one incident at its most specific place)."""
     points = [(pm.place.lat, pm.place.lon) for pm in chain]
     return not any(km(a, b) <= SAME_PLACE_KM for i, a in enumerate(points) for b in points[i + 1:])
 
 
-def _place_list(clause: Clause) -> list[PlaceMention]:
-    """Two or more towns or sites the clause joins by a conjunction, in order; else []."""
-    if len(clause.places) < 2:
+def _place_list(clause: Clause, hits: list[PlaceMention]) -> list[PlaceMention]:
+    """Two or more towns or sites hit that the clause joins by a conjunction ("في مدينتي الميادين والبوكمال",
+    "قاعدة حرير في أربيل، وقاعدة الشدادي"), in order; else []."""
+    if len(hits) < 2:
         return []  # most clauses name one place at most
-    places = sorted((p for p in read_places(clause) if not p.launch_site), key=lambda p: p.mention.start)
+    places = sorted(hits, key=lambda p: p.mention.start)
     # A town right after a place it locates ("… في أربيل") is where that place is, not another place hit.
     where = {id(b) for a, b in zip(places, places[1:]) if _WHERE.fullmatch(clause.text, a.mention.end, b.mention.start)}
     chain: list[PlaceMention] = []
@@ -230,7 +223,7 @@ def _place_list(clause: Clause) -> list[PlaceMention]:
 def per_listed_place(draft: Draft) -> list[Draft]:
     """A strike wave on distinct areas told in one clause is one incident per area (ACLED's unit): the
     draft for the first place, and a copy for each other, opened at that place's name."""
-    chain = listed_places(draft.clause)
+    chain = draft.areas
     if not chain or draft.cand.location is None or draft.cand.location.place_id not in {pm.place.id for pm in chain}:
         return [draft]
     out = []

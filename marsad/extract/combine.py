@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from marsad.types import Candidate, Casualty, Evidence, Span
+from marsad.types import Candidate, Casualty, Span
 
 PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
 GEO_ORDER = ("site", "town", "district", "admin1", "country", "unknown")
@@ -89,37 +89,28 @@ def combine(cands: list[Candidate]) -> Candidate:
         out.target_name = next(c.target_name for c in cands if c.target_actor == out.target_actor)
     _combine_type(out, cands)
     _combine_lists(out, cands)
-    _civilians_hit(out)
-    _side_hit(out)
+    _hit_by_the_toll(out)
     return out
 
 
-def _side_hit(out: Candidate) -> None:
-    """No target named, and the dead or wounded the text counts belong to one side other than the attacker's
-    ("قتل أحد قادة فيلق القدس في الهجوم"): that side was hit."""
-    if out.target_actor:
+def _hit_by_the_toll(out: Candidate) -> None:
+    """With no target named, the side whose dead or wounded the text counts was hit: civilians when they are the
+    only ones ("قتل طفلان بقصف على قرية…", and rather than a base's operator, which is only a guess: "a rocket
+    fell on a house near the airport, killing two women"), else the one side counted other than the attacker's
+    ("قتل أحد قادة فيلق القدس في الهجوم")."""
+    parties = {c.party for c in out.casualties}
+    operator_only = all(inferred(e.rule, ("site-operator:",)) for e in out.evidence if e.field == "target_actor")
+    if parties == {"civilians"} and (not out.target_actor or operator_only):
+        side, rule = "civilians", "civilian-casualties-only"
+    elif not out.target_actor and len(sides := parties - {"unknown", "civilians", out.attacker}) == 1:
+        side, rule = sides.pop(), "casualties-of-one-side"
+    else:
         return
-    sides = {c.party for c in out.casualties} - {"unknown", "civilians", out.attacker}
-    if len(sides) != 1:
-        return
-    side = sides.pop()
     ev = next((e for e in out.evidence if e.field.startswith(f"casualties.{side}.")), None)
     if ev is not None:
-        out.target_actor = side
-        out.cite("target_actor", Span(ev.start, ev.end, ev.text), "casualties-of-one-side")
-
-
-def _civilians_hit(out: Candidate) -> None:
-    """No side named as the target, and civilians the only dead or wounded: the civilians were hit
-    ("قتل طفلان بقصف على قرية…")."""
-    operator_only = all(e.rule.startswith("site-operator:") for e in out.evidence if e.field == "target_actor")
-    if (out.target_actor and not operator_only) or not out.casualties or any(c.party != "civilians" for c in out.casualties):
-        return  # (a base's operator is only a guess: "a rocket fell on a house near the airport, killing two women")
-    ev = next((e for e in out.evidence if e.field.startswith("casualties.civilians.")), None)
-    if ev is not None:
         out.evidence = [e for e in out.evidence if e.field != "target_actor"]
-        out.target_actor = "civilians"
-        out.cite("target_actor", Span(ev.start, ev.end, ev.text), "civilian-casualties-only")
+        out.target_actor = side
+        out.cite("target_actor", Span(ev.start, ev.end, ev.text), rule)
 
 
 def _combine_type(out: Candidate, cands: list[Candidate]) -> None:
@@ -187,9 +178,9 @@ _ATTACKERS = re.compile(r"مهاجم|مسلح|attacker|gunm[ae]n|militant")
 
 def _total_first(out: Candidate, kind: str) -> bool:
     """The party-less toll is told before the named ones, and does not count the attackers ("قتل 5 من المهاجمين")."""
-    def spans(party: str | None) -> list[Evidence]:
-        return [e for e in out.evidence if e.field.endswith(f".{kind}") and (e.field == f"casualties.unknown.{kind}") == (party == "unknown")]
-    total, named = spans("unknown"), spans(None)
+    counts = [e for e in out.evidence if e.field.startswith("casualties.") and e.field.endswith(f".{kind}")]
+    total = [e for e in counts if e.field == f"casualties.unknown.{kind}"]
+    named = [e for e in counts if e.field != f"casualties.unknown.{kind}"]
     return bool(total and named) and not any(_ATTACKERS.search(e.text) for e in total) and \
         max(e.start for e in total) < min(e.start for e in named)
 

@@ -17,7 +17,7 @@ from marsad.clean.segment import Segment, clauses, sentences
 from marsad.extract.candidates import Draft, clause_draft, per_listed_place, place_candidate
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
-from marsad.extract.roles import definite_noun, demonstrative_noun
+from marsad.extract.roles import HURT, definite_noun, demonstrative_noun
 from marsad.extract.combine import GEO_ORDER, PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
 from marsad.extract.attribution import side_speaks
 from marsad.resolve.actors import announces, fires_missiles, related, usual_attack
@@ -285,25 +285,22 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
                 continue
             _resolve_anaphor(draft, mentions)
             for draft in per_listed_place(draft):
-                drafts.append(_dated(draft, clause_ctx, stated, triggers, doc.text))
+                drafts.append(_dated(draft, clause_ctx, stated, spoken, triggers, doc.text))
     return drafts
 
 
 # "أصدر التحالف اليوم، الثلاثاء، بيانًا جاء فيه…", "قال المتحدث الاثنين إن…", "said on Monday that": the day
 # beside a reporting verb is the statement's; the attack the statement tells of may be a day or more older.
-_STATEMENT_BEFORE = re.compile(r"(?:^|[^\w])[وف]?(?:قال|قالت|أعلن|أعلنت|أصدر|أصدرت|أكد|أكدت|ذكر|ذكرت|أفاد|أفادت|أوضح"
-                               r"|أوضحت|نشر|نشرت|كشف|كشفت|صرح|صرّح|تبنى|تبنت|said|announced|stated|claimed)"
-                               r"(?:[\s،,]+[^\s،,.]+){0,5}?[\s،,]*(?:on\s+)?$")
+_REPORTING_VERB = (r"[وف]?(?:قال|قالت|أعلن|أعلنت|أصدر|أصدرت|أكد|أكدت|ذكر|ذكرت|أفاد|أفادت|أوضح|أوضحت|نشر|نشرت|كشف|كشفت"
+                   r"|صرح|صرّح|تبنى|تبنت|said|announced|stated|claimed)")
+_STATEMENT_BEFORE = re.compile(rf"(?:^|[^\w]){_REPORTING_VERB}(?:[\s،,]+[^\s،,.]+){{0,5}}?[\s،,]*(?:on\s+)?$")
+_STATEMENT_AFTER = re.compile(rf"[\s،,]*{_REPORTING_VERB}(?!\w)")  # "وفي 13 أغسطس، أوضح المتحدث أن…"
 
 
 def _statement_day(text: str, m: DateMention, triggers: list) -> bool:
-    """The date stands right after a reporting verb and its speaker, or right before the verb ("وفي 13 أغسطس،
-    أوضح المتحدث أن…")."""
+    """The date stands right after a reporting verb and its speaker, or right before the verb."""
     return (bool(triggers) and bool(_STATEMENT_BEFORE.search(text, max(0, m.start - 60), m.start))
             or bool(_STATEMENT_AFTER.match(text, m.end)))
-
-
-_STATEMENT_AFTER = re.compile(r"[\s،,]*[وف]?(?:قال|قالت|أعلن|أعلنت|أوضح|أوضحت|أكد|أكدت|ذكر|ذكرت|أفاد|أفادت|صرح|صرّح|كشف|كشفت)(?!\w)")
 
 
 # "على خلفية تفجير أنقرة الإثنين الفائت", "بعد هجوم الأحد", "following Sunday's attack": an earlier attack named
@@ -332,14 +329,14 @@ def _statement_days(text: str, dates: list[DateMention], triggers: list) -> list
 _RESTATED = re.compile(r"\s*[(\[]\s*")
 
 
-def _dated(draft: Draft, ctx: DateContext, stated: DateMention | None, triggers: list, text: str) -> Draft:
-    """The draft with the narrative's date, and whether its clause stated it."""
+def _dated(draft: Draft, ctx: DateContext, stated: DateMention | None, spoken: list[DateMention], triggers: list,
+           text: str) -> Draft:
+    """The draft with the narrative's date, and whether its clause stated it (a statement's day is not stated)."""
     c = draft.cand
     c.date, c.date_precision, c.date_range = ctx.date, ctx.precision, ctx.range
     # "تندد بالاستهداف التركي، الأربعاء": a definite attack noun refers back to an attack already
     # told; the day in its clause is the clause's own (a protest, a statement), not the attack's.
-    c.date_explicit = stated is not None and not (triggers and definite_noun(text, triggers[0])) \
-        and not _statement_day(text, stated, triggers)
+    c.date_explicit = stated is not None and not (triggers and definite_noun(text, triggers[0])) and stated not in spoken
     if stated is not None:
         c.cite("date", Span(stated.start, stated.end, stated.text), f"dates:{stated.rule}")
     return draft
@@ -388,21 +385,11 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
                 # where the forces are, not where the strike fell.
                 d, why = _further_account(d, keep_place=_places_it_finer(d, home)), \
                     "compatible once guessed sides are set aside"
-        if home is None and incidents and not d.listed and _points_back(d):
-            # "أعلنت مسؤوليتها عن هذا الهجوم مساء أمس": the attack just told; the day is the claim's.
-            account = _further_account(d, keep_place=True)
-            if _fits_without_guesses(incidents[-1], account):
-                home, d, why = incidents[-1], account, "«this attack» points back to it"
-        if home is None and incidents and not d.listed and _dates_the_attack_told(d, incidents[-1]):
-            # "…claimed a deadly attack, the group said on Wednesday. Eleven were killed in Tuesday's attack": the
-            # attack told so far had only the narrative's day; the clause that refers back to it dates it.
-            home, why = incidents[-1], "«Tuesday's attack» dates the attack just told"
-        if home is None and incidents and not d.listed and _tells_its_toll(d):
-            # "وأدى الاستهداف إلى مقتل السائق وإصابة مدنيين": the attack just told, and who it hurt
-            account = replace(d, cand=replace(d.cand, target_actor=None, target_name=None,
-                                              evidence=[e for e in d.cand.evidence if e.field != "target_actor"]))
-            if _fits_without_guesses(incidents[-1], account):
-                home, d, why = incidents[-1], account, "«the attack» and its toll: the attack just told"
+        for refers_back, reason in _REFERS_BACK:
+            # a mention that refers back to the attack just told joins it, as the account that rule makes of it
+            account = refers_back(d, incidents[-1]) if home is None and incidents and not d.listed else None
+            if account is not None:
+                home, d, why = incidents[-1], account, reason
         if home is None:
             told.grouping = _kept_apart(incidents, d)
             incidents.append(Incident([d]))
@@ -449,20 +436,31 @@ def _further_account(d: Draft, keep_place: bool) -> Draft:
                                    location=c.location if keep_place else None))
 
 
-def _points_back(d: Draft) -> bool:
-    """The clause's attack word is a demonstrative reference ("هذا الهجوم") and it answers nothing."""
-    first = next((t for t in d.clause.triggers if t.start == d.cand.anchor), None)
-    return first is not None and not d.response and demonstrative_noun(d.clause.text, first)
+def _anchor_word(d: Draft):
+    """The attack word that opened the mention, unless the mention answers another attack."""
+    return None if d.response else next((t for t in d.clause.triggers if t.start == d.cand.anchor), None)
 
 
-def _dates_the_attack_told(d: Draft, inc: Incident) -> bool:
-    first = next((t for t in d.clause.triggers if t.start == d.cand.anchor), None)
-    if first is None or d.response or not d.cand.date_explicit or any(o.cand.date_explicit for o in inc.drafts):
-        return False
+def _points_back(d: Draft, inc: Incident) -> Draft | None:
+    """"أعلنت مسؤوليتها عن هذا الهجوم مساء أمس": a demonstrative ("هذا الهجوم") is the attack just told; the
+    day is the claim's."""
+    first = _anchor_word(d)
+    if first is None or not demonstrative_noun(d.clause.text, first):
+        return None
+    account = _further_account(d, keep_place=True)
+    return account if _fits_without_guesses(inc, account) else None
+
+
+def _dates_the_attack_told(d: Draft, inc: Incident) -> Draft | None:
+    """"…claimed a deadly attack, the group said on Wednesday. Eleven were killed in Tuesday's attack": the attack
+    told so far had only the narrative's day; the clause that refers back to it dates it."""
+    first = _anchor_word(d)
+    if first is None or not d.cand.date_explicit or any(o.cand.date_explicit for o in inc.drafts):
+        return None
     if not (definite_noun(d.clause.text, first) or _TOLD_BEFORE.search(d.clause.text, max(0, first.start - 30), first.start)):
-        return False
+        return None
     undated = [replace(o.cand, date=None, date_range=None) for o in inc.drafts]
-    return compatible(undated, _without_guessed_sides(d.cand), strict_precision=True)
+    return d if compatible(undated, _without_guessed_sides(d.cand), strict_precision=True) else None
 
 
 # "Tuesday's attack", "the attack", "this strike": an attack already told
@@ -481,17 +479,22 @@ def _hit_the_responder(d: Draft, answering: list[Incident]) -> None:
         d.cand.cite("target_actor", Span(ev.start, ev.end, ev.text), "answered-attack:the-responder-was-hit")
 
 
-def _tells_its_toll(d: Draft) -> bool:
-    """The clause's attack word is definite ("الاستهداف", "the strike"), it names no attacker and no day of its
-    own, and its target is only who was hurt."""
-    first = next((t for t in d.clause.triggers if t.start == d.cand.anchor), None)
+def _tells_its_toll(d: Draft, inc: Incident) -> Draft | None:
+    """"وأدى الاستهداف إلى مقتل السائق وإصابة مدنيين": a definite attack word with no attacker and no day of its own,
+    whose target is only who was hurt, is the attack just told, and who it hurt."""
+    first = _anchor_word(d)
     victim = [e for e in d.cand.evidence if e.field == "target_actor"]
-    return (first is not None and not d.response and definite_noun(d.clause.text, first) and d.cand.attacker is None
-            and not d.cand.date_explicit and bool(victim)
-            and all(e.rule.startswith("actors:") and " cue:" in e.rule and _TOLL_CUE.search(e.rule) for e in victim))
+    if (first is None or not definite_noun(d.clause.text, first) or d.cand.attacker is not None
+            or d.cand.date_explicit or not victim or not all(inferred(e.rule, (HURT,)) for e in victim)):
+        return None
+    account = replace(d, cand=replace(d.cand, target_actor=None, target_name=None,
+                                      evidence=[e for e in d.cand.evidence if e.field != "target_actor"]))
+    return account if _fits_without_guesses(inc, account) else None
 
 
-_TOLL_CUE = re.compile(r"cue:(?:إصابة|اصابة|مقتل|قتل|جرح|استشهاد|deaths?|killing|wounding|injuring)")
+_REFERS_BACK = ((_points_back, "«this attack» points back to it"),
+                (_dates_the_attack_told, "«Tuesday's attack» dates the attack just told"),
+                (_tells_its_toll, "«the attack» and its toll: the attack just told"))
 
 
 def _fits_without_guesses(inc: Incident, d: Draft) -> bool:

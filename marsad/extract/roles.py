@@ -18,6 +18,7 @@ from marsad.types import Mention
 CUE_WINDOW = 30  # characters before an actor in which a role cue counts
 SHORT_CUE_WINDOW = 8  # the same for "on", "at": "on the U.S. base", "at U.S. forces"
 PREPOSITION_REACH = 30  # characters from an attack word to the على/ضد that names its target
+HURT = "hurt:"  # rule prefix of a target named only as the dead or wounded of a death or injury word
 VERB_WINDOW = 22  # characters between an actor and the attack verb that follows it
 LIGHT_OBJECT_WINDOW = 40  # "نفذ العدو مساء أمس عدواناً برشقات من الصواريخ": a time phrase may stand before the object
 ACCUSE_WINDOW = 80
@@ -69,8 +70,9 @@ _LIGHT_VERB = r"[وف]?(?:نف\u0651?ذ|نف\u0651?ذت|ين\u0651?فذ|ينف\u
 _LIGHT_BEFORE = re.compile(rf"(?:^|[^\w]){_LIGHT_VERB}\s+$")
 _LIGHT_BETWEEN = re.compile(rf"\s*[،,]?\s*(?:{_LIGHT_VERB}|(?:carried\s+out|conducted|launched)(?:\s+(?:a|an|two|three|four|"
                             rf"five|several|multiple|new|\d+))?)\s+")  # "The United States carried out two air strikes"
-_HURT_IN = re.compile(r"\b(?:was|were)\s+(?:killed|wounded|injured|hurt)\s+(?:in|by)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+)?$")
-_ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")  # "X was targeted": X was hit
+# "X was targeted", "a civilian was killed in an airstrike": X was hit
+_ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$"
+                              r"|\b(?:was|were)\s+(?:killed|wounded|injured|hurt)\s+(?:in|by)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+)?$")
 # "طائرات أمريكية", "مروحيات حربية تركية", "العدوان الأمريكي": a nationality adjective after an aircraft or
 # warship noun, or after "aggression" (what the side hit calls the strike).
 _AIRCRAFT = r"(?:طائرات|طائرة|مسيرة|مسيّرة|مسيرات|مروحيات|مروحية|مقاتلات)(?:\s+(?:حربية|مسيرة|مسيّرة))?"
@@ -335,16 +337,17 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "attacker", f"cue:{cue.text}"
         if kind == "launch_site":
             return "attacker", f"launch-site:{cue.text}"
+        if kind in ("killed", "injured"):
+            return "target", f"{HURT}{cue.text}"  # "مقتل عناصر من قسد": who was hurt
         return "target", f"cue:{cue.text}"
     if _after_li(text, m.start):
         return "target", "preposition-li"
     stationed = next((t for t in triggers if t.start > m.end and _STATIONED.fullmatch(text, m.end, t.start)), None)
-    if stationed is not None and not (_ENDS_BASED.search(m.text) or re.match(rf"\s+(?:{_BASED}|stationed|based|deployed)",
-                                                                             text[m.end:stationed.start])):
-        stationed = None  # "القوات الموجودة في…" only: a bare "في" phrase is where the attack was, not the side
-    if stationed is not None and not definite_noun(text, stationed) and not prepositional_noun(text, stationed) \
-            and not _NOUN_ONLY.fullmatch(stationed.text) and not _after_li(text, stationed.start):
-        return "attacker", STATIONED_SUBJECT  # "القوات الأمريكية المتمركزة في حقل العمر استهدفت…"
+    # (a bare "في" phrase after the side is where the attack was: the side must be said to be based there)
+    if stationed is not None and _said_based(text, m, stationed.start) and not definite_noun(text, stationed) \
+            and not prepositional_noun(text, stationed) and not _NOUN_ONLY.fullmatch(stationed.text) \
+            and not _after_li(text, stationed.start):
+        return "attacker", "subject-before-where-it-is-stationed"  # "القوات الأمريكية المتمركزة في حقل العمر استهدفت…"
     said = any(c.end <= m.start for c in speeches)
     own = next((t for t in triggers if t.start > m.end and _SELF_THEN_VERB.fullmatch(text, m.end, t.start)), None)
     if said and own is not None and not definite_noun(text, own) and not _NOUN_ONLY.fullmatch(own.text):
@@ -362,8 +365,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "none", "defender"
         if following[0].data.get("subject_is_target"):
             return "target", "subject-of-suffer-verb"
-        if following[0].text.isascii() and (_ENGLISH_PASSIVE.search(text, m.end, following[0].start)
-                                            or _HURT_IN.search(text, m.end, following[0].start)):
+        if following[0].text.isascii() and _ENGLISH_PASSIVE.search(text, m.end, following[0].start):
             return "target", "subject-of-passive"  # "a Kataib Hezbollah commander was targeted", "a civilian was killed in"
         return "attacker", "subject-of-light-verb" if light else "subject-before-attack-verb"
     if _english_subject(clause, m, triggers):
@@ -380,17 +382,20 @@ _BASED = r"(?:ال)?(?:متمركزة|متمركز|متمركزين|متواجد
 _STATIONED = re.compile(rf"(?:\s+{_BASED})?\s+(?:في|ب)\s*[^.،,؟!]{{1,45}}?\s+"
                         r"|\s+(?:stationed|based|deployed)\s+(?:at|in|on)\s+[^.,;]{1,45}?\s+")
 _ENDS_BASED = re.compile(rf"{_BASED}$")
-_BASED_AT = re.compile(rf"\s*(?:{_BASED}|stationed|based|deployed)?\s*(?:في|ب|at|in|on)\s*$")
+_BASED_WORD = re.compile(rf"\s*(?:{_BASED}|stationed|based|deployed)")
+_BASED_AT = re.compile(rf"{_BASED_WORD.pattern}?\s*(?:في|ب|at|in|on)\s*$")
+STATIONED_REACH = 30  # characters from a side to the place it is said to be based at
+
+
+def _said_based(text: str, side: Mention, end: int) -> bool:
+    """The side's own words, or the words right after it, say it is based somewhere ("القوات … المتمركزة في")."""
+    return bool(_ENDS_BASED.search(side.text)) or bool(_BASED_WORD.match(text, side.end, end))
 
 
 def where_stationed(text: str, side: Mention, place: Mention) -> bool:
     """The place tells where the side is based: "القوات الأمريكية المتمركزة في حقل العمر", "U.S. forces stationed at"."""
-    if not 0 <= place.start - side.end <= 30:
-        return False
-    between = text[side.end:place.start]
-    return bool(_BASED_AT.fullmatch(between)) and (bool(_ENDS_BASED.search(side.text)) or bool(
-        re.match(rf"\s*(?:{_BASED}|stationed|based|deployed)", between)))
-STATIONED_SUBJECT = "subject-before-where-it-is-stationed"
+    return (0 <= place.start - side.end <= STATIONED_REACH and bool(_BASED_AT.fullmatch(text, side.end, place.start))
+            and _said_based(text, side, place.start))
 
 
 # "The regime forces, along with their militias stationed on the west bank, launched a mortar attack…": an English

@@ -104,23 +104,24 @@ def _beside(a: Location, b: Location) -> bool:
     return km((a.lat, a.lon), (b.lat, b.lon)) <= BESIDE_KM
 
 
+def _one_reports_place(a: Location, b: Location, area: set[str]) -> bool:
+    """Two names one report may give one incident's place: towns it lists as one area ("في محيط بلدتي ذيبان
+    والطيانة" then "الطيانة"), a reference point ("شمال بغداد", then the Salah al-Din town the next sentence
+    names), or a capital named by its governorate's name ("دير الزور" beside "ذيبان": the governorate)."""
+    return ((a.place_id in area and b.place_id in area) or ((a.off or b.off) and a.country == b.country)
+            or (a.admin1 == b.admin1 and a.place_id != b.place_id and (a.bare_capital or b.bare_capital)))
+
+
 def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> bool:
     """Places that may be one incident's. With ``strict`` (one report) two towns or villages it names are
     two places however close: "قرية تل شعير" and "مدينة القامشلي" are told apart by the text itself (but
     not a border town and its neighbour across the border: القائم والبوكمال are one strike area)."""
     if c.location is None:
         return True
-    # "في محيط بلدتي ذيبان والطيانة" then "سيطروا على الطيانة": a town named beside the incident's is its area
     area = {p for m in members for p in m.listed_with} | set(c.listed_with)
     for loc in _values(members, "location"):
-        if strict and loc.place_id in area and c.location.place_id in area:
+        if strict and _one_reports_place(loc, c.location, area):
             continue
-        if strict and (loc.off or c.location.off) and loc.country == c.location.country:
-            continue  # within a report, "شمال بغداد" may be the Salah al-Din town the next sentence names
-        namesake = strict and loc.admin1 == c.location.admin1 and loc.place_id != c.location.place_id and (
-            loc.bare_capital or c.location.bare_capital)
-        if namesake:
-            continue  # "دير الزور" beside "ذيبان" in one report: the governorate, which holds the town
         if strict and loc.place_id != c.location.place_id and loc.country == c.location.country and (
                 loc.precision == c.location.precision == "town"
                 or ({loc.precision, c.location.precision} <= {"site", "town"} and not _beside(loc, c.location))):

@@ -75,28 +75,35 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         if place is None or _dateline(clause.text, m):
             continue
         before = clause.text[max(clause.seg.start, m.start - 24):m.start]
-        if _METONYM_BEFORE.search(before) or _METONYM_AFTER.match(clause.text, m.end) or any(
-                g.start() <= m.start < g.end() for g in _GOVERNMENTS.finditer(clause.text, max(0, m.start - 30), m.end + 30)) or (
-                clause.text.startswith("ل", m.start - 1) and _TOLD_OUTLET.search(clause.text, max(0, m.start - 40), m.start)):
-            continue  # "الخاضعة لسيطرة دمشق", "under Damascus’ control": the government, not a place of the story
+        if _stands_for_something_else(clause.text, m, before):
+            continue
         if _GOVERNORATE.search(before) and place.kind in ("city", "town"):
             # "في محافظتي حلب والحسكة": the governorates, not the cities.
             place = gaz.admin1_place(place) or place
         precision = place.precision
         reference = False
+        toward = bool(_DIRECTION.search(before))
         if _COUNTRYSIDE.search(before):
             precision = "district" if _rank(precision) < _rank("district") else precision
-        elif (_NEAR.search(before) or _DIRECTION.search(before)) and _rank(precision) < _rank("admin1"):
+        elif (toward or _NEAR.search(before)) and _rank(precision) < _rank("admin1"):
             # ("شرق محافظة صلاح الدين" is the governorate's east: still the governorate)
             precision = _coarser(precision)
             # "في محافظة ديالى شمال شرقي بغداد": the direction places the name before it.
-            reference = bool(_DIRECTION.search(before)) and any(
-                0 <= m.start - p.end <= REFERENCE_REACH for p in clause.places if p is not m)
+            reference = toward and any(0 <= m.start - p.end <= REFERENCE_REACH for p in clause.places if p is not m)
         launch = any(0 <= m.start - c.end <= LAUNCH_WINDOW and _first_after(clause, c.end, m)
                      for c in launch_cues) or _after_launch_from(clause, m)
         bare = namesake_capital(place.id) and not _CITY_WORD.search(before)
-        out.append(PlaceMention(m, place, precision, launch, reference, bare, bool(_DIRECTION.search(before))))
+        out.append(PlaceMention(m, place, precision, launch, reference, bare, toward))
     return out
+
+
+def _stands_for_something_else(text: str, m: Mention, before: str) -> bool:
+    """A capital standing for its government ("الخاضعة لسيطرة دمشق", "under Damascus’ control", "between
+    Baghdad and Erbil"), or an outlet named after a place ("قناة الميادين", "قالت مصادر للميادين"): no place
+    of the story."""
+    return bool(_METONYM_BEFORE.search(before) or _METONYM_AFTER.match(text, m.end)
+                or any(g.start() <= m.start < g.end() for g in _GOVERNMENTS.finditer(text, max(0, m.start - 30), m.end + 30))
+                or (text.startswith("ل", m.start - 1) and _TOLD_OUTLET.search(text, max(0, m.start - 40), m.start)))
 
 
 def _dateline(text: str, m: Mention) -> bool:

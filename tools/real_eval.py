@@ -75,6 +75,11 @@ def cached(gold: list[dict], folder: Path) -> tuple[list[dict], dict[str, str]]:
 
 def run_marsad(gold: list[dict], texts: dict[str, str]) -> list[dict]:
     """Ingest the documents into a fresh store, as `marsad ingest` of a manifest would, and export its events."""
+    return run_store(gold, texts)[0]
+
+
+def run_store(gold: list[dict], texts: dict[str, str]) -> tuple[list[dict], dict]:
+    """The exported events, and report_id → the stored account (Candidate) behind each report."""
     from marsad.run import ingest_items
     from marsad.settings import Settings
     from marsad.store.store import Store
@@ -86,7 +91,7 @@ def run_marsad(gold: list[dict], texts: dict[str, str]) -> list[dict]:
                 for g in gold]
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "real.db") as store:
         ingest_items(store, articles, Settings())
-        return store.events()
+        return store.events(), {rid: cand for rid, cand, _ in store.reports(None)}
 
 
 def confusion(score, gold: list[dict], preds: list[dict], places: dict) -> list[str]:

@@ -105,8 +105,8 @@ def find_mentions(doc: Doc) -> DocMentions:
     names = found["actors"] + found["sources"]
     places = [p for p in found["places"] if not any(
         a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start) for a in names)]
-    # "لها الحق في «الرد»": a right to answer is claimed, nothing was answered.
-    triggers = [t for t in found["triggers"]
-                if t.data.get("kind") != "response" or not _RIGHT_TO.search(doc.text[max(0, t.start - 16):t.start])]
+    # "لها الحق في «الرد»": a right to answer is claimed, nothing was answered; an idiom tells no attack.
+    triggers = [t for t in found["triggers"] if t.data.get("kind") != "idiom" and (
+        t.data.get("kind") != "response" or not _RIGHT_TO.search(doc.text[max(0, t.start - 16):t.start]))]
     return DocMentions(places, found["actors"], found["weapons"], triggers, found["cues"],
                        found["sources"], dates, times, numbers)

@@ -20,6 +20,7 @@ SHORT_CUE_WINDOW = 8  # the same for "on", "at": "on the U.S. base", "at U.S. fo
 PREPOSITION_REACH = 30  # characters from an attack word to the على/ضد that names its target
 HURT = "hurt:"  # rule prefix of a target named only as the dead or wounded of a death or injury word
 VERB_WINDOW = 22  # characters between an actor and the attack verb that follows it
+LIGHT_VERB_WINDOW = 40  # … and the attack noun after a light verb ("initiated a retaliatory strike")
 LIGHT_OBJECT_WINDOW = 40  # "نفذ العدو مساء أمس عدواناً برشقات من الصواريخ": a time phrase may stand before the object
 ACCUSE_WINDOW = 80
 HEDGE_WINDOW = 45  # "ويُرجَّح أن تكون خلايا تابعة لتنظيم داعش"  # "اتهمت … X … بالوقوف وراء"
@@ -68,8 +69,10 @@ _PASSIVE_AUX = re.compile(r"(?:^|[^\w])[وف]?(?:تم|تمّ|يتم|جرى|يج�
 # right after the light verb, or right before it, is who struck. (شن and its forms are attack verbs already.)
 _LIGHT_VERB = r"[وف]?(?:نف\u0651?ذ|نف\u0651?ذت|ين\u0651?فذ|ينف\u0651?ذ|تنف\u0651?ذ|نف\u0651?ذوا|وج\u0651?ه|وج\u0651?هت|يوج\u0651?ه|توج\u0651?ه|أجرى|أجرت|اجرى|اجرت)"
 _LIGHT_BEFORE = re.compile(rf"(?:^|[^\w]){_LIGHT_VERB}\s+$")
-_LIGHT_BETWEEN = re.compile(rf"\s*[،,]?\s*(?:{_LIGHT_VERB}|(?:carried\s+out|conducted|launched)(?:\s+(?:a|an|two|three|four|"
-                            rf"five|several|multiple|new|\d+))?)\s+")  # "The United States carried out two air strikes"
+_LIGHT_BETWEEN = re.compile(rf"\s*[،,]?\s*(?:{_LIGHT_VERB}|(?:carried\s+out|carries\s+out|conducted|conducts|launched|launches"
+                            rf"|initiated|initiates)(?:\s+(?:a|an|two|three|four|five|several|multiple|new|\d+))?"
+                            rf"(?:\s+(?:retaliatory|precision|further|fresh|additional))?)\s+")
+# "The United States carried out two air strikes", "The U.S. launches retaliatory strikes"
 # "X was targeted", "a civilian was killed in an airstrike": X was hit
 _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$"
                               r"|\b(?:was|were)\s+(?:killed|wounded|injured|hurt)\s+(?:in|by)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+)?$")
@@ -356,8 +359,10 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     # Only a verb makes the actor before it its subject: "التحالف … بشأن الهجوم" is a noun after a topic word.
     # The first attack word after the actor must be a verb: in "«قسد»، في قصف بمسيرة استهدف…" the verb's
     # subject is the strike, not the actor.
-    following = [t for t in triggers if 0 <= t.start - m.end <= VERB_WINDOW][:1]
+    following = [t for t in triggers if 0 <= t.start - m.end <= LIGHT_VERB_WINDOW][:1]
     light = bool(following) and bool(_LIGHT_BETWEEN.fullmatch(text, m.end, following[0].start))
+    if following and not light and following[0].start - m.end > VERB_WINDOW:
+        following = []
     following = [t for t in following if light or (not definite_noun(text, t) and not prepositional_noun(text, t)
                                                    and not _NOUN_ONLY.fullmatch(t.text))]
     if following and not any(m.end <= a.start < following[0].start for a in clause.actors + clause.places):

@@ -331,6 +331,10 @@ def _grammar() -> _Grammar:
         _Rule((*_PREP_STARTS, "period_part", "year_word", "#digit"), re.compile(
             rf"(?<!\w)[وف]?(?:(?P<prep>{_PREP})\s+)?(?P<s>(?:(?P<part>{part})[\s\-]+)?"
             rf"(?:(?P<yw>{v.alt('year_word')})\s+)?{_YEAR})(?!\w)"), _year),
+        # الذكرى [السنوية] الثانية لـ, the second anniversary of: that many years before publication
+        _Rule(("=الذكرى", "year_ordinal"), re.compile(
+            rf"{_PRE}(?P<s>الذكري\s+(?:السنويه\s+)?(?P<yo>{v.alt('year_ordinal', script='ar')})"
+            rf"|(?P<yo2>{v.alt('year_ordinal', script='en')})\s+anniversary)(?!\w)"), _anniversary),
         # في اليوم نفسه, في ذات اليوم, the same day
         _Rule(("part_of_day", "period", "same_pre"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:{day_noun}\s+{same_post}|{same_pre}\s+{day_noun}))(?!\w)"),
@@ -489,6 +493,18 @@ def _ago(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | N
         return _Value(span[0], "month", span, rule, True)
     week = _week_range(pub - timedelta(7 * count))
     return _Value(week[0], "week", week, rule, True)
+
+
+def _anniversary(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
+    """The day that many years before publication (a piece may run the day before or after it), of the attack
+    named next: "جاء الهجوم في الذكرى الثانية لاغتيال … بضربة" dates the strike, not the clause's attack."""
+    years = v.get("year_ordinal", m.group("yo") or m.group("yo2")).attrs["value"]
+    rule = "anniversary" + BEFORE_THAT
+    if pub is None:
+        return _unresolved(rule)
+    day = pub.replace(year=pub.year - years, day=28) if (pub.month, pub.day) == (2, 29) else pub.replace(
+        year=pub.year - years)
+    return _day_value(day, rule, True, (day - timedelta(1), day + timedelta(1)))
 
 
 def _period(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:

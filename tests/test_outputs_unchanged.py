@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "8727b217f219344af303268c684c9a60121bdcaab2337f30d7ffd186e51970cc",
-    "csv": "d59b7aedd5b648dc02b3f2f59d24812030265d7aaf42d2539ed74a72dc0c6fad",
-    "geojson": "652aa9b72cb5aebd83d81aa70adae59c13583c42baee02430a908d362c7cfc44",
+    "marsad-jsonl": "18bd94cdd2b59d9cc6a9b7e998ea347d4178fa7d22ed607e9c08fae74d514846",
+    "csv": "642c3245a7c27bac47fd06287eaeca2cb1e901387cf49e4fee40e818062044ca",
+    "geojson": "0797e5e0334a1e6b25e7bad5ae41b2a6ee58832b8488bb919585d10383f59faf",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "eac672f06e9890bf4bf9209f93556ddf29114c8b096fbd7e9f584ca69670c864",

@@ -293,7 +293,8 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
 # beside a reporting verb is the statement's; the attack the statement tells of may be a day or more older.
 _REPORTING_VERB = (r"[وف]?(?:قال|قالت|أعلن|أعلنت|أصدر|أصدرت|أكد|أكدت|ذكر|ذكرت|أفاد|أفادت|أوضح|أوضحت|نشر|نشرت|كشف|كشفت"
                    r"|صرح|صرّح|تبنى|تبنت|said|announced|stated|claimed)")
-_STATEMENT_BEFORE = re.compile(rf"(?:^|[^\w]){_REPORTING_VERB}(?:[\s،,]+[^\s،,.]+){{0,5}}?[\s،,]*(?:on\s+)?$")
+_STATEMENT_BEFORE = re.compile(rf"(?:^|[^\w]){_REPORTING_VERB}(?:[\s،,]+[^\s،,.]+){{0,5}}?"
+                               rf"(?:[\s،,]+في\s+بيان(?:\s+(?:له|لها|لهم))?)?[\s،,]*(?:on\s+)?$")  # "…، في بيان لها، اليوم"
 _STATEMENT_AFTER = re.compile(rf"[\s،,]*{_REPORTING_VERB}(?!\w)")  # "وفي 13 أغسطس، أوضح المتحدث أن…"
 
 

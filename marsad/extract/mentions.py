@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from marsad.clean.normalize import normalize
+from marsad.clean.normalize import fold, normalize
 from marsad.clean.segment import sentences
 from marsad.extract.numbers import NumberMention, find_numbers
-from marsad.lexicon.load import load_lexicon
+from marsad.lexicon.load import load_lexicon, load_table
 from marsad.lexicon.match import Matcher
 from marsad.resolve.dates import DateMention, TimeMention, find_dates, find_times
 from marsad.resolve.gazetteer import load_gazetteer
@@ -89,6 +90,28 @@ def _times_near_triggers(text: str, spans: list[tuple[int, int]]) -> list[TimeMe
     return [replace(t, start=t.start + a, end=t.end + a) for a, b in spans for t in find_times(text[a:b])]
 
 
+@lru_cache(maxsize=1)
+def _shared_names() -> dict[str, tuple[str, ...]]:
+    """Names several places share (data/gazetteer/shared_names.tsv): folded name → the place ids it may mean."""
+    return {fold(r["id"]).strip(): tuple(r["places"].split("|")) for r in load_table("gazetteer", "shared_names.tsv")}
+
+
+def _resolve_shared(places: list[Mention]) -> list[Mention]:
+    """A name several places share means the one in the country the report's other places are in ("المنطقة
+    الخضراء" beside Baghdad is its Green Zone, beside Deir ez-Zor the al-Omar field's); the gazetteer's
+    own place when the report names no other."""
+    shared, gaz = _shared_names(), load_gazetteer().places
+    which = [shared.get(fold(p.text).strip()) for p in places]
+    if not any(which):
+        return places
+    countries = Counter(gaz[p.entry_id].country for p, w in zip(places, which) if not w and p.entry_id in gaz)
+    out = []
+    for p, ids in zip(places, which):
+        best = max(ids, key=lambda i: (countries[gaz[i].country], i == p.entry_id)) if ids else p.entry_id
+        out.append(p if best == p.entry_id else replace(p, entry_id=best))
+    return out
+
+
 _RIGHT_TO = re.compile(r"(?:^|[^\w])(?:\w{0,2}حق(?:ها|ه|نا|هم|كم)?\s+(?:في\s+)?|بحق\s+|right to\s+)[«\"“]?\s*(?:ال|بال|ب)?$")
 
 
@@ -103,8 +126,8 @@ def find_mentions(doc: Doc) -> DocMentions:
     numbers = _outside(dates + times, _numbers_near_triggers(doc.text, sorted(set(spans) | set(tolls))))
     # A place name inside an actor name (قوات سوريا الديمقراطية) is the actor, not the place.
     names = found["actors"] + found["sources"]
-    places = [p for p in found["places"] if not any(
-        a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start) for a in names)]
+    places = _resolve_shared([p for p in found["places"] if not any(
+        a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start) for a in names)])
     # "لها الحق في «الرد»": a right to answer is claimed, nothing was answered; an idiom tells no attack.
     triggers = [t for t in found["triggers"] if t.data.get("kind") != "idiom" and (
         t.data.get("kind") != "response" or not _RIGHT_TO.search(doc.text[max(0, t.start - 16):t.start]))]

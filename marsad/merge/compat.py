@@ -175,11 +175,28 @@ def _same_sides(members: list[Candidate], c: Candidate) -> bool:
                 and any(related(c.target_actor, t) for t in _values(members, "target_actor")))
 
 
+def _vaguely_dated_elsewhere(members: list[Candidate], c: Candidate) -> bool:
+    """Across outlets, an attack dated only to a month ("في تموز الماضي") at another named place is the one
+    other outlets date to the day only if some account agrees with it on a side or a weapon: a month holds
+    many attacks around one city (an ISIS bombing in Sadr City is not that month's rockets on the Green Zone)."""
+    def apart(a: Candidate) -> bool:
+        return bool({a.date_precision, c.date_precision} & {"month", "year"} and "day" in (a.date_precision, c.date_precision)
+                    and a.location and c.location and a.location.place_id != c.location.place_id)
+
+    def agree(a: Candidate) -> bool:
+        named = set(a.weapons) - {"unknown"}, set(c.weapons) - {"unknown"}
+        return (any(x and x == y for x, y in ((a.attacker, c.attacker), (a.target_actor, c.target_actor)))
+                or bool(named[0] and named[1] and weapons_fit([a], c)))
+    return any(apart(m) for m in members) and not any(agree(m) for m in members)
+
+
 def conflict(members: list[Candidate], c: Candidate, slack_days: int = 1, strict_precision: bool = False) -> str | None:
     """Why ``c`` cannot describe the incident ``members`` describe, or None when it may."""
     # The same two sides a day apart: a statement dated the day after the strike it reports.
     loose = _same_sides(members, c)
     if not all(dates_fit(m, c, slack_days, strict_precision) or (loose and _within_day(m, c)) for m in members):
+        return "dates"
+    if not strict_precision and not loose and _vaguely_dated_elsewhere(members, c):
         return "dates"
     if not sides_fit(members, c):
         return "sides"

@@ -21,7 +21,8 @@ _COUNTRYSIDE = re.compile(r"ريف\s*$")
 # "محافظة حلب", "محافظتي حلب والحسكة" (the second of a pair too): the governorates, not the cities.
 _GOVERNORATE = re.compile(r"(?:(?:محافظة|محافظتي|محافظات|محافظتا|[Gg]overnorates? of)|(?:محافظتي|محافظتا)\s+\S+\s+)\s*و?$")
 _FROM = re.compile(r"(^|\s)(من|from)\s+((مدينة|بلدة|قرية|منطقة|بادية|غرب|شرق|شمال|جنوب|ريف)\s+)*\S{0,3}$")
-_DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي|(?:north|south)(?:[-\s]?(?:east|west))?\s+of|east of|west of)"
+_DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي|(?:north|south)(?:[-\s]?(?:east|west))?\s+of|east of|west of"
+                        r"|(?:ال)?حدودية\s+مع|(?:ال)?محاذية\s+ل|(?:ال)?متاخمة\s+ل|bordering)"  # "…الحدودية مع قضاء خانقين"
                         r"\s*(مدينة|بلدة|the\s+city\s+of)?\s*$")
 # "ERBIL (Kurdistan 24) –", "بغداد - ", "ZNA- أربيل": where the outlet filed from, not where it happened.
 # A page's printed date may come first: "date 2023-11-07 ERBIL (Outlet) –".

@@ -67,3 +67,20 @@ def test_north_of_a_city_keeps_no_mention_of_one_report_apart_but_two_reports_st
     town = replace(account("isis"), location=SAMARRA)
     assert conflict([off], town, strict_precision=True) is None
     assert conflict([off], town) == "places"
+
+
+GREEN_ZONE = Location("site_iq_green_zone", "Baghdad Green Zone", "المنطقة الخضراء في بغداد", "Baghdad", "IQ",
+                      33.30, 44.39, "site")
+SADR_CITY = Location("district_iq_sadr_city", "Sadr City", "مدينة الصدر", "Baghdad", "IQ", 33.39, 44.46, "district")
+
+
+def test_an_attack_dated_to_a_month_at_another_place_joins_only_an_account_it_agrees_with() -> None:
+    rockets = Candidate(doc_id="a", anchor=0, date=date(2021, 7, 8), date_precision="day", date_explicit=True,
+                        location=GREEN_ZONE, target_actor="us_coalition", weapons=["rocket"])
+    july = Candidate(doc_id="b", anchor=0, date=date(2021, 7, 1), date_precision="month", date_explicit=True,
+                     date_range=(date(2021, 7, 1), date(2021, 7, 31)), location=SADR_CITY, attacker="isis")
+    assert conflict([rockets], july) == "dates"  # an ISIS bombing that month is not the rockets
+    same_target = replace(july, attacker=None, target_actor="us_coalition")
+    assert conflict([rockets], same_target) is None
+    same_place = replace(july, location=GREEN_ZONE)
+    assert conflict([rockets], same_place) is None

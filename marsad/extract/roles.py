@@ -125,9 +125,10 @@ def _masculine_verb(word: str) -> bool:
 _AIRCRAFT_OF = re.compile(rf"{_AIRCRAFT}\s+$")
 _HELD_BY = re.compile(r"(?:رتل|رتلا|رتلاً|الرتل|قافلة|القافلة|دورية|الدورية|آليات|شاحنات|عربات|قاعدة|القاعدة|مقر|المقر|موقع|الموقع)"
                       r"(?:\s+[^\s.،,]+){0,3}\s+$")
-# "استهدف مجاهدو المقاومة الإسلامية…": the side's fighters, in the nominative (the verb's subject), between the
-# verb and the side ("تستهدف عناصر قسد" is the object: عناصر has no case ending to tell).
-_MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|(?:an?|the|one|two|three|a\s+senior|a\s+top)\s+"
+# "استهدف مجاهدو المقاومة الإسلامية…", "هاجم مسلحون من داعش…": the side's fighters, in the nominative (the
+# verb's subject), between the verb and the side ("تستهدف عناصر قسد" is the object: عناصر has no case ending to tell).
+_MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|مسلحو|مسلحون\s+(?:من|تابعون\s+ل|ينتمون\s+(?:إلى|الى|ل))\s*"
+                         r"|(?:an?|the|one|two|three|a\s+senior|a\s+top)\s+"
                          r"(?:\w+\s+)?(?:commanders?|leaders?|members?|officials?|fighters?)\s+(?:of|in|from)\s+(?:the\s+)?)"
                          r"\s*[«\"“]?")
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb

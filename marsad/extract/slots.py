@@ -274,6 +274,7 @@ def _dead_and_wounded(text: str, cue: Mention, cues: list[Mention], count: Numbe
     return False
 
 
+_BOTH_TOLLS = re.compile(r"\s*(?:و|او|or|and)\s*(?:ال)?(?:مصاب|جريح|جرحي|قتيل|قتلي|wounded|injured|dead|killed)")  # folded
 _OWN_COUNT = re.compile(r"\s*(?:بجروح\s+)?(?:\d|ثالث|ثان|رابع|آخر|اخر|another|others?|a\s+third|\w+\s+others)")
 
 
@@ -302,6 +303,9 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             continue  # "مقتل 11 شخصاً بينهم 3 أطفال": the three are among the eleven
         if passive is not None and n.noun_id not in {"killed", "injured"} and _dead_and_wounded(clause.text, passive, cues, n):
             continue
+        if n.noun_id in {"killed", "injured"} and n.noun_end is not None and _BOTH_TOLLS.match(
+                fold(clause.text[n.noun_end:n.noun_end + 30])):
+            continue  # "23 قتيلاً ومصاباً": the dead and the wounded together, neither toll
         kind = n.noun_id if n.noun_id in {"killed", "injured"} else passive.data["type"] if passive else None
         joined = bool(counted) and _COORDINATED.fullmatch(clause.text, counted[0].end, n.start) is not None
         if kind is None and joined:

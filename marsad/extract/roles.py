@@ -131,6 +131,9 @@ _MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|مسلح
                          r"|(?:an?|the|one|two|three|a\s+senior|a\s+top)\s+"
                          r"(?:\w+\s+)?(?:commanders?|leaders?|members?|officials?|fighters?)\s+(?:of|in|from)\s+(?:the\s+)?)"
                          r"\s*[«\"“]?")
+# Between a side's name and the English attack noun it modifies: nothing, or the kind of attack.
+_ENGLISH_MODIFIER = re.compile(r"(?:['’]s)?\s+(?:(?:suicide|drone|rocket|mortar|missile|car[\s-]bomb|artillery|ground|armed)\s+)?")
+_ENGLISH_ATTACK_NOUN = re.compile(r"(?i)(?:air\s?)?(?:attacks?|strikes?|raids?|bombings?|shelling|ambush|assault)")
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
@@ -246,6 +249,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         if carrier:
             return "attacker", "adjective-after-aircraft-or-aggression"
         return "none", "adjective"
+    if m.text.isascii() and any(_ENGLISH_MODIFIER.fullmatch(text, m.end, t.start) for t in triggers
+                                if _ENGLISH_ATTACK_NOUN.fullmatch(t.text) and t.start >= m.end):
+        return "attacker", "name-before-english-attack"  # "an ISIS attack", "a PKK drone strike"
     assault = _nearest_before([t for t in triggers if t.data.get("agent_after_li")], m.start, AGENT_LI_WINDOW)
     if assault is not None and _AGENT_LI.match(text[assault.end:m.start]):
         return "attacker", "agent-after-assault-li"  # "هجوم لتنظيم «داعش»": the attack of ISIS

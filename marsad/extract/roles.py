@@ -134,6 +134,8 @@ _MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|مسلح
 # Between a side's name and the English attack noun it modifies: nothing, or the kind of attack.
 _ENGLISH_MODIFIER = re.compile(r"(?:['’]s)?\s+(?:(?:suicide|drone|rocket|mortar|missile|car[\s-]bomb|artillery|ground|armed)\s+)?")
 _ENGLISH_ATTACK_NOUN = re.compile(r"(?i)(?:air\s?)?(?:attacks?|strikes?|raids?|bombings?|shelling|ambush|assault)")
+# "استهدفت طائرة مسيرة تركية…": the aircraft noun between the verb and a side named by its drone
+_AIRCRAFT_NOUN = re.compile(r"\w{0,2}\s+(?:طائرة|طائرات|طائرتان|طائرتين)\s+")
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
@@ -163,10 +165,11 @@ def demonstrative_noun(text: str, t: Mention) -> bool:
 
 def _after_li(text: str, start: int) -> bool:
     """The mention carries the preposition ل as a proclitic: "لقاعدة", "للحرس", "ولميليشيات"."""
-    return bool(_LI_BEFORE.search(text[max(0, start - 6):start]))
+    return bool(_LI_BEFORE.search(text[max(0, start - 16):start]))
 
 
-_LI_BEFORE = re.compile(r"(?:^|[^\w])[وف]?لـ?\s?[«\"“]?$")  # "لقاعدة", "لـ«قسد»", "ولـ \"قسد\""
+# "لقاعدة", "لـ«قسد»", "ولـ \"قسد\"", and a quoted name after its head noun: "لقوات \"قسد\"", "لفصيل «النجباء»"
+_LI_BEFORE = re.compile(r"(?:^|[^\w])[وف]?لـ?\s?(?:(?:ال)?(?:قوات|فصيل|ميليشيا|مليشيا|جماعة|حركة|تنظيم)\s*)?[«\"“]?$")
 # "هجوم لـ«قسد»", "هجمات لقوات النظام", "هجوم مسلح لتنظيم «داعش»": at most one adjective, ل, at most one
 # head noun, the actor.
 _AGENT_LI = re.compile(r"(?:\s+\w+)?\s+[وف]?لـ?\s?(?:\w+\s)?\s*[«\"“]?\s*$")
@@ -315,7 +318,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             and not _nearest_before(triggers + clause.weapons, cue.start, PREPOSITION_REACH)):
         cue = None  # "هجوم على X" marks X; "الحرص على أمن المنطقة" does not
     verb = _nearest_before(triggers, m.start, 2) or next(
-        (t for t in triggers if t.end <= m.start and _MEMBERS_OF.fullmatch(text, t.end, m.start)), None)
+        (t for t in triggers if t.end <= m.start and (_MEMBERS_OF.fullmatch(text, t.end, m.start)
+                                                      or _AIRCRAFT_NOUN.fullmatch(text, t.end, m.start))), None)
     if verb is not None and definite_noun(text, verb) and not verb.text.isascii():
         verb = None  # "الهدف من هذه الضربات مقر الفصيل": a definite noun has no genitive agent after it
     if verb is not None and (cue is None or verb.end >= cue.end):

@@ -517,12 +517,23 @@ def _without_guessed_sides(c: Candidate) -> Candidate:
                    **{name: None for name in guessed})
 
 
+HEADLINE_LINES = 3  # a page may open with a section name ("أخبار") or two before its headline
+
+
+def headline_lines(text: str) -> int:
+    """How many lines open the text before its body: lines of their own with no closing stop (a section
+    name, the headline)."""
+    sents = sentences(text)
+    n = 0
+    while (n < min(len(sents) - 1, HEADLINE_LINES) and sents[n].paragraph != sents[n + 1].paragraph
+           and text[sents[n].end - 1] not in ".!?؟"):
+        n += 1
+    return n
+
+
 def lead_sentences(text: str) -> int:
     """How many sentences make the lead: the first, and the next one too when the first is a headline."""
-    sents = sentences(text)
-    if len(sents) > 1 and sents[0].paragraph != sents[1].paragraph and not text[sents[0].end - 1] in ".!?؟":
-        return 2
-    return 1
+    return 2 if headline_lines(text) else 1
 
 
 PRECISE = ("site", "town")
@@ -555,13 +566,13 @@ def _is_event(c: Candidate) -> bool:
             and c.date_precision not in ("year",))
 
 
-def _fold_headline(incidents: list[Incident], lead: int) -> list[Incident]:
+def _fold_headline(incidents: list[Incident], headlines: int) -> list[Incident]:
     """An undated headline ("مسيرات تستهدف قاعدة التنف") announces the body's first matching incident,
     whatever day the body gives it; it only stands alone when nothing in the body fits."""
-    if lead < 2 or not incidents:
+    if not headlines or not incidents:
         return incidents
     head = incidents[0]
-    if not all(d.clause.sentence.sentence == 0 and not d.cand.date_explicit for d in head.drafts):
+    if not all(d.clause.sentence.sentence < headlines and not d.cand.date_explicit for d in head.drafts):
         return incidents
     undated = [replace(d, cand=replace(d.cand, date=None, date_range=None)) for d in head.drafts]
     for inc in incidents[1:]:
@@ -667,7 +678,8 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
     lead = lead_sentences(doc.text)
     mentions = find_mentions(doc)
     explained = _explained_places(doc, mentions)
-    for inc, cand in _one_per_place_and_day(_fold_headline(group_incidents(read_drafts(doc, mentions)), lead)):
+    incidents = _fold_headline(group_incidents(read_drafts(doc, mentions)), headline_lines(doc.text))
+    for inc, cand in _one_per_place_and_day(incidents):
         cand.role = _role(inc, doc.published, lead)
         _own_side_speaks(inc, cand)
         _target_side_names(inc, cand)

@@ -261,14 +261,16 @@ _AMONG_THEM = re.compile(r"(?:^|[^\w])(?:من\s+)?(?:بينهم|بينهن|بي�
 _JOINED = re.compile(r"\s*(?:و|أو|/|and|or)\s*")
 
 
-def _dead_and_wounded(text: str, cue: Mention, cues: list[Mention], count: NumberMention) -> bool:
-    """The nearest death or injury word is joined to one of the other kind, and the second has no count of its
-    own ("لقي جنديان مصرعهما وأصيب ثالث" are two tolls)."""
+def _dead_and_wounded(text: str, cue: Mention, cues: list[Mention], count: NumberMention,
+                      numbers: list[NumberMention]) -> bool:
+    """The nearest death or injury word is joined to one of the other kind, and neither has a count of its own
+    ("لقي جنديان مصرعهما وأصيب ثالث", "فقدان 3 عناصر لحياتهم وإصابة 7 آخرين" are two tolls)."""
     for o in cues:
         if o.data["type"] == cue.data["type"]:
             continue
         first, second = (o, cue) if o.end <= cue.start else (cue, o)
-        if _JOINED.fullmatch(text, first.end, second.start) and (
+        counted_first = any(m is not count and 0 <= first.start - m.end <= 2 for m in numbers)
+        if _JOINED.fullmatch(text, first.end, second.start) and not counted_first and (
                 count.start >= second.end or not _OWN_COUNT.match(text, second.end)):
             return True
     return False
@@ -301,7 +303,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             continue
         if _AMONG_THEM.search(clause.text, max(0, n.start - 16), n.start):
             continue  # "مقتل 11 شخصاً بينهم 3 أطفال": the three are among the eleven
-        if passive is not None and n.noun_id not in {"killed", "injured"} and _dead_and_wounded(clause.text, passive, cues, n):
+        if passive is not None and n.noun_id not in {"killed", "injured"} and _dead_and_wounded(
+                clause.text, passive, cues, n, clause.numbers):
             continue
         if n.noun_id in {"killed", "injured"} and n.noun_end is not None and _BOTH_TOLLS.match(
                 fold(clause.text[n.noun_end:n.noun_end + 30])):
@@ -317,7 +320,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             if not near:
                 continue
             nearest = min(near, key=gap)
-            if _dead_and_wounded(clause.text, nearest, cues, n):
+            if _dead_and_wounded(clause.text, nearest, cues, n, clause.numbers):
                 continue  # "قتل وجرح 28 عنصراً", "33 killed or wounded": neither toll alone
             kind = nearest.data["type"]
         if n.noun_id == "other_people" and cand.casualties:

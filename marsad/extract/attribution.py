@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from marsad.extract.clause import Clause
-from marsad.extract.roles import Role
+from marsad.extract.roles import Role, actor_code
 from marsad.resolve.actors import announces
 from marsad.types import Candidate, Mention
 
@@ -20,6 +20,18 @@ def side_speaks(clause: Clause, actor: str | None) -> Mention | None:
         return None
     return next((s for s in clause.sentence_sources
                  if s.data.get("actor") == actor and _speaks(clause, s, SPEECH_WINDOW)), None)
+
+
+ANNOUNCER_GAP = 2  # characters between a side's own name and the reporting verb it is the subject of
+
+
+def side_announces(clause: Clause, actor: str | None) -> Mention | None:
+    """A source speaking for ``actor``'s side, or the side itself right by a reporting verb ("وأعلنت القوات
+    الأمريكية أن…", "the US military said")."""
+    named = next((a for a in clause.actors if actor is not None and actor_code(a) == actor and not a.data.get("adjective")
+                  and any(0 <= a.start - c.end <= ANNOUNCER_GAP or 0 <= c.start - a.end <= ANNOUNCER_GAP
+                          for c in clause.sentence_cues if c.data.get("type") == "speech")), None)
+    return side_speaks(clause, actor) or named
 
 
 def target_speaks(clause: Clause, cand: Candidate) -> Mention | None:

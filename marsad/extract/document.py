@@ -19,7 +19,7 @@ from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
 from marsad.extract.roles import HURT, definite_noun, demonstrative_noun
 from marsad.extract.combine import GEO_ORDER, PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
-from marsad.extract.attribution import side_speaks
+from marsad.extract.attribution import side_announces, side_speaks
 from marsad.resolve.actors import announces, fires_missiles, related, usual_attack
 from marsad.merge.compat import compatible, conflict, dates_fit
 from marsad.resolve.dates import BEFORE_THAT, DateMention
@@ -588,7 +588,7 @@ def _own_side_speaks(inc: Incident, cand: Candidate) -> None:
     not be the one its spokesman speaks in)."""
     if cand.attribution not in ("unknown", "accused") or cand.hedged or not announces(cand.attacker):
         return
-    speaker = next((s for d in inc.drafts if (s := side_speaks(d.clause, cand.attacker))), None)
+    speaker = next((s for d in inc.drafts if (s := side_announces(d.clause, cand.attacker))), None)
     if speaker is not None:
         cand.attribution = "claimed"
         cand.evidence = [e for e in cand.evidence if e.field != "attribution"]

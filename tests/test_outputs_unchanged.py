@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "18bd94cdd2b59d9cc6a9b7e998ea347d4178fa7d22ed607e9c08fae74d514846",
-    "csv": "642c3245a7c27bac47fd06287eaeca2cb1e901387cf49e4fee40e818062044ca",
-    "geojson": "0797e5e0334a1e6b25e7bad5ae41b2a6ee58832b8488bb919585d10383f59faf",
+    "marsad-jsonl": "ee0633ab62b5ddc98870c62f4db9e56ea8a68d51b6a50f88a5fbca50d0a3ee65",
+    "csv": "633cd7973d5cd3f065d12aff7d123362e2577c1821c1d72adb15eee499b00b4d",
+    "geojson": "ff08f31d6e216033c78d62c13fb3c8174c368a5203aa9368eb3f2fb78de2edde",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "eac672f06e9890bf4bf9209f93556ddf29114c8b096fbd7e9f584ca69670c864",

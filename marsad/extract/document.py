@@ -290,6 +290,8 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
             draft = clause_draft(doc.doc_id, clause)
             if draft is None:
                 continue
+            if draft.answered:
+                ctx = narrative  # "ردًا على هجوم … في 15 أغسطس": the answered attack's day is its clause's only
             _resolve_anaphor(draft, mentions)
             for draft in per_listed_place(draft):
                 drafts.append(_dated(draft, clause_ctx, stated, spoken, triggers, doc.text))
@@ -369,7 +371,10 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             answering = [inc for inc in pool if inc.drafts[-1].clause.sentence == d.clause.sentence]
             pool = [inc for inc in pool if inc not in answering]
             _hit_the_responder(d, answering)
-        home = next((inc for inc in reversed(pool) if fits(inc, d)), None)
+        # An attack told as what a response answers is context: a mention that fits it and the response alike
+        # ("وأضاف أن الضربات كانت…") tells the response.
+        fitting = [inc for inc in reversed(pool) if fits(inc, d)]
+        home = next((inc for inc in fitting if not inc.drafts[0].answered), fitting[0] if fitting else None)
         if d.continuation:
             # The toll's own place ("في مخزن بقاعدة قرب المدينة") may place the incident more finely;
             # a place that does not fit it is left out rather than the toll.

@@ -88,6 +88,9 @@ _ANSWERING = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقا
                         r"(?:[^\s.،,]+\s+)?(?:جرائم|مجازر|الجرائم|المجازر|العدوان|عدوان|اعتداءات|الاعتداءات|حرب|الحرب|"
                         r"احتلال|الاحتلال|انتهاكات|الانتهاكات)\s+(?:[^\s.،,]+\s+){0,2}$"
                         r"|(?:in|as\s+a)\s+(?:response|retaliation)\s+(?:to|for)\s+(?:[\w\-’']+\s+){0,6}$")
+# "لحماية والدفاع عن الأفراد الأمريكيين", "to protect U.S. personnel": whom a strike is said to protect.
+_PROTECTED = re.compile(r"(?:^|[^\w])(?:ل|و)?(?:حماية|الدفاع\s+عن|للدفاع\s+عن)(?:\s+و(?:ال)?(?:دفاع\s+عن|حماية))?\s+(?:ال)?$"
+                        r"|\b(?:protect|defend)(?:\s+and\s+(?:protect|defend))?\s+$")
 # "جماعات مسؤولة عن هجمات على القوات الأمريكية", "the group blamed for attacks on U.S. troops": what a side is
 # known for, told to describe it; those it attacked before are not this attack's target.
 _KNOWN_FOR = re.compile(r"(?:^|[^\w])(?:ال)?مسؤول(?:ة|ين|ون)?\s+عن\s+(?:ال)?هجمات\s+(?:[^\s.،,]+\s+){0,2}$"
@@ -229,6 +232,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "none", "time-phrase"  # "منذ اندلاع الحرب بين إسرائيل وحماس", "since the attack on Israel": context
     if _ANSWERING.search(text, max(0, m.start - 40), m.start):
         return "none", "what-it-answers"  # "رداً على مجازر الكيان الصهيوني في غزة": the cause, not the target
+    if _PROTECTED.search(text, max(0, m.start - 30), m.start):
+        return "none", "what-it-protects"  # "ضربات ضرورية لحماية والدفاع عن الأفراد الأمريكيين": not the target
     if _KNOWN_FOR.search(text, max(0, m.start - 50), m.start):
         return "none", "what-it-is-known-for"  # "…المسؤولة عن هجمات على القوات الأمريكية": a description
     if m.data.get("facility"):
@@ -355,6 +360,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "target", f"{HURT}{cue.text}"  # "مقتل عناصر من قسد": who was hurt
         return "target", f"cue:{cue.text}"
     if _after_li(text, m.start):
+        if any(0 <= m.start - s.end <= 2 for s in clause.sources):
+            return "none", "whose-command-speaks"  # "المتحدث باسم القيادة المركزية للجيش الأمريكي"
         return "target", "preposition-li"
     stationed = next((t for t in triggers if t.start > m.end and _STATIONED.fullmatch(text, m.end, t.start)), None)
     # (a bare "في" phrase after the side is where the attack was: the side must be said to be based there)

@@ -25,8 +25,8 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "ee0633ab62b5ddc98870c62f4db9e56ea8a68d51b6a50f88a5fbca50d0a3ee65",
-    "csv": "633cd7973d5cd3f065d12aff7d123362e2577c1821c1d72adb15eee499b00b4d",
+    "marsad-jsonl": "d611e7ec039429aaea02f76048a0e5d1a9664ff56a8535610260e980762496b7",
+    "csv": "f03479acbe6c774de2f09563cc64c26a8e171ec93a78f319626d4f7f9b3981ac",
     "geojson": "ff08f31d6e216033c78d62c13fb3c8174c368a5203aa9368eb3f2fb78de2edde",
 }
 DEVELOPMENT_DIGESTS = {

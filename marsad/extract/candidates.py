@@ -83,11 +83,17 @@ def _trigger_kinds(clause: Clause) -> set[str]:
     return {t.data.get("kind") for t in clause.triggers}
 
 
-def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
-    """"…، فيما قُتل ٥ من المهاجمين": a toll with no attack word adds to the incident before it."""
+def _casualty_continuation(doc_id: str, clause: Clause, blast: Mention | None = None) -> Draft | None:
+    """"…، فيما قُتل ٥ من المهاجمين": a toll with no attack word adds to the incident before it. So does a blast
+    of unstated cause at a named place ("وقوع انفجار في سيارة في مدينة القامشلي"), which may also be told
+    before the attack that explains it."""
     cues = [c for c in clause.cues if c.data.get("type") in TOLL_CUES]
-    if not cues or not clause.numbers or clause.cue("aggregate") or _attacks_counted(clause):
+    if clause.cue("aggregate") or _attacks_counted(clause):
         return None  # "118 killed in two rounds of fighting": a tally of many incidents adds to none
+    if blast is not None:
+        return _blast_account(doc_id, clause, blast)
+    if not cues or not clause.numbers:
+        return None
     cand = Candidate(doc_id=doc_id, anchor=cues[0].start)
     roles = actor_roles(clause)
     fill_casualties(cand, clause, _victims(roles))
@@ -105,13 +111,27 @@ def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
     return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)
 
 
+def _blast_account(doc_id: str, clause: Clause, blast: Mention) -> Draft | None:
+    """A blast at a named place, with the toll the clause gives it."""
+    hit = best_place([p for p in read_places(clause) if not p.launch_site and not p.reference])
+    if hit is None or hit.precision == "country":
+        return None
+    cand = Candidate(doc_id=doc_id, anchor=blast.start)
+    cand.location = to_location(hit)
+    cand.cite("location", hit.mention, f"gazetteer:{hit.place.id}")
+    fill_casualties(cand, clause, _victims(actor_roles(clause)))
+    return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)
+
+
 def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     """Build the candidate a clause states, or None when it states no attack."""
     kinds = _trigger_kinds(clause)
     if not kinds & (EVENT_KINDS | WEAK_KINDS):
         return _casualty_continuation(doc_id, clause)
     if not kinds & EVENT_KINDS and not attack_weapons(clause):
-        return None  # a blast or a "launch" with no weapon word may be anything
+        # a blast or a "launch" with no weapon word may be anything: at most it adds to an attack told beside it
+        blast = next((t for t in clause.triggers if t.data.get("kind") == "explosion"), None)
+        return _casualty_continuation(doc_id, clause, blast) if blast is not None else None
     trigger = next(t for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS)
     cand = Candidate(doc_id=doc_id, anchor=trigger.start)
     cand.cite("event", trigger, f"triggers:{trigger.entry_id}")

@@ -354,6 +354,7 @@ def _dated(draft: Draft, ctx: DateContext, stated: DateMention | None, spoken: l
 
 def group_incidents(drafts: list[Draft]) -> list[Incident]:
     incidents: list[Incident] = []
+    told_first: list[Draft] = []  # blasts told before the first attack
     prev: Draft | None = None
     for d in drafts:
         if d.rejected:
@@ -383,6 +384,9 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             if joined is not None:
                 d.grouping = f"joined incident {len(incidents)}: a toll or status adds to the incident before it"
                 incidents[-1].drafts.append(joined)
+            elif not incidents and any(t.data.get("kind") == "explosion" for t in d.clause.triggers):
+                d.grouping = "held: a blast told before any attack"
+                told_first.append(d)
             else:
                 d.grouping = "dropped: a toll or status that fits no incident before it"
             continue
@@ -406,6 +410,14 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
         if home is None:
             told.grouping = _kept_apart(incidents, d)
             incidents.append(Incident([d]))
+            # "وقوع انفجار في سيارة في القامشلي … قد يكون التفجير ناتجاً عن هجوم بمسيرة": the blast told first is
+            # the one the attack mention names back
+            names_back = any(definite_noun(d.clause.text, t) for t in d.clause.triggers)
+            for early in told_first:
+                if names_back and fits(incidents[-1], early):
+                    early.grouping = f"joined incident {len(incidents)}: a blast told before the attack"
+                    incidents[-1].drafts.insert(0, early)
+            told_first = []
         else:
             told.grouping = f"joined incident {incidents.index(home) + 1}: {why}"
             home.drafts.append(d)

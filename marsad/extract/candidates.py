@@ -69,8 +69,13 @@ TALLY_COUNT = 3  # "شن التنظيم 14 هجوماً", "(10 عمليات)": a
 TALLIED = {"attack", "operation"}  # not strikes or raids, which one strike wave counts ("نفذ 12 غارة")
 
 
+# "more than 40 drone and rocket attacks", "14 هجوماً صاروخياً": attacks counted by the weapon they used
+_ATTACKS_AFTER = re.compile(r"(?:\s+(?:and|or|و|أو)\s*[\w\-]+)?\s+(?:attacks|هجمات|هجوما|هجوماً)(?!\w)")
+
+
 def _attacks_counted(clause: Clause) -> NumberMention | None:
-    return next((n for n in clause.numbers if n.noun_id in TALLIED and (n.value or 0) >= TALLY_COUNT), None)
+    return next((n for n in clause.numbers if (n.value or 0) >= TALLY_COUNT and (
+        n.noun_id in TALLIED or (n.noun_category == "munition" and _ATTACKS_AFTER.match(clause.text, n.end)))), None)
 
 
 def _victims(roles: list[Role]) -> dict[int, tuple[str, bool]]:

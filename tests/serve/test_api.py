@@ -536,7 +536,9 @@ def test_changed_since_lists_new_and_changed_events_with_their_times(writable):
     since = writable.get("/api/events", params={"changed_since": last, "limit": 500}).json()["events"]
     assert {e["id"] for e in since} == {e["id"] for e in before if e["changed_at"] >= last}
     assert all(e["new"] is (e["first_seen"] >= last) for e in since)
-    later = (date.today() + timedelta(days=1)).isoformat() + "T00:00:00+03:00"
+    # a moment after now written with another offset: two days on, as tomorrow at 00:00+03:00 is already past
+    # in the last three hours of a UTC day
+    later = (date.today() + timedelta(days=2)).isoformat() + "T00:00:00+03:00"
     assert writable.get("/api/events", params={"changed_since": later}).json()["total"] == 0
     event = before[0]
     writable.post(f"/api/events/{event['id']}/confirm", json=SIGNED, headers=WRITE)

@@ -660,6 +660,9 @@ def _source(norm: NormalizedText, text: str, start: int, end: int) -> tuple[int,
     return s, e
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def find_numbers(text: str, norm: NormalizedText | None = None) -> list[NumberMention]:
     """Counts in ``text`` with the nouns they count, offsets into ``text``.
 
@@ -670,6 +673,8 @@ def find_numbers(text: str, norm: NormalizedText | None = None) -> list[NumberMe
     for f in _Finder(_tokenize(norm.text)).run():
         s, e = _source(norm, text, f.start, f.end)
         ns, ne = _source(norm, text, f.num_start, f.num_end)
+        if _YEAR.fullmatch(norm.text, f.num_start, f.num_end):
+            continue  # "a 2021 bomb attack": four digits from 1900 to 2099 are a year, not a count
         noun = f.noun
         nos, noe = _source(norm, text, noun.start, noun.end) if noun else (None, None)
         out.append(NumberMention(

@@ -590,20 +590,35 @@ def _is_event(c: Candidate) -> bool:
             and c.date_precision not in ("year",))
 
 
-def _fold_headline(incidents: list[Incident], headlines: int) -> list[Incident]:
-    """An undated headline ("مسيرات تستهدف قاعدة التنف") announces the body's first matching incident,
-    whatever day the body gives it; it only stands alone when nothing in the body fits."""
-    if not headlines or not incidents:
-        return incidents
-    head = incidents[0]
-    if not all(d.clause.sentence.sentence < headlines and not d.cand.date_explicit for d in head.drafts):
-        return incidents
-    undated = [replace(d, cand=replace(d.cand, date=None, date_range=None)) for d in head.drafts]
-    for inc in incidents[1:]:
-        if all(fits(inc, d) for d in undated):
-            inc.drafts[:0] = head.drafts
-            return incidents[1:]
-    return incidents
+SUBHEADING_CHARS = 100  # a line of its own, this short and with no closing stop, heads what follows it
+
+
+def _heading_sentences(text: str) -> set[int]:
+    """The sentences that head what follows them: the headline lines, and short lines of their own with no
+    closing stop further down ("Attack on a military base in Jordan and the U.S. response")."""
+    sents = sentences(text)
+    out = set(range(headline_lines(text)))
+    for i in range(1, len(sents) - 1):
+        s, before, after = sents[i], sents[i - 1], sents[i + 1]
+        if (s.paragraph not in (before.paragraph, after.paragraph) and s.end - s.start <= SUBHEADING_CHARS
+                and text[s.end - 1] not in ".!?؟:"):
+            out.add(i)
+    return out
+
+
+def _fold_headlines(incidents: list[Incident], headings: set[int]) -> list[Incident]:
+    """An undated headline or subheading ("مسيرات تستهدف قاعدة التنف") announces the first matching incident
+    told after it, whatever day the text gives that one; it only stands alone when nothing after it fits."""
+    kept: list[Incident] = []
+    for i, inc in enumerate(incidents):
+        if all(d.clause.sentence.sentence in headings and not d.cand.date_explicit for d in inc.drafts):
+            undated = [replace(d, cand=replace(d.cand, date=None, date_range=None)) for d in inc.drafts]
+            told = next((later for later in incidents[i + 1:] if all(fits(later, d) for d in undated)), None)
+            if told is not None:
+                told.drafts[:0] = inc.drafts
+                continue
+        kept.append(inc)
+    return kept
 
 
 def _own_side_speaks(inc: Incident, cand: Candidate) -> None:
@@ -702,7 +717,7 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
     lead = lead_sentences(doc.text)
     mentions = find_mentions(doc)
     explained = _explained_places(doc, mentions)
-    incidents = _fold_headline(group_incidents(read_drafts(doc, mentions)), headline_lines(doc.text))
+    incidents = _fold_headlines(group_incidents(read_drafts(doc, mentions)), _heading_sentences(doc.text))
     for inc, cand in _one_per_place_and_day(incidents):
         cand.role = _role(inc, doc.published, lead)
         _own_side_speaks(inc, cand)

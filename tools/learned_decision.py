@@ -33,7 +33,6 @@ real_eval = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(real_eval)
 
 DROP_BELOW = (0.0, 0.3, 0.5, 0.7)
-INFERRED_PLACE = ("anaphor:", "counterstrike:")
 
 
 def features(cands: list[Candidate], outlets: set[str], accounts_per_doc: dict[str, int]) -> dict[str, float]:

@@ -29,8 +29,7 @@ def side_announces(clause: Clause, actor: str | None) -> Mention | None:
     """A source speaking for ``actor``'s side, or the side itself right by a reporting verb ("وأعلنت القوات
     الأمريكية أن…", "the US military said")."""
     named = next((a for a in clause.actors if actor is not None and actor_code(a) == actor and not a.data.get("adjective")
-                  and any(0 <= a.start - c.end <= ANNOUNCER_GAP or 0 <= c.start - a.end <= ANNOUNCER_GAP
-                          for c in clause.sentence_cues if c.data.get("type") == "speech")), None)
+                  and _speaks(clause, a, ANNOUNCER_GAP, acts={"speech"})), None)
     return side_speaks(clause, actor) or named
 
 
@@ -45,10 +44,10 @@ def _official_speaks(clause: Clause, attacker: str) -> Mention | None:
                  if s.data.get("actor") not in (None, attacker) and _speaks(clause, s, SPEECH_WINDOW)), None)
 
 
-def _speaks(clause: Clause, src: Mention, window: int) -> bool:
+def _speaks(clause: Clause, src: Mention, window: int, acts: set[str] = SPEECH_ACTS) -> bool:
     """A reporting verb or marker stands next to the source: "قالت القيادة…", "…بحسب سنتكوم", "CENTCOM said"."""
     return any(0 <= src.start - c.end <= window or 0 <= c.start - src.end <= window
-               for c in clause.sentence_cues if c.data.get("type") in SPEECH_ACTS)
+               for c in clause.sentence_cues if c.data.get("type") in acts)
 
 
 def fill_attribution(cand: Candidate, clause: Clause, attacker: Role | None) -> None:

@@ -88,16 +88,15 @@ def _trigger_kinds(clause: Clause) -> set[str]:
     return {t.data.get("kind") for t in clause.triggers}
 
 
-def _casualty_continuation(doc_id: str, clause: Clause, blast: Mention | None = None) -> Draft | None:
-    """"…، فيما قُتل ٥ من المهاجمين": a toll with no attack word adds to the incident before it. So does a blast
-    of unstated cause at a named place ("وقوع انفجار في سيارة في مدينة القامشلي"), which may also be told
-    before the attack that explains it."""
+def _tallied(clause: Clause) -> bool:
+    """"118 killed in two rounds of fighting": a tally of many incidents, which adds to none."""
+    return bool(clause.cue("aggregate")) or _attacks_counted(clause) is not None
+
+
+def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
+    """"…، فيما قُتل ٥ من المهاجمين": a toll with no attack word adds to the incident before it."""
     cues = [c for c in clause.cues if c.data.get("type") in TOLL_CUES]
-    if clause.cue("aggregate") or _attacks_counted(clause):
-        return None  # "118 killed in two rounds of fighting": a tally of many incidents adds to none
-    if blast is not None:
-        return _blast_account(doc_id, clause, blast)
-    if not cues or not clause.numbers:
+    if not cues or not clause.numbers or _tallied(clause):
         return None
     cand = Candidate(doc_id=doc_id, anchor=cues[0].start)
     roles = actor_roles(clause)
@@ -117,7 +116,10 @@ def _casualty_continuation(doc_id: str, clause: Clause, blast: Mention | None = 
 
 
 def _blast_account(doc_id: str, clause: Clause, blast: Mention) -> Draft | None:
-    """A blast at a named place, with the toll the clause gives it."""
+    """A blast of unstated cause at a named place ("وقوع انفجار في سيارة في مدينة القامشلي"), with the toll the
+    clause gives it: it adds to the attack told beside it, which may also be told after it."""
+    if _tallied(clause):
+        return None
     hit = best_place([p for p in read_places(clause) if not p.launch_site and not p.reference])
     if hit is None or hit.precision == "country":
         return None
@@ -136,7 +138,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     if not kinds & EVENT_KINDS and not attack_weapons(clause):
         # a blast or a "launch" with no weapon word may be anything: at most it adds to an attack told beside it
         blast = next((t for t in clause.triggers if t.data.get("kind") == "explosion"), None)
-        return _casualty_continuation(doc_id, clause, blast) if blast is not None else None
+        return _blast_account(doc_id, clause, blast) if blast is not None else None
     trigger = next(t for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS)
     cand = Candidate(doc_id=doc_id, anchor=trigger.start)
     cand.cite("event", trigger, f"triggers:{trigger.entry_id}")

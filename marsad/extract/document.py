@@ -555,11 +555,6 @@ def headline_lines(text: str) -> int:
     return n
 
 
-def lead_sentences(text: str) -> int:
-    """How many sentences make the lead: the first, and the next one too when the first is a headline."""
-    return 2 if headline_lines(text) else 1
-
-
 PRECISE = ("site", "town")
 STALE_LEAD_DAYS = 7  # a lead about an attack older than a week is a follow-up's background
 
@@ -593,11 +588,11 @@ def _is_event(c: Candidate) -> bool:
 SUBHEADING_CHARS = 100  # a line of its own, this short and with no closing stop, heads what follows it
 
 
-def _heading_sentences(text: str) -> set[int]:
-    """The sentences that head what follows them: the headline lines, and short lines of their own with no
-    closing stop further down ("Attack on a military base in Jordan and the U.S. response")."""
+def _heading_sentences(text: str, headlines: int) -> set[int]:
+    """The sentences that head what follows them: the ``headlines`` first lines, and short lines of their own
+    with no closing stop further down ("Attack on a military base in Jordan and the U.S. response")."""
     sents = sentences(text)
-    out = set(range(headline_lines(text)))
+    out = set(range(headlines))
     for i in range(1, len(sents) - 1):
         s, before, after = sents[i], sents[i - 1], sents[i + 1]
         if (s.paragraph not in (before.paragraph, after.paragraph) and s.end - s.start <= SUBHEADING_CHARS
@@ -714,10 +709,11 @@ def _usual_attack(cand: Candidate) -> None:
 def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidate]:
     """The events a document states, one candidate each, with evidence."""
     events = []
-    lead = lead_sentences(doc.text)
+    headlines = headline_lines(doc.text)
+    lead = 2 if headlines else 1  # the lead: the first sentence, and the next one too when the first is a headline
     mentions = find_mentions(doc)
     explained = _explained_places(doc, mentions)
-    incidents = _fold_headlines(group_incidents(read_drafts(doc, mentions)), _heading_sentences(doc.text))
+    incidents = _fold_headlines(group_incidents(read_drafts(doc, mentions)), _heading_sentences(doc.text, headlines))
     for inc, cand in _one_per_place_and_day(incidents):
         cand.role = _role(inc, doc.published, lead)
         _own_side_speaks(inc, cand)

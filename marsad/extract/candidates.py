@@ -8,7 +8,7 @@ from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES
 from marsad.extract.numbers import NumberMention
-from marsad.extract.roles import (Role, actor_roles, answered_attack, answers, definite_noun, demonstrative_noun,
+from marsad.extract.roles import (Role, actor_roles, answered_attack, answers, definite_noun, demonstrative_noun, habitual,
                                   told_before, where_stationed)
 from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
@@ -196,6 +196,9 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     elif not clause.dates and all(told_before(clause.text, t) for t in clause.triggers
                                   if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS):
         rejected = "what came before the clause's news: an attack already told"
+    elif (said := [t for t in clause.triggers if t.data.get("kind") in EVENT_KINDS]) and all(
+            habitual(clause.text, t) for t in said):
+        rejected = "what a group does, not what it did: an attack verb in the present after التي/الذي"
     return Draft(cand, clause, response=bool(answers(clause)), answered=answered_attack(clause), areas=areas,
                  background_cue=bool(clause.cue("background", whole_sentence=True)
                                      and clause.cue("background", whole_sentence=True)[0].start - clause.sentence.start < 6),

@@ -106,6 +106,19 @@ def told_before(text: str, t: Mention) -> bool:
     told, named as what came before the clause's own news."""
     start = _word_start(text, t)
     return definite_noun(text, t) and bool(_EARLIER.search(text, max(0, start - 14), start))
+# "خلايا الكاتيوشا التي تطلق الصواريخ وتهاجم البعثات": a relative pronoun and a verb in the present tells what a
+# group does, not what it did. After التي the present starts with ت and does not end in it (تعرضت is past);
+# after الذي/الذين it starts with ي (تعرض after الذي is past). Its objects and a second verb after و may follow.
+_HABITUAL = re.compile(r"(?:^|[^\w])(?:التي\s+[وف]?ت\w*[^ت\s]|(?:الذي|الذين)\s+[وف]?ي\w+)(?:\s+[^\s.،,؛:]+){0,4}$")
+_PRESENT_VERB = re.compile(r"[وف]?(?:ت\w*[^ت]|ي\w+)")
+
+
+def habitual(text: str, t: Mention) -> bool:
+    """An attack verb in the present, in a relative clause ("الجماعات التي تستهدف القواعد"): a habit, no incident."""
+    start, word = _word_start(text, t), _whole_word(text, t)
+    return bool(_PRESENT_VERB.fullmatch(word)) and bool(_HABITUAL.search(text[max(0, start - 60):start + len(word)]))
+
+
 # Broken plurals of things and groups take a feminine verb ("استهدفت القوات", "تقصف الميليشيات"): after a
 # masculine verb they can only be its object.
 _FEMININE_PLURAL = re.compile(r"[«\"“]?(?:ال)?(?:قوات|ميليشيات|ميلشيات|فصائل|جماعات|مجموعات|خلايا)(?!\w)")

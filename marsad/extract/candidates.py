@@ -80,8 +80,10 @@ def _attacks_counted(clause: Clause) -> NumberMention | None:
 
 def _victims(roles: list[Role]) -> dict[int, tuple[str, bool]]:
     """The actors a casualty count may belong to: any the clause names but the one that attacked
-    ("13 قتيلاً في هجوم لتنظيم داعش" are not ISIS's dead)."""
-    return {r.mention.start: (r.actor, bool(r.mention.data.get("adjective"))) for r in roles if r.role != "attacker"}
+    ("13 قتيلاً في هجوم لتنظيم داعش" are not ISIS's dead), nor the one backing the dead ("مسلحين موالين للجيش
+    الأمريكي" are not US soldiers)."""
+    return {r.mention.start: (r.actor, bool(r.mention.data.get("adjective"))) for r in roles
+            if r.role != "attacker" and r.rule != "who-backs-it"}
 
 
 def _trigger_kinds(clause: Clause) -> set[str]:

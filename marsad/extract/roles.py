@@ -91,6 +91,11 @@ _ANSWERING = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقا
 # "لحماية والدفاع عن الأفراد الأمريكيين", "to protect U.S. personnel": whom a strike is said to protect.
 _PROTECTED = re.compile(r"(?:^|[^\w])(?:ل|و)?(?:حماية|الدفاع\s+عن|للدفاع\s+عن)(?:\s+و(?:ال)?(?:دفاع\s+عن|حماية))?\s+(?:ال)?$"
                         r"|\b(?:protect|defend)(?:\s+and\s+(?:protect|defend))?\s+$")
+# "مسلحين موالين للجيش الأمريكي", "قسد المدعومة من الولايات المتحدة", "fighters backed by Turkey": the side named
+# is who backs the group, not a party to the attack. (التابعة ل says whose the group is, and stays.)
+_BACKED_BY = re.compile(r"(?:^|[^\w])(?:ال)?(?:موال|موالي|موالين|موالون|موالية|مدعوم|مدعومة|مدعومين|المقرب|المقربة|مقربة|مقربين)"
+                        r"\s+(?:من\s+|ل|لل)?$"
+                        r"|\b(?:backed|supported|sponsored)\s+by\s+(?:the\s+)?$|\bloyal\s+to\s+(?:the\s+)?$")
 # "جماعات مسؤولة عن هجمات على القوات الأمريكية", "the group blamed for attacks on U.S. troops": what a side is
 # known for, told to describe it; those it attacked before are not this attack's target.
 _KNOWN_FOR = re.compile(r"(?:^|[^\w])(?:ال)?مسؤول(?:ة|ين|ون)?\s+عن\s+(?:ال)?هجمات\s+(?:[^\s.،,]+\s+){0,2}$"
@@ -247,6 +252,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "none", "what-it-answers"  # "رداً على مجازر الكيان الصهيوني في غزة": the cause, not the target
     if _PROTECTED.search(text, max(0, m.start - 30), m.start):
         return "none", "what-it-protects"  # "ضربات ضرورية لحماية والدفاع عن الأفراد الأمريكيين": not the target
+    if _BACKED_BY.search(text, max(0, m.start - 20), m.start):
+        return "none", "who-backs-it"
     if _KNOWN_FOR.search(text, max(0, m.start - 50), m.start):
         return "none", "what-it-is-known-for"  # "…المسؤولة عن هجمات على القوات الأمريكية": a description
     if m.data.get("facility"):

@@ -75,11 +75,17 @@ _PHOTO_CREDIT = re.compile(r"^[^\n]{0,600}?\((?:AP|AFP|Reuters|Getty\s+Images|AP
                            r"AFP\s+via\s+Getty\s+Images|File\s+Photo|[A-Z][\w.\- ]{1,30}/(?:AP|AFP|Reuters))\)[ \t]*$", re.MULTILINE)
 
 
+# A caption that says it describes a picture: "… east of Arbil, in this file photo.", "(file picture)".
+_FILE_PHOTO = re.compile(r"^[^\n]{0,600}?\b(?:in\s+this\s+(?:file\s+|handout\s+)?(?:photo|picture|image)(?:\s+taken[^\n]{0,80}?)?"
+                         r"|file\s+(?:photo|picture|image))\.?\)?[ \t]*$", re.MULTILINE | re.IGNORECASE)
+
+
 def _captions(text: str) -> list[tuple[int, int]]:
     """The lines that are photo captions: they describe a picture, not an event. A line that counts the
     dead or says "today" ("قتل 3 جنود بهجوم على التنف (المرصد)") is a report, whatever its ending."""
     credited = [m.span() for m in _CAPTION.finditer(text) if not _REPORTED.search(m.group())]
-    wire = [m.span() for m in _PHOTO_CREDIT.finditer(text) if not _REPORTED.search(m.group())]
+    wire = [m.span() for pattern in (_PHOTO_CREDIT, _FILE_PHOTO) for m in pattern.finditer(text)
+            if not _REPORTED.search(m.group())]
     return credited + wire + [m.span() for m in _WIRE_CAPTION.finditer(text)]
 
 

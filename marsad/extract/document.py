@@ -698,6 +698,9 @@ def _usual_attack(cand: Candidate) -> None:
     "قصف أمريكي" with no weapon is a bombardment by a side that strikes from the air: an air strike (but fire
     returned from a base, "وردّت بقصف مصادر النيران", is its guns')."""
     kind = usual_attack(cand.attacker) if cand.attacker else None
+    if cand.sub_event_type == "Air/drone strike" and cand.attacker and fires_missiles(cand.attacker):
+        # "عدواناً جوياً بعدد من الصواريخ": the rockets of an air strike by a side that fires missiles are missiles
+        cand.weapons = list(dict.fromkeys("missile" if w == "rocket" else w for w in cand.weapons))
     if kind == "Air/drone strike" and fires_missiles(cand.attacker) and _missiles_only(cand):
         # "نفذ العدو الإسرائيلي عدواناً برشقات من الصواريخ": Israel's strikes fire missiles, not a militia's rockets
         # (US forces in Syria do fire rockets from their bases)

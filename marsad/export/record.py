@@ -1,6 +1,7 @@
 """An event as the exchange format (SCHEMA.md) spells it: displayed values, claims, reports."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -69,6 +70,16 @@ def _munitions(ordered: list[Candidate]) -> dict[str, int | None]:
     return out
 
 
+def _location(ordered: list[Candidate]):
+    """The place most accounts name ("Said Sadiq" twice over one outlet's "near Sulaimaniya"); on a tie the
+    first in display order."""
+    places = [c.location for c in ordered if c.location]
+    if not places:
+        return None
+    counts = Counter(p.place_id for p in places)
+    return max(places, key=lambda p: counts[p.place_id])  # max keeps the first of equal counts
+
+
 def _first(cands: list[Candidate], name: str):
     return next((getattr(c, name) for c in cands if getattr(c, name) not in (None, [], "unknown")), None)
 
@@ -92,7 +103,7 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
         "date_precision": dated.date_precision,
         "date_range": [d.isoformat() for d in dated.date_range] if dated.date_range else None,
         "time": _first(ordered, "time"),
-        "location": _loc(next((c.location for c in ordered if c.location), None)),
+        "location": _loc(_location(ordered)),
         "target_actor": _first(ordered, "target_actor") or "unknown",
         "attacker": attacker_src.attacker if attacker_src else "unknown",
         "attribution": attacker_src.attribution if attacker_src else "unknown",

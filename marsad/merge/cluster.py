@@ -14,12 +14,12 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from marsad.merge.compat import SAME_PLACE_KM, compatible, date_range, near
+from marsad.merge.compat import MEET_KM, compatible, date_range, near, same_toll
 from marsad.types import Candidate, Location
 
 MAX_INDEX_DAYS = 31  # a month-precision report is indexed under each of its days
-CELL_DEGREES = 0.5  # ≈ 55 km: two places within SAME_PLACE_KM lie in neighbouring cells
-assert CELL_DEGREES * 110 > SAME_PLACE_KM
+CELL_DEGREES = 0.5  # ≈ 55 km: two places within MEET_KM lie in neighbouring cells
+assert CELL_DEGREES * 110 > MEET_KM
 
 
 @dataclass
@@ -74,7 +74,7 @@ class Block:
     cell_y: int
     day_lo: str
     day_hi: str
-    lat: float  # the place itself: reports more than SAME_PLACE_KM apart never meet (compat.near)
+    lat: float  # the place itself: reports more than MEET_KM apart never meet (compat.near, compat.same_toll)
     lon: float
 
 
@@ -99,16 +99,21 @@ def cluster_reports(reports: list[tuple[str, Candidate]]) -> list[Cluster]:
         if cand.location is not None and cand.location.lat is not None:
             cell = _cell(cand.location)
             seen: set[int] = set()
+            fits: list[tuple[bool, int]] = []  # (not the same toll, cluster): the same toll first, then the earliest
             for day in _days(cand):
                 for around in _neighbours(cell):
                     for ci in index.get((around, day), ()):
-                        if ci in seen or (home is not None and ci > home):
+                        if ci in seen:
                             continue
                         seen.add(ci)
                         cl = clusters[ci]
-                        if (cand.doc_id not in cl.doc_ids and any(near(loc, cand.location) for loc in cl.locations)
+                        if cand.doc_id in cl.doc_ids:
+                            continue
+                        toll = same_toll(cl.candidates, cand)
+                        if ((toll or any(near(loc, cand.location) for loc in cl.locations))
                                 and compatible(cl.candidates, cand, slack_days=1)):
-                            home = ci
+                            fits.append((not toll, ci))
+            home = min(fits)[1] if fits else None
         if home is None:
             clusters.append(Cluster())
             home = len(clusters) - 1

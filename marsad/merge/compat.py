@@ -20,6 +20,8 @@ TOWN_KM = 25.0  # a base and the town beside it
 SITE_KM = 5.0  # two names of one base complex
 BESIDE_KM = 12.0  # within one report, a base and the town it is named by
 COARSE = ("district", "admin1", "country")  # vague enough to contain another place of its governorate
+TOLL_KM = 50.0  # one attack's place as two outlets name it ("قرب السليمانية" for a village 45 km out) when they agree on its toll
+MEET_KM = max(SAME_PLACE_KM, TOLL_KM)  # the farthest apart two accounts of one incident may be placed
 
 
 def date_range(c: Candidate) -> tuple[date, date] | None:
@@ -97,6 +99,21 @@ def near(a: Location, b: Location) -> bool:
     sites = (a.precision == "site") + (b.precision == "site")
     limit = SITE_KM if sites == 2 else TOWN_KM if {a.precision, b.precision} <= {"site", "town"} else SAME_PLACE_KM
     return km((a.lat, a.lon), (b.lat, b.lon)) <= limit
+
+
+def _killed(c: Candidate) -> int:
+    return sum(x.killed or 0 for x in c.casualties)
+
+
+def same_toll(members: list[Candidate], c: Candidate) -> bool:
+    """Another outlet's account of the same attack by the same side on the same day, with the same
+    number of dead: outlets place one strike by different towns ("near Sulaimaniya", "in Said Sadiq"),
+    but the same attacker killing as many people that day within TOLL_KM is one incident."""
+    def told(a: Candidate) -> bool:
+        return bool(a.date and a.date_precision == "day" and a.attacker and not a.attacker_inferred and _killed(a) and a.location)
+    return told(c) and any(told(m) and m.date == c.date and related(m.attacker, c.attacker) and _killed(m) == _killed(c)
+                           and km((m.location.lat, m.location.lon), (c.location.lat, c.location.lon)) <= TOLL_KM
+                           for m in members)
 
 
 def _beside(a: Location, b: Location) -> bool:
@@ -200,11 +217,12 @@ def conflict(members: list[Candidate], c: Candidate, slack_days: int = 1, strict
         return "dates"
     if not sides_fit(members, c):
         return "sides"
-    if not places_fit(members, c, strict_precision):
+    toll = not strict_precision and same_toll(members, c)
+    if not toll and not places_fit(members, c, strict_precision):
         return "places"
     if not weapons_fit(members, c):
         return "weapons"
-    if not supports(members, c, strict_precision):
+    if not toll and not supports(members, c, strict_precision):
         return "a more specific place elsewhere"
     return None
 

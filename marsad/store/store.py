@@ -22,7 +22,7 @@ from marsad.search import fts
 from marsad.store.codec import candidate_from_json
 from marsad.store.db import POSTGRESQL, Row, StoreError, cannot_use, connect, id_list, migrate, prepare, stream
 from marsad.merge.cluster import MAX_SPAN_DAYS, NEIGHBOURS, UNDATED, block_of
-from marsad.merge.compat import SAME_PLACE_KM
+from marsad.merge.compat import MEET_KM
 from marsad.resolve.geo import km
 from marsad.store.rows import DATA, REPORT_COLUMNS, DocumentRows, document_rows, report_id, report_rows
 from marsad.types import Candidate, Doc, Failure
@@ -384,7 +384,7 @@ class Store:
 
     def meeting_reports(self, report_ids: set[str]) -> set[str]:
         """The reports that could meet one of ``report_ids`` in a merge: overlapping day spans and places
-        within SAME_PLACE_KM (marsad.merge.cluster.Block), looked up by neighbouring map cell."""
+        within MEET_KM (marsad.merge.cluster.Block), looked up by neighbouring map cell."""
         where, params = id_list(self.conn, "report_id", sorted(report_ids))
         rows = self.conn.execute(f"SELECT cell_x, cell_y, day_lo, day_hi, lat, lon FROM reports WHERE {where}",
                                  params)
@@ -400,7 +400,7 @@ class Store:
                 out.update(r[0] for r in self.conn.execute(
                     "SELECT report_id, day_lo, day_hi, lat, lon FROM reports WHERE cell_x = ? AND cell_y = ? "
                     "AND day_lo >= ? AND day_lo <= ? AND day_hi >= ?", (x, y, earliest, hi, lo))
-                    if any(r[1] <= b and a <= r[2] and km((r[3], r[4]), (lat, lon)) <= SAME_PLACE_KM
+                    if any(r[1] <= b and a <= r[2] and km((r[3], r[4]), (lat, lon)) <= MEET_KM
                            for a, b, lat, lon in mine))
         return out
 

@@ -85,6 +85,16 @@ REPORTS: dict[str, tuple[str, date, str]] = {
                   "تعرضت قاعدة حقل كونيكو التي يتمركز فيها جنود أمريكيون في ريف دير الزور الشمالي لهجوم بقذائف "
                   "صاروخية مساء الأربعاء، اتهمت مصادر محلية ميليشيات موالية لإيران بتنفيذه. وأشارت المصادر إلى "
                   "أن الهجوم ألحق أضراراً مادية بأحد المباني."),
+    # 10. A Turkish drone kills three on Friday: two outlets name the village's district town, one the city 45 km away.
+    "s10-said-sadiq": ("Mountain Post", date(2024, 5, 18),
+                       "A Turkish drone struck a car near the town of Said Sadiq on Friday afternoon, killing three "
+                       "people inside it, the region's security agency said."),
+    "s10-saidsadiq-again": ("Valley Times", date(2024, 5, 18),
+                            "Three people were killed on Friday when a Turkish drone hit their vehicle on a road in "
+                            "Said Sadiq district, local officials told reporters."),
+    "s10-near-the-city": ("East Wire", date(2024, 5, 18),
+                          "A Turkish drone strike on Friday killed three people in a car near the city of "
+                          "Sulaimaniya, a security statement said."),
 }
 CORPUS = ("s1-omar-eight", "s1-green-five", "s2-omar-rockets-morning", "s2-omar-drone-night",
           "s3-conoco-attack", "s3-strikes-in-reply", "s4-omar-drone", "s4-omar-rockets-recall",
@@ -334,3 +344,14 @@ def test_corpus_evidence_matches_the_stored_text(store):
     texts = {r["doc_id"]: r["text"] for r in store.conn.execute("SELECT doc_id, text FROM documents")}
     spans = [(r["doc_id"], v) for e in store.events() for r in e["reports"] for v in r["evidence"]]
     assert spans and all(texts[d][v["start"]:v["end"]] == v["text"] for d, v in spans)
+
+
+# 10 -------------------------------------------------------------------------------------
+def test_one_toll_named_by_a_town_and_a_city_further_off_is_one_event(store):
+    """The place most accounts name is the event's; the city's account joins on the day, side and toll."""
+    ingest(store, "s10-near-the-city", "s10-said-sadiq", "s10-saidsadiq-again")
+    events = store.events()
+    assert len(events) == 1
+    strike = event_with(events, "s10-said-sadiq", "town_iq_said_sadiq")
+    assert docs_of(strike) == {"s10-said-sadiq", "s10-saidsadiq-again", "s10-near-the-city"}
+    assert evidence_texts(strike, "s10-near-the-city", "location") == ["Sulaimaniya"]

@@ -72,11 +72,11 @@ def _placed(doc_id: str, lat: float, lon: float) -> tuple[Doc, list[Candidate]]:
 
 
 def test_a_merge_looks_only_at_reports_near_enough_to_meet(database):
-    """Reports in neighbouring map cells on the same day meet only within SAME_PLACE_KM of each other."""
+    """Reports in neighbouring map cells on the same day meet only within MEET_KM of each other."""
     with Store(database) as store:
         store.save_document(*_placed("new", 35.01, 40.49))
         store.save_document(*_placed("near", 35.01, 40.76))  # about 25 km east, the next cell
-        store.save_document(*_placed("far", 35.01, 40.99))  # about 45 km east, the same next cell
+        store.save_document(*_placed("far", 35.49, 40.99))  # about 70 km north-east, the next cell diagonally
         assert store.meeting_reports({"new#0"}) == {"new#0", "near#0"}
 
 

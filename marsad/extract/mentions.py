@@ -131,5 +131,9 @@ def find_mentions(doc: Doc) -> DocMentions:
     # "لها الحق في «الرد»": a right to answer is claimed, nothing was answered; an idiom tells no attack.
     triggers = [t for t in found["triggers"] if t.data.get("kind") != "idiom" and (
         t.data.get("kind") != "response" or not _RIGHT_TO.search(doc.text[max(0, t.start - 16):t.start]))]
-    return DocMentions(places, found["actors"], found["weapons"], triggers, found["cues"],
+    # A country in the name of an outlet or monitor that speaks for no side ("موقع روسيا اليوم", "وسائل إعلام
+    # روسية") is no party to the story.
+    outlets = [s for s in found["sources"] if not s.data.get("actor")]
+    actors = [a for a in found["actors"] if not any(o.start <= a.start and a.end <= o.end for o in outlets)]
+    return DocMentions(places, actors, found["weapons"], triggers, found["cues"],
                        found["sources"], dates, times, numbers)

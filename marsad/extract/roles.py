@@ -118,6 +118,9 @@ _HABITUAL = re.compile(r"(?:^|[^\w])(?:التي\s+[وف]?ت\w*[^ت\s]|(?:الذ�
 _PRESENT_VERB = re.compile(r"[وف]?(?:ت\w*[^ت]|ي\w+)")
 
 
+_CELLS_OF = re.compile(r"(?:^|[^\w])(?:خلايا|خلية|فلول|بقايا)\s+ل?$")
+
+
 def habitual(text: str, t: Mention) -> bool:
     """An attack verb in the present, in a relative clause ("الجماعات التي تستهدف القواعد"): a habit, no incident."""
     start, word = _word_start(text, t), _whole_word(text, t)
@@ -382,6 +385,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if _after_li(text, m.start):
         if any(0 <= m.start - s.end <= 2 for s in clause.sources):
             return "none", "whose-command-speaks"  # "المتحدث باسم القيادة المركزية للجيش الأمريكي"
+        if _CELLS_OF.search(text, max(0, m.start - 12), m.start):
+            return "none", "whose-cells"  # "لا يزال فيها خلايا لتنظيم الدولة": where the group is, not whom it hit
         return "target", "preposition-li"
     stationed = next((t for t in triggers if t.start > m.end and _STATIONED.fullmatch(text, m.end, t.start)), None)
     # (a bare "في" phrase after the side is where the attack was: the side must be said to be based there)

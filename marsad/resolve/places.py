@@ -30,6 +30,12 @@ _DATELINE_BEFORE = re.compile(r"^(?:date \d{4}-\d{2}-\d{2}\s+)?[A-Za-z0-9 .]{0,1
 HEADLINE_CHARS = 200
 _DATELINE_AFTER = re.compile(r"^[ \t]*(\([^)\n]{1,40}\)[ \t]*)?(,[^\n]{0,30}?)?[ \t]*([-–—ـ:|]|\n)")
 REFERENCE_REACH = 24  # characters from a place to a direction word and the town it is placed by
+# "التي تبعد حوالي 175 كيلومترا إلى الشمال من العاصمة بغداد", "30 km north of Baghdad": a place a distance is
+# counted from, named to say where the incident's place lies.
+_DISTANCE_FROM = re.compile(r"(?:كيلومترا|كيلومترات|كيلومتر|كلم|كم)\s+(?:[^\s.،,]+\s+){0,4}?"
+                            r"(?:من|عن)\s+(?:العاصمة|مدينة|بلدة|مركز)?\s*$"
+                            r"|\b(?:km|kilometers|kilometres|miles)\s+(?:\(\d+\s+miles\)\s+)?(?:[\w\-]+\s+){0,2}?"
+                            r"(?:of|from)\s+(?:the\s+)?(?:capital\s+|city\s+of\s+)?$")
 _NEAR = re.compile(r"(قرب|بالقرب من|محيط|مقربة من|بعد [^\s]+ (كم|كيلومترات?) من|near|outside)\s*(مدينة|بلدة|قرية)?\s*$")
 
 
@@ -91,6 +97,8 @@ def read_places(clause: Clause) -> list[PlaceMention]:
             precision = _coarser(precision)
             # "في محافظة ديالى شمال شرقي بغداد": the direction places the name before it.
             reference = toward and any(0 <= m.start - p.end <= REFERENCE_REACH for p in clause.places if p is not m)
+        if _DISTANCE_FROM.search(clause.text, max(clause.seg.start, m.start - 60), m.start):
+            reference = True
         launch = any(0 <= m.start - c.end <= LAUNCH_WINDOW and _first_after(clause, c.end, m)
                      for c in launch_cues) or _after_launch_from(clause, m)
         bare = namesake_capital(place.id) and not _CITY_WORD.search(before)

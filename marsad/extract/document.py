@@ -49,7 +49,11 @@ QUOTED = re.compile(r"“[^”\n]*”|«[^»\n]*»|\"[^\"\n]*\"")
 
 
 # "70 هجوماً منذ مطلع الشهر": the start of a span (a tally's), never the day the narrative is at.
-_SINCE = re.compile(r"(?:منذ|مُنذ|since|[Ss]ince)\s*$")
+_SINCE = re.compile(r"(?:منذ|مُنذ|since|[Ss]ince)\s*$"
+                    # "the deadliest since all-out war erupted … on September 23", "منذ اندلاع الحرب … في 7 أكتوبر":
+                    # the day a war began (a clash that began is an incident, and keeps its day)
+                    r"|(?:^|[^\w])(?:منذ|مُنذ|since|[Ss]ince)\s+(?:[^\s.،,;؛]+\s+){0,4}?(?:ال)?(?:حرب|war)\s+"
+                    r"(?:[^\s.،,;؛]+\s+){0,8}?(?:on|in|في)\s+$")
 # "هو العاشر خلال عام 2022", "the third to be reported within the current week": the span a tally counts over,
 # not the attack's day.
 _TALLY_SPAN = re.compile(r"(?:^|[^\w])(?:ال)?(?:ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر)ة?\s+(?:[^\s.،,]+\s+){0,4}"
@@ -277,7 +281,7 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
         for seg in clauses(sentence, breaks):
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
             dates = [m for m in mentions.kind_within("dates", seg.start, seg.end)
-                     if not _dateline(m, pub) and not _SINCE.search(doc.text, max(0, m.start - 8), m.start)
+                     if not _dateline(m, pub) and not _SINCE.search(doc.text, max(0, m.start - 90), m.start)
                      and not _TALLY_SPAN.search(doc.text, max(0, m.start - 60), m.start)]
             narrative = ctx
             # "أفاد مسؤول، فجر اليوم، بأن هجوماً استهدف، أمس السبت، القاعدة": the day beside the reporting verb is

@@ -86,6 +86,15 @@ def _victims(roles: list[Role]) -> dict[int, tuple[str, bool]]:
             if r.role != "attacker" and r.rule != "who-backs-it"}
 
 
+SUFFERED_WITHIN = 25  # characters after "تعرض" in which the attack suffered is named
+
+
+def _suffered_an_attack(clause: Clause, verb: Mention) -> bool:
+    """"تعرضت القاعدة لهجوم/لقصف بالصواريخ": an attack or weapon word follows; "تعرضوا لعمليات خطف" (kidnapping)
+    or "تعرض لانتقادات" tells none."""
+    return any(0 <= m.start - verb.end <= SUFFERED_WITHIN for m in clause.triggers + clause.weapons if m is not verb)
+
+
 def _trigger_kinds(clause: Clause) -> set[str]:
     return {t.data.get("kind") for t in clause.triggers}
 
@@ -199,7 +208,9 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
                                   if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS):
         rejected = "what came before the clause's news: an attack already told"
     elif (said := [t for t in clause.triggers if t.data.get("kind") in EVENT_KINDS]) and all(
-            habitual(clause.text, t) for t in said):
+            t.data.get("subject_is_target") and not _suffered_an_attack(clause, t) for t in said):
+        rejected = "what was suffered is no attack: " + said[0].text
+    elif said and all(habitual(clause.text, t) for t in said):
         rejected = "what a group does, not what it did: an attack verb in the present after التي/الذي"
     return Draft(cand, clause, response=bool(answers(clause)), answered=answered_attack(clause), areas=areas,
                  background_cue=bool(clause.cue("background", whole_sentence=True)

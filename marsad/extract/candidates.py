@@ -86,13 +86,10 @@ def _victims(roles: list[Role]) -> dict[int, tuple[str, bool]]:
             if r.role != "attacker" and r.rule != "who-backs-it"}
 
 
-SUFFERED_WITHIN = 25  # characters after "تعرض" in which the attack suffered is named
-
-
 def _suffered_an_attack(clause: Clause, verb: Mention) -> bool:
-    """"تعرضت القاعدة لهجوم/لقصف بالصواريخ": an attack or weapon word follows; "تعرضوا لعمليات خطف" (kidnapping)
-    or "تعرض لانتقادات" tells none."""
-    return any(0 <= m.start - verb.end <= SUFFERED_WITHIN for m in clause.triggers + clause.weapons if m is not verb)
+    """"تعرضت القاعدة لهجوم/لقصف بالصواريخ": an attack or weapon word follows in the clause; "تعرضوا لعمليات
+    خطف" (kidnapping) or "تعرض لانتقادات" tells none. (English "was hit", "came under" are left as they are.)"""
+    return verb.text.isascii() or any(m.start >= verb.end for m in clause.triggers + clause.weapons if m is not verb)
 
 
 def _trigger_kinds(clause: Clause) -> set[str]:

@@ -172,6 +172,7 @@ _COORDINATED = re.compile(r"(?:\s+[^\s\d،,.]+)?[\s،,]*(?:و|and)\s*")
 _POSSESSED = re.compile(r"\s+(?:من\s+)?(?:جنود|عناصر|مقاتلي|منتسبي|أفراد|افراد|عسكريي|ضباط)(?:ه|ها|هم|هما)(?!\w)")
 _OF_ITS = re.compile(r"\s+of\s+(?:its|their|his)\s+")  # "four of its militiamen": the count's own words
 _FAMILY_BEFORE = re.compile(r"(?:عائلة|العائلة|أسرة|الأسرة|عائلته|أسرته|family)(?:\s+\w+){0,2}\s+(?:من|of)\s+$")
+_FAMILY_AFTER = re.compile(r"\s+(?:من|of)\s+(?:the\s+)?(?:same\s+|one\s+)?(?:عائلة|أسرة|family)(?!\w)")
 NOUN_PARTY = {"civilian": "civilians", "child": "civilians", "woman": "civilians"}  # nouns that name their party
 
 
@@ -338,8 +339,9 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             party = next((code for pos, (code, adjective) in sorted(actor_at.items())
                           if n.start <= pos <= (n.end + 2 if adjective else n.end + CASUALTY_WINDOW)
                           and not any(o is not n and o.start <= pos < o.end for o in clause.numbers)), "unknown")
-        if party == "unknown" and _FAMILY_BEFORE.search(clause.text, max(0, n.start - 20), n.start):
-            party = "civilians"  # "عائلة مكونة من 6 أشخاص": a family's members are civilians
+        if party == "unknown" and (_FAMILY_BEFORE.search(clause.text, max(0, n.start - 20), n.start)
+                                   or _FAMILY_AFTER.match(clause.text, n.end)):
+            party = "civilians"  # "عائلة مكونة من 6 أشخاص", "ثلاثة أشخاص من عائلة واحدة": a family's members
         cas = next((c for c in cand.casualties if c.party == party), None)
         if cas is None:
             cas = Casualty(party)

@@ -54,7 +54,7 @@ _SINCE = re.compile(r"(?:منذ|مُنذ|since|[Ss]ince)\s*$"
                     # the day a war began (a clash that began is an incident, and keeps its day)
                     r"|(?:^|[^\w])(?:منذ|مُنذ|since|[Ss]ince)\s+(?:[^\s.،,;؛]+\s+){0,4}?(?:ال)?(?:حرب|war)\s+"
                     r"(?:[^\s.،,;؛]+\s+){0,8}?(?:on|in|في)\s+$")
-# "هو العاشر خلال عام 2022", "the third to be reported within the current week": the span a tally counts over,
+# "هو العاشر خلال عام 2022", "the fourth reported in the past week": the span a tally counts over,
 # not the attack's day.
 _TALLY_SPAN = re.compile(r"(?:^|[^\w])(?:ال)?(?:ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر)ة?\s+(?:[^\s.،,]+\s+){0,4}"
                          r"(?:خلال|منذ|في\s+غضون)\s+$"
@@ -377,7 +377,7 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
         pool = [inc for inc in incidents if not d.listed or all(
             loc.place_id == d.cand.location.place_id for loc in inc.values("location") if loc.precision in PRECISE)]
         if d.answered:
-            # "…strikes on Thursday, in response to an earlier attack on Camp Taji": not the strike it answers,
+            # "…strikes on Thursday, answering the rockets fired at Camp Taji days before": not the strike it answers,
             # and the side that answers is the one that was attacked
             answering = [inc for inc in pool if inc.drafts[-1].clause.sentence == d.clause.sentence]
             pool = [inc for inc in pool if inc not in answering]
@@ -600,7 +600,7 @@ SUBHEADING_CHARS = 100  # a line of its own, this short and with no closing stop
 
 def _heading_sentences(text: str, headlines: int) -> set[int]:
     """The sentences that head what follows them: the ``headlines`` first lines, and short lines of their own
-    with no closing stop further down ("Attack on a military base in Jordan and the U.S. response")."""
+    with no closing stop further down ("A base in Jordan attacked, and Washington's reply")."""
     sents = sentences(text)
     out = set(range(headlines))
     for i in range(1, len(sents) - 1):

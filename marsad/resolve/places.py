@@ -30,7 +30,7 @@ _DATELINE_BEFORE = re.compile(r"^(?:date \d{4}-\d{2}-\d{2}\s+)?[A-Za-z0-9 .]{0,1
 HEADLINE_CHARS = 200
 _DATELINE_AFTER = re.compile(r"^[ \t]*(\([^)\n]{1,40}\)[ \t]*)?(,[^\n]{0,30}?)?[ \t]*([-–—ـ:|]|\n)")
 REFERENCE_REACH = 24  # characters from a place to a direction word and the town it is placed by
-# "التي تبعد حوالي 175 كيلومترا إلى الشمال من العاصمة بغداد", "30 km north of Baghdad": a place a distance is
+# "التي تقع على بعد نحو 60 كيلومترا جنوب الموصل", "30 km north of Baghdad": a place a distance is
 # counted from, named to say where the incident's place lies.
 _DISTANCE_FROM = re.compile(r"(?:كيلومترا|كيلومترات|كيلومتر|كلم|كم)\s+(?:[^\s.،,]+\s+){0,4}?"
                             r"(?:من|عن)\s+(?:العاصمة|مدينة|بلدة|مركز)?\s*$"

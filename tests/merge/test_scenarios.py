@@ -93,8 +93,8 @@ REPORTS: dict[str, tuple[str, date, str]] = {
                             "Three people were killed on Friday when a Turkish drone hit their vehicle on a road in "
                             "Said Sadiq district, local officials told reporters."),
     "s10-near-the-city": ("East Wire", date(2024, 5, 18),
-                          "A Turkish drone strike on Friday killed three people in a car near the city of "
-                          "Sulaimaniya, a security statement said."),
+                          "Three people in a car died near the city of Sulaimaniya on Friday when a Turkish drone "
+                          "hit it, a security statement said."),
 }
 CORPUS = ("s1-omar-eight", "s1-green-five", "s2-omar-rockets-morning", "s2-omar-drone-night",
           "s3-conoco-attack", "s3-strikes-in-reply", "s4-omar-drone", "s4-omar-rockets-recall",

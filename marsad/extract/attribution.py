@@ -38,7 +38,7 @@ def target_speaks(clause: Clause, cand: Candidate) -> Mention | None:
     return side_speaks(clause, cand.target_actor)
 
 
-def _official_speaks(clause: Clause, attacker: str) -> Mention | None:
+def official_speaks(clause: Clause, attacker: str) -> Mention | None:
     """A source that speaks for a side (a command, a ministry, state media) other than the attacker's."""
     return next((s for s in clause.sentence_sources
                  if s.data.get("actor") not in (None, attacker) and _speaks(clause, s, SPEECH_WINDOW)), None)
@@ -73,7 +73,7 @@ def fill_attribution(cand: Candidate, clause: Clause, attacker: Role | None) -> 
         cand.attribution = "suspected"
         cand.cite("attribution", hedges[0], "cues:hedge")
     elif (speaker := target_speaks(clause, cand)
-          or (None if clause.cue("accuse") else _official_speaks(clause, attacker.actor))) is not None:
+          or (None if clause.cue("accuse") else official_speaks(clause, attacker.actor))) is not None:
         # The side that was hit names who fired (CENTCOM: "Iran-backed militants launched…"), or a third
         # official side states it ("SANA: an Israeli strike hit…"); a third side that accuses is a party blaming.
         cand.attribution = "confirmed"

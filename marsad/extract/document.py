@@ -19,7 +19,7 @@ from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
 from marsad.extract.roles import HURT, definite_noun, demonstrative_noun
 from marsad.extract.combine import GEO_ORDER, PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
-from marsad.extract.attribution import side_announces, side_speaks
+from marsad.extract.attribution import official_speaks, side_announces, side_speaks
 from marsad.resolve.actors import announces, fires_missiles, related, usual_attack
 from marsad.merge.compat import compatible, conflict, dates_fit
 from marsad.resolve.dates import BEFORE_THAT, DateMention
@@ -671,10 +671,12 @@ def _same_place_and_day(a: Candidate, b: Candidate) -> bool:
 def _target_side_names(inc: Incident, cand: Candidate) -> None:
     """The side that was hit names the attacker in any sentence of the incident ("ألقت القيادة باللوم على فصائل…"
     after "هجوم على القاعدة"): confirmed, as within one sentence."""
-    if cand.attribution != "accused" or cand.hedged or cand.target_actor is None:
+    if cand.attribution != "accused" or cand.hedged:
         return
     speaker = next((s for d in inc.drafts if d.cand.attacker == cand.attacker
-                    and (s := side_speaks(d.clause, cand.target_actor))), None)
+                    and (s := side_speaks(d.clause, cand.target_actor)
+                         or (None if d.clause.cue("accuse") or d.cand.hedged else official_speaks(d.clause, cand.attacker)))),
+                   None)
     if speaker is not None:
         cand.attribution = "confirmed"
         cand.evidence = [e for e in cand.evidence if e.field != "attribution"]

@@ -668,9 +668,10 @@ def _same_place_and_day(a: Candidate, b: Candidate) -> bool:
             and a.date_precision == b.date_precision == "day")
 
 
-def _target_side_names(inc: Incident, cand: Candidate) -> None:
-    """The side that was hit names the attacker in any sentence of the incident ("ألقت القيادة باللوم على فصائل…"
-    after "هجوم على القاعدة"): confirmed, as within one sentence."""
+def _official_names(inc: Incident, cand: Candidate) -> None:
+    """The side that was hit, or a third official side (a ministry, a command, state media), names the attacker
+    in any sentence of the incident ("ألقت القيادة باللوم على فصائل…" after "هجوم على القاعدة"; "وقالت وزارة
+    الدفاع إن العدو نفذ الغارة"): confirmed, as within one sentence. A party that accuses only blames."""
     if cand.attribution != "accused" or cand.hedged:
         return
     speaker = next((s for d in inc.drafts if d.cand.attacker == cand.attacker
@@ -680,7 +681,7 @@ def _target_side_names(inc: Incident, cand: Candidate) -> None:
     if speaker is not None:
         cand.attribution = "confirmed"
         cand.evidence = [e for e in cand.evidence if e.field != "attribution"]
-        cand.cite("attribution", speaker, f"target-side-names-attacker-in-incident:{speaker.entry_id}")
+        cand.cite("attribution", speaker, f"official-names-attacker-in-incident:{speaker.entry_id}")
 
 
 def _bombardment_only(cand: Candidate) -> bool:
@@ -732,7 +733,7 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
     for inc, cand in _one_per_place_and_day(incidents):
         cand.role = _role(inc, doc.published, lead)
         _own_side_speaks(inc, cand)
-        _target_side_names(inc, cand)
+        _official_names(inc, cand)
         _usual_attack(cand)
         if _is_event(cand) and not _explained_away(cand, explained):
             events.append(cand)

@@ -71,7 +71,7 @@ _LIGHT_VERB = r"[وف]?(?:نف\u0651?ذ|نف\u0651?ذت|ين\u0651?فذ|ينف\u
 _LIGHT_BEFORE = re.compile(rf"(?:^|[^\w]){_LIGHT_VERB}\s+$")
 _LIGHT_BETWEEN = re.compile(rf"\s*[،,]?\s*(?:{_LIGHT_VERB}|(?:carried\s+out|carries\s+out|conducted|conducts|launched|launches"
                             rf"|initiated|initiates)(?:\s+(?:a|an|two|three|four|five|several|multiple|new|\d+))?"
-                            rf"(?:\s+(?:retaliatory|precision|further|fresh|additional))?)\s+")
+                            rf"(?:\s+(?:retaliatory|precision|further|fresh|additional))?)\s+(?:ال)?")  # "نفذ الغارة"
 # "Washington carried out two strikes", "The U.S. launches strikes in reply"
 # "X was targeted", "a civilian was killed in an airstrike": X was hit
 _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$"

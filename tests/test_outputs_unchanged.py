@@ -30,7 +30,7 @@ SYNTHETIC_DIGESTS = {
     "geojson": "ff08f31d6e216033c78d62c13fb3c8174c368a5203aa9368eb3f2fb78de2edde",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "0f2ddcdc7d94b1cb6463d2a7fecf13212684e22311ab45f1b017cffd410b0b73",
+    "marsad-jsonl": "8ea3269ff2ec58274498dcf1b041db15a99cbc216e11ad7d8e505f8a454a0af8",
     "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
     "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }

@@ -118,6 +118,11 @@ _HABITUAL = re.compile(r"(?:^|[^\w])(?:التي\s+[وف]?ت\w*[^ت\s]|(?:الذ�
 _PRESENT_VERB = re.compile(r"[وف]?(?:ت\w*[^ت]|ي\w+)")
 
 
+# "حمّلت X المسؤولية": X, told right after the verb (a name and its other name in brackets between), is who holds
+# another responsible.
+_HOLDS_RESPONSIBLE = re.compile(r"[\s)»\"”]*(?:\([^()]{1,30}\)\s*)?(?:ال)?مسؤولية(?!\w)")
+_ON_WHOM = re.compile(r"(?:^|[^\w])على\s+$")
+_ACCUSER_GAP = re.compile(r"[\s«\"“]*(?:[^\s.،,]+\s+){0,3}?\(?")
 _CELLS_OF = re.compile(r"(?:^|[^\w])(?:خلايا|خلية|فلول|بقايا)\s+ل?$")
 
 
@@ -294,10 +299,16 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     behind = [c for c in accuse if ("وراء" in c.text or "خلف" in c.text) and 0 <= c.start - m.end <= ACCUSE_WINDOW]
     if behind and not any(m.end <= a.start and a.end <= behind[0].start for a in clause.actors):
         return "attacker", "accused-behind"  # the last actor before "بالوقوف وراء" is the accused
+    if _ON_WHOM.search(text, max(0, m.start - 6), m.start) and any(
+            c.end <= m.start and _HOLDS_RESPONSIBLE.search(text, c.end, m.start) for c in accuse):
+        return "attacker", "held-responsible"  # "حمّلت الوزارة المسؤولية عن الهجوم على وكلاء لإيران"
     verb = _nearest_before(accuse, m.start, 3)
     if verb is not None and any(a.start >= m.end for a in clause.actors
                                 if a.start - m.end <= ACCUSE_WINDOW):
         return "none", "accuser"  # "اتهمت قسد خلايا داعش…": the first actor after the verb accuses
+    if _HOLDS_RESPONSIBLE.match(text, m.end) and any(
+            _ACCUSER_GAP.fullmatch(text, c.end, m.start) for c in accuse if c.end <= m.start):
+        return "none", "accuser"  # "حمّلت وزارة الدفاع (البنتاغون) المسؤولية على…": who holds another responsible
     tie = _nearest_before([c for c in clause.cues if c.data.get("type") == "affiliation"], m.start, 4)
     if tie is not None and _AIRCRAFT_OF.search(text, max(0, tie.start - 25), tie.start) and any(
             t.start > m.end for t in triggers):

@@ -123,7 +123,7 @@ _PRESENT_VERB = re.compile(r"[وف]?(?:ت\w*[^ت]|ي\w+)")
 _HOLDS_RESPONSIBLE = re.compile(r"[\s)»\"”]*(?:\([^()]{1,30}\)\s*)?(?:ال)?مسؤولية(?!\w)")
 _ON_WHOM = re.compile(r"(?:^|[^\w])على\s+$")
 _ACCUSER_GAP = re.compile(r"[\s«\"“]*(?:[^\s.،,]+\s+){0,3}?\(?")
-_CELLS_OF = re.compile(r"(?:^|[^\w])(?:خلايا|خلية|فلول|بقايا)\s+ل?$")
+_CELLS_OF = re.compile(r"(?:^|[^\w])(?:خلايا|خلية|فلول|بقايا|مرتع|معقل|معاقل|ملاذ|ملاذا|ملاذاً|حاضنة)\s+ل?(?:تنظيم\s*)?[\"«“]?$")
 
 
 def habitual(text: str, t: Mention) -> bool:
@@ -159,7 +159,7 @@ _HELD_BY = re.compile(r"(?:رتل|رتلا|رتلاً|الرتل|قافلة|ال
 _MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|مسلحو|مسلحون\s+(?:من|تابعون\s+ل|ينتمون\s+(?:إلى|الى|ل))\s*"
                          r"|(?:an?|the|one|two|three|a\s+senior|a\s+top)\s+"
                          r"(?:\w+\s+)?(?:commanders?|leaders?|members?|officials?|fighters?)\s+(?:of|in|from)\s+(?:the\s+)?)"
-                         r"\s*[«\"“]?")
+                         r"\s*(?:(?:ال)?تنظيم\s*)?[«\"“]?")  # "مسلحون من تنظيم «داعش»"
 # Between a side's name and the English attack noun it modifies: nothing, or the kind of attack.
 _ENGLISH_MODIFIER = re.compile(r"(?:['’]s)?\s+(?:(?:suicide|drone|rocket|mortar|missile|car[\s-]bomb|artillery|ground|armed)\s+)?")
 _ENGLISH_ATTACK_NOUN = re.compile(r"(?i)(?:air\s?)?(?:attacks?|strikes?|raids?|bombings?|shelling|ambush|assault)")
@@ -396,8 +396,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if _after_li(text, m.start):
         if any(0 <= m.start - s.end <= 2 for s in clause.sources):
             return "none", "whose-command-speaks"  # "الناطق باسم القيادة المركزية"
-        if _CELLS_OF.search(text, max(0, m.start - 12), m.start):
-            return "none", "whose-cells"  # "لا يزال فيها خلايا لتنظيم الدولة": where the group is, not whom it hit
+        if _CELLS_OF.search(text, max(0, m.start - 24), m.start):
+            return "none", "whose-cells"  # "لا يزال فيها خلايا لتنظيم الدولة", "مرتع لداعش": where the group is
         return "target", "preposition-li"
     stationed = next((t for t in triggers if t.start > m.end and _STATIONED.fullmatch(text, m.end, t.start)), None)
     # (a bare "في" phrase after the side is where the attack was: the side must be said to be based there)

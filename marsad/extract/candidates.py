@@ -123,6 +123,21 @@ def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
     return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)
 
 
+PLACE_ONLY = ("site", "town")  # how precise the place a sentence after an unplaced attack gives it must be
+
+
+def place_continuation(doc_id: str, clause: Clause) -> Draft | None:
+    """"A commander was killed in a drone attack on Friday. He was travelling near the border crossing in
+    Qamishlo.": a sentence with no attack word right after an attack the text has not placed may say where it
+    was; it joins that attack only (a continuation), and only with a town or a site."""
+    hit = best_place([p for p in read_places(clause) if not p.launch_site and not p.reference])
+    if hit is None or hit.precision not in PLACE_ONLY:
+        return None
+    cand = Candidate(doc_id=doc_id, anchor=hit.mention.start)
+    place_candidate(cand, hit, hit.mention, f"gazetteer:{hit.place.id} sentence-after")
+    return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)
+
+
 def _blast_account(doc_id: str, clause: Clause, blast: Mention) -> Draft | None:
     """A blast of unstated cause at a named place ("وقوع انفجار في سيارة في مدينة القامشلي"), with the toll the
     clause gives it: it adds to the attack told beside it, which may also be told after it."""

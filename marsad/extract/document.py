@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from marsad.clean.segment import Segment, clauses, sentences
-from marsad.extract.candidates import Draft, clause_draft, per_listed_place, place_candidate
+from marsad.extract.candidates import place_continuation, Draft, clause_draft, per_listed_place, place_candidate
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
 from marsad.extract.roles import HURT, definite_noun, demonstrative_noun
@@ -54,6 +54,9 @@ _SINCE = re.compile(r"(?:منذ|مُنذ|since|[Ss]ince)\s*$"
                     # the day a war began (a clash that began is an incident, and keeps its day)
                     r"|(?:^|[^\w])(?:منذ|مُنذ|since|[Ss]ince)\s+(?:[^\s.،,;؛]+\s+){0,4}?(?:ال)?(?:حرب|war)\s+"
                     r"(?:[^\s.،,;؛]+\s+){0,8}?(?:on|in|في)\s+$")
+# "the first drone attack since February 22, when a Turkish drone killed…", "منذ 5 آب حين…": the day of the attack
+# the clause then tells, not a span's start.
+_WHEN_AFTER = re.compile(r"\s*[,،]?\s*(?:when|حين|عندما|حيث)(?!\w)")
 # "هو العاشر خلال عام 2022", "the fourth reported in the past week": the span a tally counts over,
 # not the attack's day.
 _TALLY_SPAN = re.compile(r"(?:^|[^\w])(?:ال)?(?:ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر)ة?\s+(?:[^\s.،,]+\s+){0,4}"
@@ -281,7 +284,8 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
         for seg in clauses(sentence, breaks):
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
             dates = [m for m in mentions.kind_within("dates", seg.start, seg.end)
-                     if not _dateline(m, pub) and not _SINCE.search(doc.text, max(0, m.start - 90), m.start)
+                     if not _dateline(m, pub) and (not _SINCE.search(doc.text, max(0, m.start - 90), m.start)
+                                                   or _WHEN_AFTER.match(doc.text, m.end))
                      and not _TALLY_SPAN.search(doc.text, max(0, m.start - 60), m.start)]
             narrative = ctx
             # "أفاد مسؤول، فجر اليوم، بأن هجوماً استهدف، أمس السبت، القاعدة": the day beside the reporting verb is
@@ -295,7 +299,15 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
                 ctx = narrative  # the earlier attack's day is its clause's only
             if not triggers and not any(c.data.get("type") in TOLL_CUES
                                         for c in mentions.kind_within("cues", seg.start, seg.end)):
-                continue  # most clauses state no attack: only their dates matter
+                # most clauses state no attack: only their dates matter, and the place of an attack told just before,
+                # on a stated day, that the text has not placed
+                if drafts and drafts[-1].cand.location is None and drafts[-1].cand.date_explicit \
+                        and drafts[-1].cand.date_precision == "day" and not QUOTED.search(doc.text, seg.start, seg.end) \
+                        and not dates and 0 < sentence.sentence - drafts[-1].clause.sentence.sentence <= 1:
+                    cont = place_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions))
+                    if cont is not None:
+                        drafts.append(_dated(cont, clause_ctx, stated, spoken, triggers, doc.text))
+                continue
             clause = Clause.build(doc.text, seg, sentence, mentions)
             draft = clause_draft(doc.doc_id, clause)
             if draft is None:

@@ -176,7 +176,7 @@ _FAMILY_AFTER = re.compile(r"\s+(?:من|of)\s+(?:the\s+)?(?:same\s+|one\s+)?(?:�
 NOUN_PARTY = {"civilian": "civilians", "child": "civilians", "woman": "civilians"}  # nouns that name their party
 
 
-_MEMBER_OF = re.compile(r"\s+(?:بارز\s+|كبير\s+)?(?:في|من|ب|in|of|from)\s*(?:صفوف\s+)?")
+_MEMBER_OF = re.compile(r"\s+(?:بارز\s+|كبير\s+)?(?:في|من|ب|in|of|from)\s*(?:صفوف\s+|the\s+)?")
 _EN_ONE = re.compile(r"\s+(?:a|an|one)\s+")
 _EN_WORD = re.compile(r"\s*([A-Za-z][\w\-]*)")
 EN_ONE_WORDS = 5  # "killed a senior Kataib Hezbollah commander": the noun within five words of "a"
@@ -197,6 +197,28 @@ def _english_one(text: str, end: int) -> tuple[Span, int] | None:
     return None
 
 
+_EN_ARTICLE = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+")
+_EN_WAS = re.compile(r"\s(?:was|has\s+been)\s+(?:reportedly\s+)?$")
+EN_SUBJECT_REACH = 80  # characters back from "was killed" to "A commander of the Syrian Democratic Forces"
+
+
+def _english_passive_one(clause: Clause, cue: Mention) -> tuple[Span, int] | None:
+    """"A commander of the Syrian Democratic Forces was killed": the singular person noun of the passive verb's
+    subject ("a/an/one … noun"), with whatever names his side between it and the verb."""
+    if not cue.text.isascii() or not _EN_WAS.search(clause.text, max(0, cue.start - 25), cue.start):
+        return None
+    for art in _EN_ARTICLE.finditer(clause.text, max(clause.sentence.start, cue.start - EN_SUBJECT_REACH), cue.start):
+        pos = art.end()
+        for _ in range(EN_ONE_WORDS):
+            w = _EN_WORD.match(clause.text, pos)
+            if w is None or w.end() > cue.start:
+                break
+            if _singular_people().get(fold(w.group(1))):
+                return Span(w.start(1), w.end(1), w.group(1)), art.start()
+            pos = w.end()
+    return None
+
+
 def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
                          actor_at: dict[int, tuple[str, bool]]) -> None:
     """"قتل مدني وأصيب آخر": a singular person noun right after a death or injury word is one."""
@@ -208,7 +230,7 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
         before = list(_WORD.finditer(clause.text, max(clause.sentence.start, cue.start - 30), cue.start))[-2:]
         after = _WORD_AFTER.match(clause.text, cue.end, min(len(clause.text), cue.end + 20))
         words = [Span(w.start(1), w.end(1), w.group(1)) for w in [after, *reversed(before)] if w is not None]
-        english = _english_one(clause.text, cue.end)
+        english = _english_one(clause.text, cue.end) or _english_passive_one(clause, cue)
         if english:
             words.insert(1, english[0])
         word = next((w for w in words if _singular_people().get(fold(w.text))), None)

@@ -54,7 +54,7 @@ _SINCE = re.compile(r"(?:منذ|مُنذ|since|[Ss]ince)\s*$"
                     # the day a war began (a clash that began is an incident, and keeps its day)
                     r"|(?:^|[^\w])(?:منذ|مُنذ|since|[Ss]ince)\s+(?:[^\s.،,;؛]+\s+){0,4}?(?:ال)?(?:حرب|war)\s+"
                     r"(?:[^\s.،,;؛]+\s+){0,8}?(?:on|in|في)\s+$")
-# "the first drone attack since February 22, when a Turkish drone killed…", "منذ 5 آب حين…": the day of the attack
+# "the worst strike since 3 May, when drones hit…", "منذ 5 آب حين…": the day of the attack
 # the clause then tells, not a span's start.
 _WHEN_AFTER = re.compile(r"\s*[,،]?\s*(?:when|حين|عندما|حيث)(?!\w)")
 # "هو العاشر خلال عام 2022", "the fourth reported in the past week": the span a tally counts over,

@@ -8,7 +8,6 @@ Outlet names are invented.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 

@@ -23,6 +23,7 @@ VERB_WINDOW = 22  # characters between an actor and the attack verb that follows
 LIGHT_VERB_WINDOW = 40  # … and the attack noun after a light verb ("initiated a retaliatory strike")
 LIGHT_OBJECT_WINDOW = 40  # "نفذ العدو مساء أمس عدواناً برشقات من الصواريخ": a time phrase may stand before the object
 ACCUSE_WINDOW = 80
+OWNED_THING_WINDOW = 25  # characters between a drone and "believed to belong to" its owner
 HEDGE_WINDOW = 45  # "ويُرجَّح أن تكون خلايا تابعة لتنظيم داعش"  # "اتهمت … X … بالوقوف وراء"
 ATTACK_KINDS = {"attack", "disrupted", "clash", "launch"}
 
@@ -329,7 +330,10 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     hedge = _nearest_before([c for c in clause.cues if c.data.get("type") == "hedge"], m.start, HEDGE_WINDOW)
     closer_cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
     if hedge is not None and not m.data.get("facility") and (closer_cue is None or closer_cue.end <= hedge.end):
-        return "attacker", f"suspected:{hedge.text}"  # "مسلحون يُعتقد أنهم من خلايا داعش"
+        if hedge.text.isascii() and "belong" in hedge.text and not any(
+                0 <= hedge.start - w.end <= OWNED_THING_WINDOW for w in clause.weapons):
+            return "target", "owner-of-what-was-hit"  # "a vehicle, believed to belong to PKK fighters, was targeted"
+        return "attacker", f"suspected:{hedge.text}"  # "مسلحون يُعتقد أنهم من خلايا داعش", "a drone believed to belong to"
     if re.match(r"[\s\"'»”]*:", text[m.end:m.end + 4]):
         return "none", "speaker-before-colon"  # "«سنتكوم»: أربعة صواريخ استهدفت قواتنا"
     speeches = [c for c in clause.cues if c.data.get("type") == "speech"]

@@ -155,6 +155,11 @@ class Candidate:
         """Record the words behind a field value."""
         self.evidence.append(Evidence(field_name, span.start, span.end, span.text, rule))
 
+    def total(self, kind: str) -> int | None:
+        """The account's dead (``kind`` "killed") or wounded ("injured") over all parties; None when it states none."""
+        values = [getattr(x, kind) for x in self.casualties if getattr(x, kind) is not None]
+        return sum(values) if values else None
+
 
 @dataclass
 class Report:

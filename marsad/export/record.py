@@ -14,12 +14,6 @@ CLAIM_FIELDS = ("date", "sub_event_type", "attacker", "target_actor", "attributi
                 "launched", "impacted", "intercepted", "killed", "injured", "time")
 
 
-def _total(c: Candidate, key: str) -> int | None:
-    """One report's killed or injured over all parties; None when it states none."""
-    values = [getattr(x, key) for x in c.casualties if getattr(x, key) is not None]
-    return sum(values) if values else None
-
-
 def _loc(loc) -> dict[str, Any] | None:
     return loc.as_dict() if loc else None
 
@@ -127,7 +121,7 @@ def _claims(cluster: Cluster, meta: dict[str, dict]) -> list[dict[str, Any]]:
     out = []
     for rid, c in cluster.members:
         for name in CLAIM_FIELDS:
-            value = _total(c, name) if name in ("killed", "injured") else getattr(c, name)
+            value = c.total(name) if name in ("killed", "injured") else getattr(c, name)
             if value in (None, "unknown"):
                 continue
             out.append({"field": name, "value": value.isoformat() if hasattr(value, "isoformat") else value,

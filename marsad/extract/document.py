@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from marsad.clean.segment import Segment, clauses, sentences
-from marsad.extract.candidates import place_continuation, Draft, clause_draft, per_listed_place, place_candidate
+from marsad.extract.candidates import Draft, clause_draft, per_listed_place, place_candidate, place_continuation
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
 from marsad.extract.roles import HURT, definite_noun, demonstrative_noun
@@ -299,11 +299,8 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
                 ctx = narrative  # the earlier attack's day is its clause's only
             if not triggers and not any(c.data.get("type") in TOLL_CUES
                                         for c in mentions.kind_within("cues", seg.start, seg.end)):
-                # most clauses state no attack: only their dates matter, and the place of an attack told just before,
-                # on a stated day, that the text has not placed
-                if drafts and drafts[-1].cand.location is None and drafts[-1].cand.date_explicit \
-                        and drafts[-1].cand.date_precision == "day" and not QUOTED.search(doc.text, seg.start, seg.end) \
-                        and not dates and 0 < sentence.sentence - drafts[-1].clause.sentence.sentence <= 1:
+                # most clauses state no attack: only their dates matter, and the place of an attack told just before
+                if not dates and _unplaced_just_before(drafts, sentence) and not QUOTED.search(doc.text, seg.start, seg.end):
                     cont = place_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions))
                     if cont is not None:
                         drafts.append(_dated(cont, clause_ctx, stated, spoken, triggers, doc.text))
@@ -318,6 +315,14 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
             for draft in per_listed_place(draft):
                 drafts.append(_dated(draft, clause_ctx, stated, spoken, triggers, doc.text))
     return drafts
+
+
+def _unplaced_just_before(drafts: list[Draft], sentence: Segment) -> bool:
+    """The last mention, in the sentence before this one, tells an attack on a stated day that the text has not
+    placed: the sentence after it may say where it was."""
+    last = drafts[-1].cand if drafts else None
+    return (last is not None and last.location is None and last.date_explicit and last.date_precision == "day"
+            and sentence.sentence - drafts[-1].clause.sentence.sentence == 1)
 
 
 # "أصدر التحالف اليوم، الثلاثاء، بيانًا جاء فيه…", "قال المتحدث الاثنين إن…", "said on Monday that": the day

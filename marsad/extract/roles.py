@@ -92,11 +92,9 @@ _ANSWERING = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقا
 # "لحماية والدفاع عن الأفراد الأمريكيين", "to protect U.S. personnel": whom a strike is said to protect.
 _PROTECTED = re.compile(r"(?:^|[^\w])(?:ل|و)?(?:حماية|الدفاع\s+عن|للدفاع\s+عن)(?:\s+و(?:ال)?(?:دفاع\s+عن|حماية))?\s+(?:ال)?$"
                         r"|\b(?:protect|defend)(?:\s+and\s+(?:protect|defend))?\s+$")
-# "مسلحين موالين للجيش الأمريكي", "قسد المدعومة من الولايات المتحدة", "fighters backed by Turkey": the side named
-# is who backs the group, not a party to the attack. (التابعة ل says whose the group is, and stays.)
-_BACKED_BY = re.compile(r"(?:^|[^\w])(?:ال)?(?:موال|موالي|موالين|موالون|موالية|مدعوم|مدعومة|مدعومين|المقرب|المقربة|مقربة|مقربين)"
-                        r"\s+(?:من\s+|ل|لل)?$"
-                        r"|\b(?:backed|supported|sponsored)\s+by\s+(?:the\s+)?$|\bloyal\s+to\s+(?:the\s+)?$")
+# A tie that names who backs a group ("مسلحين موالين للجيش الأمريكي", "fighters backed by Turkey"), unlike one that says
+# whose the group is ("طائرات تابعة للتحالف", "رتل يتبع التحالف").
+_BACKING = re.compile(r"(?:ال)?(?:موال|مدعوم|مقرب|حليف)\w*|backed by|supported by|sponsored by|loyal to")
 # "جماعات مسؤولة عن هجمات على القوات الأمريكية", "the group blamed for attacks on U.S. troops": what a side is
 # known for, told to describe it; those it attacked before are not this attack's target.
 _KNOWN_FOR = re.compile(r"(?:^|[^\w])(?:ال)?مسؤول(?:ة|ين|ون)?\s+عن\s+(?:ال)?هجمات\s+(?:[^\s.،,]+\s+){0,2}$"
@@ -261,8 +259,6 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "none", "what-it-answers"  # "رداً على مجازر الكيان الصهيوني في غزة": the cause, not the target
     if _PROTECTED.search(text, max(0, m.start - 30), m.start):
         return "none", "what-it-protects"  # "غارات لحماية الجنود الأمريكيين": not the target
-    if _BACKED_BY.search(text, max(0, m.start - 20), m.start):
-        return "none", "who-backs-it"
     if _KNOWN_FOR.search(text, max(0, m.start - 50), m.start):
         return "none", "what-it-is-known-for"  # "…المسؤولة عن هجمات على القوات الأمريكية": a description
     if m.data.get("facility"):
@@ -316,10 +312,10 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "attacker", "owner-of-the-aircraft"  # "طائرات تابعة للتحالف الدولي استهدفت…"
     if tie is not None and _HELD_BY.search(text, max(0, tie.start - 30), tie.start):
         return "target", "owner-of-what-was-hit"  # "عبوة استهدفت رتلاً يتبع التحالف الدولي"
-    if tie is not None and (_nearest_before(clause.actors, tie.start, 2) is not None
+    if tie is not None and (_BACKING.fullmatch(tie.text) or _nearest_before(clause.actors, tie.start, 2) is not None
                             or _AUXILIARY.search(text, max(0, tie.start - 20), tie.start)):
-        # "الميليشيات الإيرانية الموالية لنظام الأسد", "مقار لمجموعات رديفة تساند الجيش":
-        # the patron is not the target.
+        # "الميليشيات الإيرانية الموالية لنظام الأسد", "مقار لمجموعات رديفة تساند الجيش", "مسلحين موالين للجيش
+        # الأمريكي": the patron is no party.
         return "none", "patron"
     claims = [] if clause.cue("no_claim") else [c for c in clause.cues if c.data.get("type") == "claim"]
     # The actor right before a claim verb is its subject ("…رتل للتحالف، وفصيل أهل الكهف يتبنى"): not one

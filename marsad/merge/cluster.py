@@ -99,21 +99,23 @@ def cluster_reports(reports: list[tuple[str, Candidate]]) -> list[Cluster]:
         if cand.location is not None and cand.location.lat is not None:
             cell = _cell(cand.location)
             seen: set[int] = set()
-            fits: list[tuple[bool, int]] = []  # (not the same toll, cluster): the same toll first, then the earliest
+            best: tuple[bool, int] | None = None  # (not the same toll, cluster): the same toll first, then the earliest
             for day in _days(cand):
                 for around in _neighbours(cell):
                     for ci in index.get((around, day), ()):
-                        if ci in seen:
-                            continue
+                        if ci in seen or (best is not None and best < (False, ci)):
+                            continue  # seen, or an earlier cluster with the same toll already wins
                         seen.add(ci)
                         cl = clusters[ci]
                         if cand.doc_id in cl.doc_ids:
                             continue
                         toll = same_toll(cl.candidates, cand)
+                        if best is not None and best < (not toll, ci):
+                            continue
                         if ((toll or any(near(loc, cand.location) for loc in cl.locations))
                                 and compatible(cl.candidates, cand, slack_days=1)):
-                            fits.append((not toll, ci))
-            home = min(fits)[1] if fits else None
+                            best = (not toll, ci)
+            home = best[1] if best else None
         if home is None:
             clusters.append(Cluster())
             home = len(clusters) - 1

@@ -101,17 +101,15 @@ def near(a: Location, b: Location) -> bool:
     return km((a.lat, a.lon), (b.lat, b.lon)) <= limit
 
 
-def _killed(c: Candidate) -> int:
-    return sum(x.killed or 0 for x in c.casualties)
-
-
 def same_toll(members: list[Candidate], c: Candidate) -> bool:
     """Another outlet's account of the same attack by the same side on the same day, with the same
     number of dead: outlets place one strike by different towns ("near Sulaimaniya", "in Said Sadiq"),
     but the same attacker killing as many people that day within TOLL_KM is one incident."""
     def told(a: Candidate) -> bool:
-        return bool(a.date and a.date_precision == "day" and a.attacker and not a.attacker_inferred and _killed(a) and a.location)
-    return told(c) and any(told(m) and m.date == c.date and related(m.attacker, c.attacker) and _killed(m) == _killed(c)
+        return bool(a.date and a.date_precision == "day" and a.attacker and not a.attacker_inferred and a.total("killed")
+                    and a.location)
+    return told(c) and any(told(m) and m.date == c.date and related(m.attacker, c.attacker)
+                           and m.total("killed") == c.total("killed")
                            and km((m.location.lat, m.location.lon), (c.location.lat, c.location.lon)) <= TOLL_KM
                            for m in members)
 

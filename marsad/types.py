@@ -128,6 +128,7 @@ class Candidate:
     date_precision: str = "unknown"
     date_range: tuple[date, date] | None = None
     date_explicit: bool = False  # the text stated the date (not the publication day)
+    date_published: bool = False  # no date in the text before it: the publication day, which the incident may precede
     time: str | None = None
     location: Location | None = None
     launch_site: Location | None = None

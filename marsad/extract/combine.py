@@ -60,7 +60,7 @@ def combine(cands: list[Candidate]) -> Candidate:
     dated = [c for c in cands if c.date is not None]
     if dated:
         best = min(dated, key=_date_key)
-        for name in ("date", "date_precision", "date_range", "date_explicit"):
+        for name in ("date", "date_precision", "date_range", "date_explicit", "date_published"):
             setattr(out, name, getattr(best, name))
         out.evidence.extend(e for e in best.evidence if e.field == "date")
     located = [c for c in cands if c.location is not None]

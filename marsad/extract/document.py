@@ -374,6 +374,7 @@ def _dated(draft: Draft, ctx: DateContext, stated: DateMention | None, spoken: l
     # "تندد بالاستهداف التركي، الأربعاء": a definite attack noun refers back to an attack already
     # told; the day in its clause is the clause's own (a protest, a statement), not the attack's.
     c.date_explicit = stated is not None and not (triggers and definite_noun(text, triggers[0])) and stated not in spoken
+    c.date_published = c.date is not None and not ctx.stated
     if stated is not None:
         c.cite("date", Span(stated.start, stated.end, stated.text), f"dates:{stated.rule}")
     return draft
@@ -484,7 +485,7 @@ def _further_account(d: Draft, keep_place: bool) -> Draft:
     """The mention as one more account of an incident already told: its guessed sides set aside, its day
     (a statement's, a claim's) left to the incident, and its place too unless the incident has none."""
     c = _without_guessed_sides(d.cand)
-    return replace(d, cand=replace(c, date=None, date_range=None, date_explicit=False,
+    return replace(d, cand=replace(c, date=None, date_range=None, date_explicit=False, date_published=False,
                                    location=c.location if keep_place else None))
 
 

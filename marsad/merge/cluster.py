@@ -14,7 +14,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from marsad.merge.compat import MEET_KM, compatible, date_range, near, same_toll
+from marsad.merge.compat import MEET_KM, compatible, near, outlet_range, same_toll
 from marsad.types import Candidate, Location
 
 MAX_INDEX_DAYS = 31  # a month-precision report is indexed under each of its days
@@ -40,7 +40,7 @@ class Cluster:
 
 
 def _days(c: Candidate) -> list[date | None]:
-    rng = date_range(c)
+    rng = outlet_range(c)
     if rng is None:
         return [None]
     start, end = rng[0] - timedelta(days=1), rng[1] + timedelta(days=1)

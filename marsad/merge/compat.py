@@ -24,10 +24,22 @@ TOLL_KM = 50.0  # one attack's place as two outlets name it ("قرب السلي�
 MEET_KM = max(SAME_PLACE_KM, TOLL_KM)  # the farthest apart two accounts of one incident may be placed
 
 
+PUBLISHED_LAG_DAYS = 2  # a report dated by nothing but its publication tells that day's incident or one a day or two older
+
+
 def date_range(c: Candidate) -> tuple[date, date] | None:
     if c.date_range:
         return c.date_range
     return (c.date, c.date) if c.date else None
+
+
+def outlet_range(c: Candidate) -> tuple[date, date] | None:
+    """The days another outlet's account may date the incident to: a report that states no date
+    ("شنّ التنظيم هجوماً على حافلة…", published Thursday) may tell Tuesday's attack."""
+    rng = date_range(c)
+    if rng is not None and c.date_published:
+        return rng[0] - timedelta(days=PUBLISHED_LAG_DAYS), rng[1]
+    return rng
 
 
 def _stated_day(c: Candidate) -> bool:
@@ -41,7 +53,8 @@ def dates_fit(a: Candidate, b: Candidate, slack_days: int = 1, strict_precision:
     not join an account dated only to a week or month: "في 25 من آب" opens a
     new incident after a paragraph about "مطلع آب".
     """
-    ra, rb = date_range(a), date_range(b)
+    span = date_range if strict_precision else outlet_range
+    ra, rb = span(a), span(b)
     if ra is None or rb is None:
         return True
     if strict_precision and ((_stated_day(a) and b.date_precision != "day")

@@ -94,6 +94,16 @@ REPORTS: dict[str, tuple[str, date, str]] = {
     "s10-near-the-city": ("East Wire", date(2024, 5, 18),
                           "Three people in a car died near the city of Sulaimaniya on Friday when a Turkish drone "
                           "hit it, a security statement said."),
+    # 11. An ISIS attack on a bus near Palmyra on Sunday; a report two days later states no day at all.
+    "s11-bus-on-sunday": ("Desert Post", date(2024, 2, 6),
+                          "قتل تسعة عسكريين من قوات النظام يوم الأحد في هجوم شنه تنظيم داعش على حافلة عسكرية "
+                          "قرب مدينة تدمر في ريف حمص الشرقي."),
+    "s11-bus-no-day": ("Steppe Wire", date(2024, 2, 6),
+                       "تبنى تنظيم داعش هجوماً على حافلة عسكرية لقوات النظام قرب مدينة تدمر أسفر عن مقتل تسعة "
+                       "عسكريين."),
+    "s11-bus-no-day-a-week-on": ("Valley Times", date(2024, 2, 11),
+                                 "تبنى تنظيم داعش هجوماً على حافلة عسكرية لقوات النظام قرب مدينة تدمر أسفر عن "
+                                 "مقتل تسعة عسكريين."),
 }
 CORPUS = ("s1-omar-eight", "s1-green-five", "s2-omar-rockets-morning", "s2-omar-drone-night",
           "s3-conoco-attack", "s3-strikes-in-reply", "s4-omar-drone", "s4-omar-rockets-recall",
@@ -354,3 +364,15 @@ def test_one_toll_named_by_a_town_and_a_city_further_off_is_one_event(store):
     strike = event_with(events, "s10-said-sadiq", "town_iq_said_sadiq")
     assert docs_of(strike) == {"s10-said-sadiq", "s10-saidsadiq-again", "s10-near-the-city"}
     assert evidence_texts(strike, "s10-near-the-city", "location") == ["Sulaimaniya"]
+
+
+# 11 -------------------------------------------------------------------------------------
+def test_a_report_stating_no_day_joins_the_attack_told_two_days_before_it_appeared(store):
+    """Published on Tuesday without a day, the bus attack is Sunday's; the event keeps Sunday, the day stated.
+    Published a week on, the same words tell another attack."""
+    ingest(store, "s11-bus-on-sunday", "s11-bus-no-day", "s11-bus-no-day-a-week-on")
+    events = store.events()
+    sunday = next(e for e in events if "s11-bus-on-sunday" in docs_of(e))
+    assert docs_of(sunday) == {"s11-bus-on-sunday", "s11-bus-no-day"}
+    assert sunday["date"] == "2024-02-04"
+    assert len(events) == 2

@@ -115,9 +115,32 @@ def _resolve_shared(places: list[Mention]) -> list[Mention]:
 _RIGHT_TO = re.compile(r"(?:^|[^\w])(?:\w{0,2}حق(?:ها|ه|نا|هم|كم)?\s+(?:في\s+)?|بحق\s+|right to\s+)[«\"“]?\s*(?:ال|بال|ب)?$")
 
 
+# "فتح مسلحون مجهولون النار على سيارتهم", "إطلاق مسلحين النار على…": the shooters stand between the verb and
+# its object, where a lexicon's phrase "فتح النار" cannot reach (the automaton matches contiguous forms only).
+_SPLIT_FIRE = re.compile(r"(?<!\w)[وف]?((?:فتح|فتحت|فتحوا|أطلق|أطلقت|أطلقوا|إطلاق)\s+(?:[^\W\d]+\s+){1,3}?(النار|النيران|الرصاص))"
+                         r"(?=\s+(?:على|باتجاه|صوب|تجاه)\s)")
+
+
+def _split_fire(text: str) -> tuple[list[Mention], list[Mention]]:
+    """Trigger and weapon mentions of a gunfire phrase split by its subject, with their lexicon entries' data."""
+    attack, weapon = load_lexicon("triggers").get("open_fire"), load_lexicon("weapons").get("small_arms")
+    triggers, weapons = [], []
+    for m in _SPLIT_FIRE.finditer(text):
+        triggers.append(Mention(m.start(1), m.end(1), m.group(1), "triggers", attack.id,
+                                {"lexicon": "triggers", **attack.attrs}))
+        weapons.append(Mention(m.start(2), m.end(2), m.group(2), "weapons", weapon.id,
+                               {"lexicon": "weapons", **weapon.attrs}))
+    return triggers, weapons
+
+
 def find_mentions(doc: Doc) -> DocMentions:
     norm = normalize(doc.text)
     found = matcher().find_all(norm, doc.text)
+    fire, fire_arms = _split_fire(doc.text)
+    # The phrase is one attack word: its verb alone ("إطلاق", a launch) is not another.
+    found["triggers"] = sorted([t for t in found["triggers"] if not any(f.start <= t.start < f.end for f in fire)] + fire,
+                               key=lambda m: m.start)
+    found["weapons"] = sorted(found["weapons"] + fire_arms, key=lambda m: m.start)
     dates = find_dates(doc.text, doc.published)
     spans = _attack_sentences(doc.text, found["triggers"])
     times = _times_near_triggers(doc.text, spans)

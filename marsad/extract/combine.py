@@ -155,9 +155,11 @@ def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:
                 have = Casualty(cas.party)
                 out.casualties.append(have)
             for kind in ("killed", "injured"):
-                if getattr(have, kind) is None and getattr(cas, kind) is not None:
+                field_name = f"casualties.{cas.party}.{kind}"
+                if getattr(cas, kind) is not None and (getattr(have, kind) is None or _one_of_more(out, have, cas, kind)):
                     setattr(have, kind, getattr(cas, kind))
-                    out.evidence.extend(e for e in c.evidence if e.field == f"casualties.{cas.party}.{kind}")
+                    out.evidence = [e for e in out.evidence if e.field != field_name]
+                    out.evidence.extend(e for e in c.evidence if e.field == field_name)
     # A side-less count told beside a named one in the same clause ("two men and three children") is more people.
     beside = {kind for c in cands for kind in ("killed", "injured")
               if {x.party for x in c.casualties if getattr(x, kind) is not None} - {"unknown"}
@@ -171,6 +173,13 @@ def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:
             seen.add(key)
             unique.append(e)
     out.evidence = unique
+
+
+def _one_of_more(out: Candidate, have: Casualty, cas: Casualty, kind: str) -> bool:
+    """"مقتل ضابط" in the title, "قُتل خمسة عسكريين بينهم ضابط" in the body: one victim named by a singular noun
+    is one of the larger count the incident tells for the same side."""
+    return (getattr(have, kind) == 1 and getattr(cas, kind) > 1
+            and all(e.rule == "singular-person-noun" for e in out.evidence if e.field == f"casualties.{have.party}.{kind}"))
 
 
 _ATTACKERS = re.compile(r"مهاجم|مسلح|attacker|gunm[ae]n|militant")

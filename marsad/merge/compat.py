@@ -85,7 +85,7 @@ def sides_fit(members: list[Candidate], c: Candidate) -> bool:
     attackers = {m.attacker for m in members if m.attacker and not m.attacker_inferred}
     targets = set(_values(members, "target_actor"))
     if CLASH in (c.sub_event_type, *(m.sub_event_type for m in members)):
-        sides = attackers | targets
+        sides = (attackers | targets) - {CIVILIANS}  # civilians caught in a clash are no side of it
         return not (c.attacker and c.target_actor and sides and not {c.attacker, c.target_actor} & sides)
     if c.attacker and (c.attacker in targets or (not c.attacker_inferred and any(
             not related(c.attacker, a) for a in attackers))):

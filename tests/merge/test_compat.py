@@ -55,6 +55,14 @@ def test_civilians_hit_beside_soldiers_are_the_same_attack() -> None:
     threatened = replace(civilians, casualties=[])  # "يهدد المدنيين": named, not hit
     assert conflict([soldiers], threatened) == "sides"
 
+    # "استشهد 25 مواطناً" told by one outlet, "ISIS's ambush on a bus of soldiers" by another: civilians are no
+    # side of a clash, so the clash's two sides do not reverse them.
+    unnamed = replace(account("isis"), attacker=None, target_actor="civilians",
+                      casualties=[Casualty("civilians", killed=25)])
+    ambush = replace(soldiers, sub_event_type="Armed clash")
+    assert conflict([unnamed], ambush) is None
+    assert conflict([unnamed], replace(ambush, attacker="sdf", target_actor="iraqi_government")) is None
+
 
 BAGHDAD_OFF = Location("city_iq_baghdad", "Baghdad", "بغداد", "Baghdad", "IQ", 33.3152, 44.3661, "district", off=True)
 SAMARRA = Location("city_iq_samarra", "Samarra", "سامراء", "Salah al-Din", "IQ", 34.1959, 43.8857, "town")

@@ -40,6 +40,11 @@ class Gazetteer:
     places: dict[str, Place]
     lexicon: Lexicon
 
+    def airport_of(self, place: Place) -> Place | None:
+        """The city's airport: the airport row named after it ("Damascus International Airport")."""
+        return next((p for p in self.places.values() if p.kind == "airport" and p.country == place.country
+                     and p.name_en.startswith(place.name_en + " ")), None)
+
     def admin1_place(self, place: Place) -> Place | None:
         """The governorate row a place lies in (its own row for a governorate)."""
         return next((p for p in self.places.values()

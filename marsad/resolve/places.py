@@ -20,6 +20,8 @@ LAUNCH_WINDOW = 25
 _COUNTRYSIDE = re.compile(r"ريف\s*$")
 # "محافظة حلب", "محافظتي حلب والحسكة" (the second of a pair too): the governorates, not the cities.
 _GOVERNORATE = re.compile(r"(?:(?:محافظة|محافظتي|محافظات|محافظتا|[Gg]overnorates? of)|(?:محافظتي|محافظتا)\s+\S+\s+)\s*و?$")
+# "استهدفت مطاري دمشق وحلب الدوليين", "the airports of Damascus and Aleppo": each city's airport.
+_AIRPORTS = re.compile(r"(?:(?:مطاري|مطارات|مطارا|airports\s+(?:of|in))|(?:مطاري|مطارات|مطارا|airports\s+(?:of|in))\s+\S+\s+(?:و|and\s+))\s*$")
 _FROM = re.compile(r"(^|\s)(من|from)\s+((مدينة|بلدة|قرية|منطقة|بادية|غرب|شرق|شمال|جنوب|ريف)\s+)*\S{0,3}$")
 _DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي|(?:north|south)(?:[-\s]?(?:east|west))?\s+of|east of|west of"
                         r"|(?:ال)?حدودية\s+مع|(?:ال)?محاذية\s+ل|(?:ال)?متاخمة\s+ل|bordering)"  # "…الحدودية مع قضاء خانقين"
@@ -28,7 +30,7 @@ _DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شم
 # A page's printed date may come first: "date 2023-11-07 ERBIL (Outlet) –".
 _DATELINE_BEFORE = re.compile(r"^(?:date \d{4}-\d{2}-\d{2}\s+)?[A-Za-z0-9 .]{0,12}[-–—:]?\s*$")
 HEADLINE_CHARS = 200
-_DATELINE_AFTER = re.compile(r"^[ \t]*(\([^)\n]{1,40}\)[ \t]*)?(,[^\n]{0,30}?)?[ \t]*([-–—ـ:|]|\n)")
+_DATELINE_AFTER = re.compile(r"^[ \t]*((?:\([^)\n]{1,40}\)|\[[^\]\n]{1,40}\])[ \t]*)?(,[^\n]{0,30}?)?[ \t]*([-–—ـ:|]|\n)")
 REFERENCE_REACH = 24  # characters from a place to a direction word and the town it is placed by
 # "التي تقع على بعد نحو 60 كيلومترا جنوب الموصل", "30 km north of Baghdad": a place a distance is
 # counted from, named to say where the incident's place lies.
@@ -87,6 +89,8 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         if _GOVERNORATE.search(before) and place.kind in ("city", "town"):
             # "في محافظتي حلب والحسكة": the governorates, not the cities.
             place = gaz.admin1_place(place) or place
+        elif _AIRPORTS.search(before) and place.kind in ("city", "town"):
+            place = gaz.airport_of(place) or place
         precision = place.precision
         reference = False
         toward = bool(_DIRECTION.search(before))

@@ -87,11 +87,16 @@ _FILE_PHOTO = re.compile(r"^[^\n]{0,600}?\b(?:in\s+this\s+(?:file\s+|handout\s+)
                          r"|file\s+(?:photo|picture|image))\.?\)?[ \t]*$", re.MULTILINE | re.IGNORECASE)
 
 
+# A caption line closed by its credit: "… following the strikes. Image Credit: AFP", "… Photo: Reuters".
+_IMAGE_CREDIT = re.compile(r"^[^\n]{0,600}?\b(?:(?:Image|Photo|Picture)\s+[Cc]redits?|Photo|Picture)\s*:\s*[^\n.]{1,40}[ \t]*$",
+                           re.MULTILINE)
+
+
 def _captions(text: str) -> list[tuple[int, int]]:
     """The lines that are photo captions: they describe a picture, not an event. A line that counts the
     dead or says "today" ("قتل 3 جنود بهجوم على التنف (المرصد)") is a report, whatever its ending."""
     credited = [m.span() for m in _CAPTION.finditer(text) if not _REPORTED.search(m.group())]
-    wire = [m.span() for pattern in (_PHOTO_CREDIT, _FILE_PHOTO) for m in pattern.finditer(text)
+    wire = [m.span() for pattern in (_PHOTO_CREDIT, _FILE_PHOTO, _IMAGE_CREDIT) for m in pattern.finditer(text)
             if not _REPORTED.search(m.group())]
     return credited + wire + [m.span() for m in _WIRE_CAPTION.finditer(text)]
 
@@ -744,7 +749,8 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
     """The events a document states, one candidate each, with evidence."""
     events = []
     headlines = headline_lines(doc.text)
-    lead = 2 if headlines else 1  # the lead: the first sentence, and the next one too when the first is a headline
+    first = _first_told(doc.text)
+    lead = first + (2 if first < headlines else 1)  # the lead: the first sentence told, the next too after a headline
     mentions = find_mentions(doc)
     explained = _explained_places(doc, mentions)
     incidents = _fold_headlines(group_incidents(read_drafts(doc, mentions)), _heading_sentences(doc.text, headlines))
@@ -756,6 +762,16 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
         if _is_event(cand) and not _explained_away(cand, explained):
             events.append(cand)
     return events
+
+
+LEAD_MIN_WORDS = 4  # a page's slug or a section name is shorter than any sentence that tells something
+
+
+def _first_told(text: str) -> int:
+    """The first sentence that is neither a photo caption nor a slug ("aleppo-1662538291255")."""
+    captions = _captions(text)
+    return next((i for i, s in enumerate(sentences(text)) if len(text[s.start:s.end].split()) >= LEAD_MIN_WORDS
+                 and not any(a <= s.start < b for a, b in captions)), 0)
 
 
 def _explained_places(doc: Doc, mentions: DocMentions) -> set[str]:

@@ -218,6 +218,16 @@ def _vaguely_dated_elsewhere(members: list[Candidate], c: Candidate) -> bool:
     return any(apart(m) for m in members) and not any(agree(m) for m in members)
 
 
+def _one_strike_two_targets(members: list[Candidate], c: Candidate) -> bool:
+    """Across outlets, the same attacker striking the same named place on the same stated day is one strike
+    whoever each outlet says was hit there (the army at an airport, or the militia depots beside it)."""
+    def stated(a: Candidate) -> bool:
+        return bool(a.attacker and not a.attacker_inferred and a.location and a.date_explicit and a.date)
+    return stated(c) and not any(c.target_actor == m.attacker or m.target_actor == c.attacker for m in members) and any(
+        stated(m) and m.attacker == c.attacker and m.location.place_id == c.location.place_id and m.date == c.date
+        and c.sub_event_type is not None and m.sub_event_type == c.sub_event_type for m in members)
+
+
 def conflict(members: list[Candidate], c: Candidate, slack_days: int = 1, strict_precision: bool = False) -> str | None:
     """Why ``c`` cannot describe the incident ``members`` describe, or None when it may."""
     # The same two sides a day apart: a statement dated the day after the strike it reports.
@@ -226,7 +236,7 @@ def conflict(members: list[Candidate], c: Candidate, slack_days: int = 1, strict
         return "dates"
     if not strict_precision and not loose and _vaguely_dated_elsewhere(members, c):
         return "dates"
-    if not sides_fit(members, c):
+    if not sides_fit(members, c) and (strict_precision or not _one_strike_two_targets(members, c)):
         return "sides"
     toll = not strict_precision and same_toll(members, c)
     if not toll and not places_fit(members, c, strict_precision):

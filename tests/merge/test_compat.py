@@ -92,3 +92,14 @@ def test_an_attack_dated_to_a_month_at_another_place_joins_only_an_account_it_ag
     assert conflict([rockets], same_target) is None
     same_place = replace(july, location=GREEN_ZONE)
     assert conflict([rockets], same_place) is None
+
+
+def test_one_attacker_at_one_place_on_one_day_is_one_strike_whoever_was_hit() -> None:
+    # One outlet: the army at the airport was hit; another: the militia depots there. Same strike across outlets,
+    # two incidents inside one report, and never when the sides are reversed.
+    army = replace(account("israel"), target_actor="syrian_government", sub_event_type="Air/drone strike")
+    depots = replace(army, target_actor="iran_backed_militias")
+    assert conflict([army], depots) is None
+    assert conflict([army], depots, strict_precision=True) == "sides"
+    assert conflict([army], replace(depots, date=date(2024, 2, 6))) is not None
+    assert conflict([replace(army, target_actor="us_coalition")], replace(depots, attacker="us_coalition")) == "sides"

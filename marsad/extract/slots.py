@@ -197,7 +197,7 @@ def _english_one(text: str, end: int) -> tuple[Span, int] | None:
     return None
 
 
-_EN_ARTICLE = re.compile(r"\b(?:[Aa]n?|[Oo]ne)\s+")
+_EN_ARTICLE = re.compile(r"\b(?:[Aa]n?|[Oo]ne|[Hh]is|[Hh]er|[Tt]heir)\s+")  # "His driver was killed": one
 _EN_WAS = re.compile(r"\s(?:was|has\s+been)\s+(?:reportedly\s+)?$")
 EN_SUBJECT_REACH = 80  # characters back from "was killed" to "A fighter of the Syrian Democratic Forces"
 

@@ -173,7 +173,8 @@ _POSSESSED = re.compile(r"\s+(?:من\s+)?(?:جنود|عناصر|مقاتلي|م�
 _OF_ITS = re.compile(r"\s+of\s+(?:its|their|his)\s+")  # "four of its militiamen": the count's own words
 _FAMILY_BEFORE = re.compile(r"(?:عائلة|العائلة|أسرة|الأسرة|عائلته|أسرته|family)(?:\s+\w+){0,2}\s+(?:من|of)\s+$")
 _FAMILY_AFTER = re.compile(r"\s+(?:من|of)\s+(?:the\s+)?(?:same\s+|one\s+)?(?:عائلة|أسرة|family)(?!\w)")
-NOUN_PARTY = {"civilian": "civilians", "child": "civilians", "woman": "civilians", "activist": "civilians"}  # nouns that name their party
+NOUN_PARTY = {"civilian": "civilians", "child": "civilians", "woman": "civilians", "activist": "civilians",
+              "professional": "civilians"}  # nouns that name their party
 
 
 _MEMBER_OF = re.compile(r"\s+(?:بارز\s+|كبير\s+)?(?:في|من|ب|in|of|from)\s*(?:صفوف\s+|the\s+)?")

@@ -336,7 +336,8 @@ _REPORTING_VERB = (r"[وف]?(?:قال|قالت|أعلن|أعلنت|أصدر|أص
                    r"|صرح|صرّح|تبنى|تبنت|said|announced|stated|claimed)")
 _STATEMENT_BEFORE = re.compile(rf"(?:^|[^\w]){_REPORTING_VERB}(?:[\s،,]+[^\s،,.]+){{0,5}}?"
                                rf"(?:[\s،,]+في\s+بيان(?:\s+(?:له|لها|لهم))?)?[\s،,]*(?:on\s+)?$")  # "…، في بيان لها، اليوم"
-_STATEMENT_AFTER = re.compile(rf"[\s،,]*{_REPORTING_VERB}(?!\w)")  # "وفي 13 أغسطس، أوضح المتحدث أن…"
+# "وفي 13 أغسطس، أوضح المتحدث أن…"; not "on Friday claimed the lives of three fighters"
+_STATEMENT_AFTER = re.compile(rf"[\s،,]*{_REPORTING_VERB}(?!\w)(?!\s+the\s+li(?:ves|fe)\b)")
 
 
 def _statement_day(text: str, m: DateMention, triggers: list) -> bool:

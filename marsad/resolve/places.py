@@ -110,12 +110,17 @@ def read_places(clause: Clause) -> list[PlaceMention]:
     return out
 
 
+# "في حديث لـ(بغداد اليوم)": an outlet's name in brackets after ل, whatever the verb before.
+_IN_BRACKETS_AFTER_LI = re.compile(r"(?:^|\s)لـ*\s*[(«\"“]$")
+
+
 def _stands_for_something_else(text: str, m: Mention, before: str) -> bool:
     """A capital standing for its government ("الخاضعة لسيطرة دمشق", "under Damascus’ control", "between
     Baghdad and Erbil"), or an outlet named after a place ("قناة الميادين", "قالت مصادر للميادين"): no place
     of the story."""
     return bool(_METONYM_BEFORE.search(before) or _METONYM_AFTER.match(text, m.end)
                 or any(g.start() <= m.start < g.end() for g in _GOVERNMENTS.finditer(text, max(0, m.start - 30), m.end + 30))
+                or _IN_BRACKETS_AFTER_LI.search(text, max(0, m.start - 4), m.start) is not None
                 or (text.startswith("ل", m.start - 1) and _TOLD_OUTLET.search(text, max(0, m.start - 40), m.start)))
 
 

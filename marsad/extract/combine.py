@@ -164,7 +164,7 @@ def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:
     beside = {kind for c in cands for kind in ("killed", "injured")
               if {x.party for x in c.casualties if getattr(x, kind) is not None} - {"unknown"}
               and any(x.party == "unknown" and getattr(x, kind) is not None for x in c.casualties)}
-    _drop_unattributed_repeats(out, keep=beside)
+    _drop_unattributed_repeats(out, keep={kind for kind in beside if not _among(out, kind)})
     # Evidence of duplicates (same field, same words) is kept once.
     seen, unique = set(), []
     for e in out.evidence:
@@ -185,13 +185,23 @@ def _one_of_more(out: Candidate, have: Casualty, cas: Casualty, kind: str) -> bo
 _ATTACKERS = re.compile(r"مهاجم|مسلح|attacker|gunm[ae]n|militant")
 
 
+SUBSET_GAP = 12  # characters between a named count and the whole toll it is part of ("among", "من بين")
+
+
 def _total_first(out: Candidate, kind: str) -> bool:
     """The party-less toll is told before the named ones, and does not count the attackers ("قتل 5 من المهاجمين")."""
     counts = [e for e in out.evidence if e.field.startswith("casualties.") and e.field.endswith(f".{kind}")]
     total = [e for e in counts if e.field == f"casualties.unknown.{kind}"]
     named = [e for e in counts if e.field != f"casualties.unknown.{kind}"]
-    return bool(total and named) and not any(_ATTACKERS.search(e.text) for e in total) and \
-        max(e.start for e in total) < min(e.start for e in named)
+    return bool(total and named) and not any(_ATTACKERS.search(e.text) for e in total) and (
+        _among(out, kind) or max(e.start for e in total) < min(e.start for e in named))
+
+
+def _among(out: Candidate, kind: str) -> bool:
+    """"Eight children among 11 killed", "ثلاثة أطفال من بين 11 قتيلاً": a named count right before the whole toll."""
+    counts = [e for e in out.evidence if e.field.startswith("casualties.") and e.field.endswith(f".{kind}")]
+    total = [e for e in counts if e.field == f"casualties.unknown.{kind}"]
+    return any(0 <= t.start - n.end <= SUBSET_GAP for t in total for n in counts if n not in total)
 
 
 def _drop_unattributed_repeats(out: Candidate, keep: set[str] = frozenset()) -> None:

@@ -179,7 +179,8 @@ def _one_of_more(out: Candidate, have: Casualty, cas: Casualty, kind: str) -> bo
     """"مقتل ضابط" in the title, "قُتل خمسة عسكريين بينهم ضابط" in the body: one victim named by a singular noun
     is one of the larger count the incident tells for the same side."""
     return (getattr(have, kind) == 1 and getattr(cas, kind) > 1
-            and all(e.rule == "singular-person-noun" for e in out.evidence if e.field == f"casualties.{have.party}.{kind}"))
+            and all(e.rule in ("singular-person-noun", "one-victim-pronoun")
+                    for e in out.evidence if e.field == f"casualties.{have.party}.{kind}"))
 
 
 _ATTACKERS = re.compile(r"مهاجم|مسلح|attacker|gunm[ae]n|militant")

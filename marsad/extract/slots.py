@@ -228,6 +228,10 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
         kind = cue.data["type"]
         if any(getattr(c, kind) is not None for c in cand.casualties):
             continue  # a count was given: the noun is not a second, unnumbered one
+        if fold(cue.text) in ONE_VICTIM:
+            # "ما أدى إلى مقتله": the death word itself says one person
+            _count_one(cand, "unknown", kind, cue, "one-victim-pronoun")
+            continue
         # "قتل مدني" (the noun after the word), "جنديا أمريكيا أصيب" (before it, with its adjective).
         before = list(_WORD.finditer(clause.text, max(clause.sentence.start, cue.start - 30), cue.start))[-2:]
         after = _WORD_AFTER.match(clause.text, cue.end, min(len(clause.text), cue.end + 20))
@@ -247,12 +251,22 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
                                              "unknown")
         if noun == "other_people" and cand.casualties:
             party = cand.casualties[-1].party
-        cas = next((c for c in cand.casualties if c.party == party), None)
-        if cas is None:
-            cas = Casualty(party)
-            cand.casualties.append(cas)
-        setattr(cas, kind, 1)
-        cand.cite(f"casualties.{party}.{kind}", word, "singular-person-noun")
+        _count_one(cand, party, kind, word, "singular-person-noun")
+
+
+# Death words with a singular pronoun: "مقتله", "استشهادها" (not "إصابته", also "his being hit" by the shots
+# that killed him).
+ONE_VICTIM = frozenset(fold(w) for w in ("مقتله", "مقتلها", "مصرعه", "مصرعها", "استشهاده", "استشهادها", "وفاته",
+                                         "وفاتها", "لحياته", "لحياتها"))
+
+
+def _count_one(cand: Candidate, party: str, kind: str, words: Span | Mention, rule: str) -> None:
+    cas = next((c for c in cand.casualties if c.party == party), None)
+    if cas is None:
+        cas = Casualty(party)
+        cand.casualties.append(cas)
+    setattr(cas, kind, 1)
+    cand.cite(f"casualties.{party}.{kind}", words, rule)
 
 
 # "… and 25 were wounded", "two men and three children were injured": a count and its nouns before the

@@ -231,7 +231,9 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
 
 
 # "الميادين والبوكمال", "القائم، وعكاشات", "al-Qaim and Akashat": a conjunction between two names.
-_LIST_GAP = re.compile(r"\s*(?:[،,]\s*و?|و|and|or|أو|,\s*and)\s*")
+# "…، وقاعدة الشدادي", "X and Y", and "one in X and the other in Y" ("إحداهما في X والأخرى في Y")
+_LIST_GAP = re.compile(r"\s*(?:[،,]\s*و?|و|and|or|أو|,\s*and)\s*(?:(?:the\s+)?(?:other|second|another)\s+(?:one\s+)?(?:in|on|at)\s+"
+                       r"|(?:ال)?(?:أخرى|اخرى|ثانية|آخر)\s+(?:في|على)\s+)?")
 # Not a list of places hit: "بين الرطبة والقائم", "محافظتي حلب والحسكة" (governorates), "طريق …".
 _NOT_A_LIST = re.compile(r"(?:بين|between|from|من|محافظتي|محافظات|طريق|طريقي|road)\s+$")
 

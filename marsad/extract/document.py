@@ -398,8 +398,10 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
         prev = d
         # A town a clause lists beside others ("في مدينتي الميادين والبوكمال") joins no incident placed
         # at another named town or site.
+        # (a capital named bare holds its neighbourhoods: "Kafr Sousa" joins the strike told "in Damascus")
         pool = [inc for inc in incidents if not d.listed or all(
-            loc.place_id == d.cand.location.place_id for loc in inc.values("location") if loc.precision in PRECISE)]
+            loc.place_id == d.cand.location.place_id or (loc.bare_capital and loc.admin1 == d.cand.location.admin1)
+            for loc in inc.values("location") if loc.precision in PRECISE)]
         if d.answered:
             # "…strikes on Thursday, answering the rockets fired at Camp Taji days before": not the strike it answers,
             # and the side that answers is the one that was attacked

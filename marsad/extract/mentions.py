@@ -97,17 +97,20 @@ def _shared_names() -> dict[str, tuple[str, ...]]:
 
 
 def _resolve_shared(places: list[Mention]) -> list[Mention]:
-    """A name several places share means the one in the country the report's other places are in ("المنطقة
-    الخضراء" beside Baghdad is its Green Zone, beside Deir ez-Zor the al-Omar field's); the gazetteer's
-    own place when the report names no other."""
+    """A name several places share means the one in the country, then the province, the report's other places
+    are in ("المنطقة الخضراء" beside Baghdad is its Green Zone, beside Deir ez-Zor the al-Omar field's); the
+    gazetteer's own place when the report names no other."""
     shared, gaz = _shared_names(), load_gazetteer().places
     which = [shared.get(fold(p.text).strip()) for p in places]
     if not any(which):
         return places
-    countries = Counter(gaz[p.entry_id].country for p, w in zip(places, which) if not w and p.entry_id in gaz)
+    others = [gaz[p.entry_id] for p, w in zip(places, which) if not w and p.entry_id in gaz]
+    countries = Counter(o.country for o in others)
+    provinces = Counter((o.country, o.admin1) for o in others)  # "القصير" beside Daraa is Daraa's, not Homs's
     out = []
     for p, ids in zip(places, which):
-        best = max(ids, key=lambda i: (countries[gaz[i].country], i == p.entry_id)) if ids else p.entry_id
+        best = max(ids, key=lambda i: (countries[gaz[i].country], provinces[(gaz[i].country, gaz[i].admin1)],
+                                       i == p.entry_id)) if ids else p.entry_id
         out.append(p if best == p.entry_id else replace(p, entry_id=best))
     return out
 

@@ -107,8 +107,14 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         launch = any(0 <= m.start - c.end <= LAUNCH_WINDOW and _first_after(clause, c.end, m)
                      for c in launch_cues) or _after_launch_from(clause, m)
         bare = namesake_capital(place.id) and not _CITY_WORD.search(before)
+        # "fired from the town of Bartella in neighbouring Nineveh province": where the launch site is
+        launch = launch or bool(out and out[-1].launch_site and _LAUNCH_SITE_IN.fullmatch(clause.text, out[-1].mention.end,
+                                                                                          m.start))
         out.append(PlaceMention(m, place, precision, launch, reference, bare, toward))
     return out
+
+
+_LAUNCH_SITE_IN = re.compile(r"\s*[،,]?\s*(?:in|في|ب)\s*(?:the\s+)?(?:neighbou?ring\s+|nearby\s+)?(?:محافظة\s+|قضاء\s+)?")
 
 
 # "في حديث لـ(بغداد اليوم)": an outlet's name in brackets after ل, whatever the verb before.

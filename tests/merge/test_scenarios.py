@@ -18,6 +18,8 @@ from marsad.settings import Settings
 from marsad.store.store import Store
 from marsad.types import Article
 
+# Scenario 11's report that states no day, published twice: two days and a week after the attack.
+BUS_NO_DAY = "تبنى تنظيم داعش هجوماً على حافلة عسكرية لقوات النظام قرب مدينة تدمر أسفر عن مقتل تسعة عسكريين."
 # doc_id -> (outlet, published, text)
 REPORTS: dict[str, tuple[str, date, str]] = {
     # 1. One rocket attack on al-Omar, two outlets, two base names, two counts.
@@ -98,12 +100,8 @@ REPORTS: dict[str, tuple[str, date, str]] = {
     "s11-bus-on-sunday": ("Desert Post", date(2024, 2, 6),
                           "قتل تسعة عسكريين من قوات النظام يوم الأحد في هجوم شنه تنظيم داعش على حافلة عسكرية "
                           "قرب مدينة تدمر في ريف حمص الشرقي."),
-    "s11-bus-no-day": ("Steppe Wire", date(2024, 2, 6),
-                       "تبنى تنظيم داعش هجوماً على حافلة عسكرية لقوات النظام قرب مدينة تدمر أسفر عن مقتل تسعة "
-                       "عسكريين."),
-    "s11-bus-no-day-a-week-on": ("Valley Times", date(2024, 2, 11),
-                                 "تبنى تنظيم داعش هجوماً على حافلة عسكرية لقوات النظام قرب مدينة تدمر أسفر عن "
-                                 "مقتل تسعة عسكريين."),
+    "s11-bus-no-day": ("Steppe Wire", date(2024, 2, 6), BUS_NO_DAY),
+    "s11-bus-no-day-a-week-on": ("Valley Times", date(2024, 2, 11), BUS_NO_DAY),
 }
 CORPUS = ("s1-omar-eight", "s1-green-five", "s2-omar-rockets-morning", "s2-omar-drone-night",
           "s3-conoco-attack", "s3-strikes-in-reply", "s4-omar-drone", "s4-omar-rockets-recall",

@@ -199,7 +199,7 @@ def _total_first(out: Candidate, kind: str) -> bool:
 
 
 def _among(out: Candidate, kind: str) -> bool:
-    """"Eight children among 11 killed", "ثلاثة أطفال من بين 11 قتيلاً": a named count right before the whole toll."""
+    """"five children among 9 dead", "ثلاثة أطفال من بين 11 قتيلاً": a named count right before the whole toll."""
     counts = [e for e in out.evidence if e.field.startswith("casualties.") and e.field.endswith(f".{kind}")]
     total = [e for e in counts if e.field == f"casualties.unknown.{kind}"]
     return any(0 <= t.start - n.end <= SUBSET_GAP for t in total for n in counts if n not in total)

@@ -118,7 +118,7 @@ def _resolve_shared(places: list[Mention]) -> list[Mention]:
 _RIGHT_TO = re.compile(r"(?:^|[^\w])(?:\w{0,2}حق(?:ها|ه|نا|هم|كم)?\s+(?:في\s+)?|بحق\s+|right to\s+)[«\"“]?\s*(?:ال|بال|ب)?$")
 
 
-# "فتح مسلحون مجهولون النار على سيارتهم", "إطلاق مسلحين النار على…": the shooters stand between the verb and
+# "فتح مسلحون ملثمون النار على دورية", "إطلاق مسلحين النار على…": the shooters stand between the verb and
 # its object, where a lexicon's phrase "فتح النار" cannot reach (the automaton matches contiguous forms only).
 _SPLIT_FIRE = re.compile(r"(?<!\w)[وف]?((?:فتح|فتحت|فتحوا|أطلق|أطلقت|أطلقوا|إطلاق)\s+(?:[^\W\d]+\s+){1,3}?(النار|النيران|الرصاص))"
                          r"(?=\s+(?:على|باتجاه|صوب|تجاه)\s)")

@@ -79,7 +79,7 @@ def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
         cand.cite("sub_event_type", trig, "triggers:disrupted")
         return
     clash = next((t for t in clause.triggers if t.data.get("kind") == "clash"), None)
-    # "كمين نصبه التنظيم من خلال تفجير عبوة ناسفة": an ambush laid with a bomb is the bomb's attack
+    # "كمين لداعش بدأ بانفجار عبوة": an ambush laid with a bomb is the bomb's attack
     if clash is not None and not (clash.entry_id == "ambush" and "ied" in cand.weapons):
         cand.sub_event_type = "Armed clash"
         cand.cite("sub_event_type", clash, "triggers:clash")

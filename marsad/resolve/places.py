@@ -20,7 +20,7 @@ LAUNCH_WINDOW = 25
 _COUNTRYSIDE = re.compile(r"ريف\s*$")
 # "محافظة حلب", "محافظتي حلب والحسكة" (the second of a pair too): the governorates, not the cities.
 _GOVERNORATE = re.compile(r"(?:(?:محافظة|محافظتي|محافظات|محافظتا|[Gg]overnorates? of)|(?:محافظتي|محافظتا)\s+\S+\s+)\s*و?$")
-# "استهدفت مطاري دمشق وحلب الدوليين", "the airports of Damascus and Aleppo": each city's airport.
+# "قصفت مطاري دمشق وحلب", "the airports of Damascus and Aleppo": each city's airport.
 _AIRPORTS = re.compile(r"(?:(?:مطاري|مطارات|مطارا|airports\s+(?:of|in))|(?:مطاري|مطارات|مطارا|airports\s+(?:of|in))\s+\S+\s+(?:و|and\s+))\s*$")
 _FROM = re.compile(r"(^|\s)(من|from)\s+((مدينة|بلدة|قرية|منطقة|بادية|غرب|شرق|شمال|جنوب|ريف)\s+)*\S{0,3}$")
 _DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي|(?:north|south)(?:[-\s]?(?:east|west))?\s+of|east of|west of"
@@ -107,7 +107,8 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         launch = any(0 <= m.start - c.end <= LAUNCH_WINDOW and _first_after(clause, c.end, m)
                      for c in launch_cues) or _after_launch_from(clause, m)
         bare = namesake_capital(place.id) and not _CITY_WORD.search(before)
-        # "fired from the town of Bartella in neighbouring Nineveh province": where the launch site is
+        # "أُطلقت من قرية قرب تلعفر في محافظة نينوى", "launched from a village in nearby Nineveh province": the
+        # province is where the launch site is
         launch = launch or bool(out and out[-1].launch_site and _LAUNCH_SITE_IN.fullmatch(clause.text, out[-1].mention.end,
                                                                                           m.start))
         out.append(PlaceMention(m, place, precision, launch, reference, bare, toward))

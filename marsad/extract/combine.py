@@ -189,20 +189,24 @@ _ATTACKERS = re.compile(r"مهاجم|مسلح|attacker|gunm[ae]n|militant")
 SUBSET_GAP = 12  # characters between a named count and the whole toll it is part of ("among", "من بين")
 
 
-def _total_first(out: Candidate, kind: str) -> bool:
-    """The party-less toll is told before the named ones, and does not count the attackers ("قتل 5 من المهاجمين")."""
+def _tolls(out: Candidate, kind: str) -> tuple[list, list]:
+    """The evidence of the party-less toll and of the named ones, for ``kind``."""
     counts = [e for e in out.evidence if e.field.startswith("casualties.") and e.field.endswith(f".{kind}")]
     total = [e for e in counts if e.field == f"casualties.unknown.{kind}"]
-    named = [e for e in counts if e.field != f"casualties.unknown.{kind}"]
+    return total, [e for e in counts if e not in total]
+
+
+def _total_first(out: Candidate, kind: str) -> bool:
+    """The party-less toll is told before the named ones, and does not count the attackers ("قتل 5 من المهاجمين")."""
+    total, named = _tolls(out, kind)
     return bool(total and named) and not any(_ATTACKERS.search(e.text) for e in total) and (
         _among(out, kind) or max(e.start for e in total) < min(e.start for e in named))
 
 
 def _among(out: Candidate, kind: str) -> bool:
     """"five children among 9 dead", "ثلاثة أطفال من بين 11 قتيلاً": a named count right before the whole toll."""
-    counts = [e for e in out.evidence if e.field.startswith("casualties.") and e.field.endswith(f".{kind}")]
-    total = [e for e in counts if e.field == f"casualties.unknown.{kind}"]
-    return any(0 <= t.start - n.end <= SUBSET_GAP for t in total for n in counts if n not in total)
+    total, named = _tolls(out, kind)
+    return any(0 <= t.start - n.end <= SUBSET_GAP for t in total for n in named)
 
 
 def _drop_unattributed_repeats(out: Candidate, keep: set[str] = frozenset()) -> None:

@@ -21,7 +21,7 @@ _COUNTRYSIDE = re.compile(r"ريف\s*$")
 # "محافظة حلب", "محافظتي حلب والحسكة" (the second of a pair too): the governorates, not the cities.
 _GOVERNORATE = re.compile(r"(?:(?:محافظة|محافظتي|محافظات|محافظتا|[Gg]overnorates? of)|(?:محافظتي|محافظتا)\s+\S+\s+)\s*و?$")
 # "قصفت مطاري دمشق وحلب", "the airports of Damascus and Aleppo": each city's airport.
-_AIRPORTS = re.compile(r"(?:(?:مطاري|مطارات|مطارا|airports\s+(?:of|in))|(?:مطاري|مطارات|مطارا|airports\s+(?:of|in))\s+\S+\s+(?:و|and\s+))\s*$")
+_AIRPORTS = re.compile(r"(?:مطاري|مطارات|مطارا|airports\s+(?:of|in))(?:\s+\S+\s+(?:و|and\s+))?\s*$")
 _FROM = re.compile(r"(^|\s)(من|from)\s+((مدينة|بلدة|قرية|منطقة|بادية|غرب|شرق|شمال|جنوب|ريف)\s+)*\S{0,3}$")
 _DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي|(?:north|south)(?:[-\s]?(?:east|west))?\s+of|east of|west of"
                         r"|(?:ال)?حدودية\s+مع|(?:ال)?محاذية\s+ل|(?:ال)?متاخمة\s+ل|bordering)"  # "…الحدودية مع قضاء خانقين"

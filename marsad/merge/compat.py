@@ -168,14 +168,15 @@ def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> 
 
 
 # Words outlets use for one another's weapons: "غارات جوية" for a drone's strike, "صواريخ" for missiles,
-# "قذائف" for mortar or artillery rounds. Two accounts whose weapons share a family may be one incident.
-WEAPON_FAMILY = {"aircraft": "air", "drone": "air", "rocket": "rockets", "missile": "rockets",
-                 "artillery": "shells", "mortar": "shells"}
+# "قذائف" for mortar or artillery rounds, and a missile for the air strike that fired it. Two accounts whose
+# weapons share a family may be one incident.
+WEAPON_FAMILY = {"aircraft": {"air"}, "drone": {"air"}, "rocket": {"rockets"}, "missile": {"rockets", "air"},
+                 "artillery": {"shells"}, "mortar": {"shells"}}
 
 
 def weapons_fit(members: list[Candidate], c: Candidate) -> bool:
-    had = {WEAPON_FAMILY.get(w, w) for ws in _values(members, "weapons") for w in ws} - {"unknown"}
-    mine = {WEAPON_FAMILY.get(w, w) for w in c.weapons} - {"unknown"}
+    had = {f for ws in _values(members, "weapons") for w in ws for f in WEAPON_FAMILY.get(w, {w})} - {"unknown"}
+    mine = {f for w in c.weapons for f in WEAPON_FAMILY.get(w, {w})} - {"unknown"}
     return not (had and mine and not had & mine)
 
 

@@ -45,6 +45,11 @@ def test_weapons_of_one_family_may_be_one_incident() -> None:
                     replace(account("iran_backed_militias"), weapons=["missile"])) is None
     assert conflict([replace(account("iran_backed_militias"), weapons=["rocket"])],
                     replace(account("iran_backed_militias"), weapons=["drone"])) == "weapons"
+    # An air strike fires missiles: "غارات جوية" in one report is "صواريخ أطلقتها طائرات" in another.
+    assert conflict([replace(account("israel"), weapons=["aircraft"])],
+                    replace(account("israel"), weapons=["missile"])) is None
+    assert conflict([replace(account("israel"), weapons=["aircraft"])],
+                    replace(account("israel"), weapons=["rocket"])) == "weapons"
 
 
 def test_civilians_hit_beside_soldiers_are_the_same_attack() -> None:

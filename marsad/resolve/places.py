@@ -62,9 +62,10 @@ def _coarser(precision: str) -> str:
 
 _CITY_WORD = re.compile(r"(?:مدينة|لمدينة|بمدينة|ومدينة|مدينتي|city\s+of)\s*$")
 # A capital standing for its government ("لسيطرة دمشق", "حكومة دمشق", "under Damascus’ control"), an outlet named
-# after a place ("قناة الميادين", "مراسل الميادين"), where people were displaced from ("نازحي عفرين"): no place of
-# the story.
-_METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|لنظام|قناة|لقناة|فضائية|مراسل|مراسلة|لمراسل|نازحي|مهجري|مهجّري|control\s+of|government\s+(?:of|in)|displaced\s+from)\s+$")
+# after a place ("قناة الميادين", "مراسل الميادين"), where people were displaced from ("نازحي عفرين"), a street
+# named after a town ("شارع راجو" in Afrin): no place of the story.
+_METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|لنظام|قناة|لقناة|فضائية|مراسل|مراسلة|لمراسل|نازحي|مهجري|مهجّري"
+                             r"|شارع|بشارع|وشارع|لشارع|control\s+of|government\s+(?:of|in)|displaced\s+from)\s+$")
 _METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b")
 # "المناطق المتنازع عليها بين بغداد وأربيل", "disputed between Baghdad and Erbil": the two governments.
 _GOVERNMENTS = re.compile(r"(?:بين|between)\s+(?:بغداد|Baghdad)\s*(?:و|and)\s*(?:أربيل|اربيل|Erbil)"

@@ -66,6 +66,11 @@ _CITY_WORD = re.compile(r"(?:مدينة|لمدينة|بمدينة|ومدينة|�
 # named after a town ("شارع راجو" in Afrin): no place of the story.
 _METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|لنظام|قناة|لقناة|فضائية|مراسل|مراسلة|لمراسل|نازحي|مهجري|مهجّري"
                              r"|شارع|بشارع|وشارع|لشارع|control\s+of|government\s+(?:of|in)|displaced\s+from)\s+$")
+# A road named by the two cities it joins ("طريق دمشق – السويداء", "أوتوستراد حلب - اللاذقية"): the incident is
+# somewhere along it, in neither city.
+_ROAD_FROM = re.compile(r"(?:طريق|لطريق|بطريق|وطريق|الطريق الدولي|أوتوستراد|اوتوستراد)\s+$")
+_ROAD_TO = re.compile(r"(?:طريق|الطريق الدولي|أوتوستراد|اوتوستراد)\s+\S+(?:\s+\S+)?\s*[-–—]\s*$")
+_ROAD_DASH = re.compile(r"\s*[-–—]\s*\S")
 _METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b")
 # "المناطق المتنازع عليها بين بغداد وأربيل", "disputed between Baghdad and Erbil": the two governments.
 _GOVERNMENTS = re.compile(r"(?:بين|between)\s+(?:بغداد|Baghdad)\s*(?:و|and)\s*(?:أربيل|اربيل|Erbil)"
@@ -125,9 +130,10 @@ _IN_BRACKETS_AFTER_LI = re.compile(r"(?:^|\s)لـ*\s*[(«\"“]$")
 
 def _stands_for_something_else(text: str, m: Mention, before: str) -> bool:
     """A capital standing for its government ("الخاضعة لسيطرة دمشق", "under Damascus’ control", "between
-    Baghdad and Erbil"), or an outlet named after a place ("قناة الميادين", "قالت مصادر للميادين"): no place
-    of the story."""
+    Baghdad and Erbil"), an outlet named after a place ("قناة الميادين", "قالت مصادر للميادين"), or a road
+    named by its two ends: no place of the story."""
     return bool(_METONYM_BEFORE.search(before) or _METONYM_AFTER.match(text, m.end)
+                or (_ROAD_FROM.search(before) and _ROAD_DASH.match(text, m.end)) or _ROAD_TO.search(before)
                 or any(g.start() <= m.start < g.end() for g in _GOVERNMENTS.finditer(text, max(0, m.start - 30), m.end + 30))
                 or _IN_BRACKETS_AFTER_LI.search(text, max(0, m.start - 4), m.start) is not None
                 or (text.startswith("ل", m.start - 1) and _TOLD_OUTLET.search(text, max(0, m.start - 40), m.start)))

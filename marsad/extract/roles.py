@@ -433,7 +433,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
 
 
 _ATTRIBUTED_TO = re.compile(r"(?:attribut(?:ed|es)|ascribed|[وف]?(?:نسبت|نسب|ينسب|تنسب))\s[^.!?؟]{0,180}?\s(?:to|إلى|الى)\s+(?:the\s+)?$"
-                            r"|(?:blamed|blames|pinned)\s+on\s+(?:the\s+)?$")
+                            r"|(?:blamed|blames|pinned)\s+on\s+(?:the\s+)?$"
+                            r"|(?:blam(?:ed|es|ing)|pinn(?:ed|ing))\s+(?:the|this|that)\s+(?:attack|bombing|blast|explosion|strike)s?"
+                            r"\s+on\s+(?:the\s+)?$")
 _SELF_THEN_VERB = re.compile(r"[\s»\"”]*[،,]?\s*(?:إنها|أنها|بأنها|انها|إنه|أنه|بأنه|انه|إنهم|أنهم|بأنهم)\s+(?:قد\s+)?")
 # Where a side is based, told between it and its verb: "القوات الأمريكية المتمركزة في كونيكو قصفت…",
 # "U.S. forces stationed at the Conoco field fired…".

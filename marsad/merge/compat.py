@@ -204,6 +204,13 @@ def _same_sides(members: list[Candidate], c: Candidate) -> bool:
                 and any(related(c.target_actor, t) for t in _values(members, "target_actor")))
 
 
+def _same_town(members: list[Candidate], c: Candidate) -> bool:
+    """Across outlets, an attack on the same named town a day apart: "late on Tuesday" in one report is "early
+    Wednesday" in another. Not a base, where attacks come day after day."""
+    return bool(c.location and c.location.precision == "town"
+                and any(m.location and m.location.place_id == c.location.place_id for m in members))
+
+
 def _vaguely_dated_elsewhere(members: list[Candidate], c: Candidate) -> bool:
     """Across outlets, an attack dated only to a month ("في تموز الماضي") at another named place is the one
     other outlets date to the day only if some account agrees with it on a side or a weapon: a month holds
@@ -231,8 +238,8 @@ def _one_strike_two_targets(members: list[Candidate], c: Candidate) -> bool:
 
 def conflict(members: list[Candidate], c: Candidate, slack_days: int = 1, strict_precision: bool = False) -> str | None:
     """Why ``c`` cannot describe the incident ``members`` describe, or None when it may."""
-    # The same two sides a day apart: a statement dated the day after the strike it reports.
-    loose = _same_sides(members, c)
+    # The same two sides, or the same town, a day apart: a statement dated the day after the strike it reports.
+    loose = _same_sides(members, c) or (not strict_precision and _same_town(members, c))
     if not all(dates_fit(m, c, slack_days, strict_precision) or (loose and _within_day(m, c)) for m in members):
         return "dates"
     if not strict_precision and not loose and _vaguely_dated_elsewhere(members, c):

@@ -108,3 +108,14 @@ def test_one_attacker_at_one_place_on_one_day_is_one_strike_whoever_was_hit() ->
     assert conflict([army], depots, strict_precision=True) == "sides"
     assert conflict([army], replace(depots, date=date(2024, 2, 6))) is not None
     assert conflict([replace(army, target_actor="us_coalition")], replace(depots, attacker="us_coalition")) == "sides"
+
+
+def test_the_same_town_a_day_apart_may_be_one_attack_across_outlets_but_not_the_same_base() -> None:
+    # "late on Tuesday" in one outlet is "early Wednesday" in another; a base is attacked day after day.
+    town = Location("town_sy_dhiban", "Dhiban", "ذيبان", "Deir ez-Zor", "SY", 35.01, 40.51, "town")
+    tuesday = replace(account("unknown"), attacker=None, target_actor=None, location=town)
+    wednesday = replace(tuesday, date=date(2024, 2, 6))
+    assert conflict([tuesday], wednesday) is None
+    assert conflict([tuesday], wednesday, strict_precision=True) == "dates"
+    base = replace(tuesday, location=OMAR)
+    assert conflict([base], replace(base, date=date(2024, 2, 6))) == "dates"

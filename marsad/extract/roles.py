@@ -293,6 +293,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "attacker", "accused-behind"
     if _ATTRIBUTED_TO.search(text, max(clause.seg.start, m.start - 200), m.start):
         return "attacker", "accused-behind"  # "The US has attributed last month's attack … to Kataib Hezbollah"
+    if _LEFT_BY.search(text, max(clause.seg.start, m.start - 40), m.start):
+        return "attacker", "left-the-mine"  # "لغم من مخلفات تنظيم داعش", "a mine left by IS": who laid it
     behind = [c for c in accuse if ("وراء" in c.text or "خلف" in c.text) and 0 <= c.start - m.end <= ACCUSE_WINDOW]
     if behind and not any(m.end <= a.start and a.end <= behind[0].start for a in clause.actors):
         return "attacker", "accused-behind"  # the last actor before "بالوقوف وراء" is the accused
@@ -436,6 +438,8 @@ _ATTRIBUTED_TO = re.compile(r"(?:attribut(?:ed|es)|ascribed|[وف]?(?:نسبت|�
                             r"|(?:blamed|blames|pinned)\s+on\s+(?:the\s+)?$"
                             r"|(?:blam(?:ed|es|ing)|pinn(?:ed|ing))\s+(?:the|this|that)\s+(?:attack|bombing|blast|explosion|strike)s?"
                             r"\s+on\s+(?:the\s+)?$")
+# A mine or device someone left or planted: "من مخلفات إرهابيي تنظيم «داعش»", "left by Islamic State".
+_LEFT_BY = re.compile(r"(?:مخلفات|زرعها|زرعه|زرعتها|left\s+(?:behind\s+)?by|planted\s+by)\s+(?:[^\s.،,]+\s+){0,2}?[\"“«]?\s*$")
 _SELF_THEN_VERB = re.compile(r"[\s»\"”]*[،,]?\s*(?:إنها|أنها|بأنها|انها|إنه|أنه|بأنه|انه|إنهم|أنهم|بأنهم)\s+(?:قد\s+)?")
 # Where a side is based, told between it and its verb: "القوات الأمريكية المتمركزة في كونيكو قصفت…",
 # "U.S. forces stationed at the Conoco field fired…".

@@ -163,7 +163,7 @@ _MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|مسلح
 _ENGLISH_MODIFIER = re.compile(r"(?:['’]s)?\s+(?:(?:suicide|drone|rocket|mortar|missile|car[\s-]bomb|artillery|ground|armed)\s+)?")
 _ENGLISH_ATTACK_NOUN = re.compile(r"(?i)(?:air\s?)?(?:attacks?|strikes?|raids?|bombings?|shelling|ambush|assault)")
 # "استهدفت طائرة مسيرة تركية…": the aircraft noun between the verb and a side named by its drone
-_AIRCRAFT_NOUN = re.compile(r"\w{0,2}\s+(?:طائرة|طائرات|طائرتان|طائرتين)\s+")
+_AIRCRAFT_NOUN = re.compile(r"\w{0,2}\s+(?:(?:عبر|بواسطة)\s+)?(?:طائرة|طائرات|طائرتان|طائرتين)\s+")  # "قصف عبر طائرات مسيرة تركية"
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
@@ -200,7 +200,7 @@ def _after_li(text: str, start: int) -> bool:
 _LI_BEFORE = re.compile(r"(?:^|[^\w])[وف]?لـ?\s?(?:(?:ال)?(?:قوات|فصيل|ميليشيا|مليشيا|جماعة|حركة|تنظيم)\s*)?[«\"“]?$")
 # "هجوم لـ«قسد»", "هجمات لقوات النظام", "هجوم مسلح لتنظيم «داعش»": at most one adjective, ل, at most one
 # head noun, the actor.
-_AGENT_LI = re.compile(r"(?:\s+\w+)?\s+[وف]?لـ?\s?(?:\w+\s)?\s*[«\"“]?\s*$")
+_AGENT_LI = re.compile(r"(?:\s+\w+)?\s+[وف]?لل?ـ?\s?(?:\w+\s)?\s*[«\"“]?\s*$")  # لل: ل + the article
 AGENT_LI_WINDOW = 16
 OWN_FORCES_WINDOW = 60  # speaker … "قواتها" …
 OWN_VERB_WINDOW = 25  # "قواتها" … attack verb

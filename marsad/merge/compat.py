@@ -168,10 +168,11 @@ def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> 
 
 
 # Words outlets use for one another's weapons: "غارات جوية" for a drone's strike, "صواريخ" for missiles,
-# "قذائف" for mortar or artillery rounds, and a missile for the air strike that fired it. Two accounts whose
+# "قذائف" for mortar or artillery rounds (and for the rockets another outlet names: "Katyusha rockets" in one
+# report are "mortar shells" in the next), and a missile for the air strike that fired it. Two accounts whose
 # weapons share a family may be one incident.
 WEAPON_FAMILY = {"aircraft": {"air"}, "drone": {"air"}, "rocket": {"rockets"}, "missile": {"rockets", "air"},
-                 "artillery": {"shells"}, "mortar": {"shells"}}
+                 "artillery": {"shells"}, "mortar": {"shells", "rockets"}}
 
 
 def weapons_fit(members: list[Candidate], c: Candidate) -> bool:

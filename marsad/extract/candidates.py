@@ -224,10 +224,17 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
         rejected = "what was suffered is no attack: " + said[0].text
     elif said and all(habitual(clause.text, t) for t in said):
         rejected = "what a group does, not what it did: an attack verb in the present after التي/الذي"
+    elif said and not clause.numbers and all(_SERIES_TOLD.search(clause.text, max(0, t.start - 8), t.start)
+                                             and t.text.lower() == "attacks" for t in said):
+        rejected = "a series already told: " + said[0].text
     return Draft(cand, clause, response=bool(answers(clause)), answered=answered_attack(clause), areas=areas,
                  background_cue=bool(clause.cue("background", whole_sentence=True)
                                      and clause.cue("background", whole_sentence=True)[0].start - clause.sentence.start < 6),
                  attacker_role=attacker, rejected=rejected)
+
+
+# "the attacks, which Washington has linked to Iran": "the attacks" points back to a series, no new incident.
+_SERIES_TOLD = re.compile(r"(?:the|these|those|such)\s+$", re.IGNORECASE)
 
 
 # "الميادين والبوكمال", "القائم، وعكاشات", "al-Qaim and Akashat": a conjunction between two names.

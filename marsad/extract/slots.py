@@ -232,10 +232,13 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
             # "ما أدى إلى مقتله": the death word itself says one person
             _count_one(cand, "unknown", kind, cue, "one-victim-pronoun")
             continue
-        # "قتل مدني" (the noun after the word), "جنديا أمريكيا أصيب" (before it, with its adjective).
+        # "قتل مدني" (the noun after the word), "جنديا أمريكيا أصيب" (before it, with its adjective); the one
+        # assassinated may follow the gunmen who did it ("اغتال مسلحون مجهولون قيادياً سابقاً").
         before = list(_WORD.finditer(clause.text, max(clause.sentence.start, cue.start - 30), cue.start))[-2:]
         after = _WORD_AFTER.match(clause.text, cue.end, min(len(clause.text), cue.end + 20))
-        words = [Span(w.start(1), w.end(1), w.group(1)) for w in [after, *reversed(before)] if w is not None]
+        later = (list(_WORD.finditer(clause.text, cue.end, min(len(clause.text), cue.end + 90)))[1:ASSASSINATED_REACH]
+                 if fold(cue.text) in ASSASSINATION else [])
+        words = [Span(w.start(1), w.end(1), w.group(1)) for w in [after, *reversed(before), *later] if w is not None]
         english = _english_one(clause.text, cue.end) or _english_passive_one(clause, cue)
         if english:
             words.insert(1, english[0])
@@ -244,6 +247,8 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
             continue
         noun = _singular_people()[fold(word.text)]
         # "قيادي في كتائب حزب الله", "a senior Kataib Hezbollah commander": the side he belongs to
+        if _FORMER.match(clause.text, word.end) or _FORMER_EN.search(clause.text, max(0, word.start - 20), word.start):
+            noun = "civilian"  # "قيادياً سابقاً", "a former commander": one who laid down arms is a civilian
         party = NOUN_PARTY.get(noun) or next((code for pos, (code, _) in sorted(actor_at.items())
                                               if word.end <= pos <= word.end + 2
                                               or _MEMBER_OF.fullmatch(clause.text, word.end, pos)
@@ -254,6 +259,12 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
         _count_one(cand, party, kind, word, "singular-person-noun")
         # "قتل ضابط بالجيش وجندي آخر": a second singular noun joined to the first is one more
         _one_more(cand, clause, word.end, next(c for c in cand.casualties if c.party == party), kind)
+
+
+ASSASSINATION = frozenset(fold(w) for w in ("اغتال", "اغتالت", "اغتالوا"))
+ASSASSINATED_REACH = 11  # words after "اغتال" within which the one killed is named (after the gunmen and the day)
+_FORMER = re.compile(r"[\u064b-\u0652]*\s+(?:ال)?سابق(?:ا|اً|ًا)?(?!\w)")  # after the noun's tanween, if written
+_FORMER_EN = re.compile(r"(?:former|ex-)\s*(?:[A-Za-z]+\s+)?$")  # "a former rebel commander"
 
 
 # Death words with a singular pronoun: "مقتله", "استشهادها" (not "إصابته", also "his being hit" by the shots

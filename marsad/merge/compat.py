@@ -168,17 +168,26 @@ def places_fit(members: list[Candidate], c: Candidate, strict: bool = False) -> 
 
 
 # Words outlets use for one another's weapons: "غارات جوية" for a drone's strike, "صواريخ" for missiles,
-# "قذائف" for mortar or artillery rounds (and for the rockets another outlet names: "Katyusha rockets" in one
-# report are "mortar shells" in the next), and a missile for the air strike that fired it. Two accounts whose
+# "قذائف" for mortar or artillery rounds, and a missile for the air strike that fired it. Two accounts whose
 # weapons share a family may be one incident.
 WEAPON_FAMILY = {"aircraft": {"air"}, "drone": {"air"}, "rocket": {"rockets"}, "missile": {"rockets", "air"},
-                 "artillery": {"shells"}, "mortar": {"shells", "rockets"}}
+                 "artillery": {"shells"}, "mortar": {"shells"}}
+# Rounds fired at a base or the Green Zone: "Katyusha rockets" in one report are "mortar shells" in the next, when
+# both date the attack to the day (a month holds several such attacks).
+INDIRECT_FIRE = {"rocket", "mortar"}
 
 
 def weapons_fit(members: list[Candidate], c: Candidate) -> bool:
     had = {f for ws in _values(members, "weapons") for w in ws for f in WEAPON_FAMILY.get(w, {w})} - {"unknown"}
     mine = {f for w in c.weapons for f in WEAPON_FAMILY.get(w, {w})} - {"unknown"}
-    return not (had and mine and not had & mine)
+    return not (had and mine and not had & mine) or _rounds_of_one_day(members, c)
+
+
+def _rounds_of_one_day(members: list[Candidate], c: Candidate) -> bool:
+    def rounds(a: Candidate) -> bool:
+        return bool(set(a.weapons) & INDIRECT_FIRE) and set(a.weapons) <= INDIRECT_FIRE | {"unknown"}
+    armed = [m for m in members if not _absent(m.weapons)]
+    return rounds(c) and c.date_precision == "day" and all(rounds(m) and m.date_precision == "day" for m in armed)
 
 
 def supports(members: list[Candidate], c: Candidate, strict: bool = False) -> bool:

@@ -50,9 +50,12 @@ def test_weapons_of_one_family_may_be_one_incident() -> None:
                     replace(account("israel"), weapons=["missile"])) is None
     assert conflict([replace(account("israel"), weapons=["aircraft"])],
                     replace(account("israel"), weapons=["rocket"])) == "weapons"
-    # Rounds on the Green Zone: "صواريخ كاتيوشا" in one report, "قذائف هاون" in another.
+    # Rounds on the Green Zone: "صواريخ كاتيوشا" in one report, "قذائف هاون" in another, both dated to the day;
+    # "early August" holds other attacks on the same base.
     assert conflict([replace(account("unknown"), weapons=["rocket"])],
                     replace(account("unknown"), weapons=["mortar"])) is None
+    assert conflict([replace(account("unknown"), weapons=["rocket"], date_precision="month")],
+                    replace(account("unknown"), weapons=["mortar"])) == "weapons"
 
 
 def test_civilians_hit_beside_soldiers_are_the_same_attack() -> None:

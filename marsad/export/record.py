@@ -78,6 +78,20 @@ def _first(cands: list[Candidate], name: str):
     return next((getattr(c, name) for c in cands if getattr(c, name) not in (None, [], "unknown")), None)
 
 
+# How firmly an account ties the attacker to the attack: its own claim, then the hit side's or an official's word.
+ATTRIBUTION_STRENGTH = ("claimed", "confirmed", "accused", "suspected")
+
+
+def _attribution(ordered: list[Candidate], attacker_src: Candidate | None) -> str:
+    """The firmest attribution any account gives the event's attacker: one outlet quoting the defence ministry
+    of the side that was hit ("confirmed") outweighs another that just names the attacker ("accused")."""
+    if attacker_src is None:
+        return "unknown"
+    told = [c.attribution for c in ordered if c.attacker == attacker_src.attacker
+            and c.attacker_inferred == attacker_src.attacker_inferred and c.attribution in ATTRIBUTION_STRENGTH]
+    return min(told, key=ATTRIBUTION_STRENGTH.index, default=attacker_src.attribution)
+
+
 def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict[str, Any]:
     """The exported event; ``meta`` maps report_id → {"outlet", "published"}."""
     ordered = _display_order(cluster, meta)
@@ -100,7 +114,7 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
         "location": _loc(_location(ordered)),
         "target_actor": _first(ordered, "target_actor") or "unknown",
         "attacker": attacker_src.attacker if attacker_src else "unknown",
-        "attribution": attacker_src.attribution if attacker_src else "unknown",
+        "attribution": _attribution(ordered, attacker_src),
         "launch_site": _loc(_first(ordered, "launch_site")),
         "munitions": _munitions(ordered),
         "calibre": _first(ordered, "calibre"),

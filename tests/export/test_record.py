@@ -39,3 +39,12 @@ def test_rounds_that_hit_stand_for_those_fired_only_when_none_are_counted() -> N
     counted = event_record("e2", Cluster(members=[("r1", both)], doc_ids={"b"}), meta)["munitions"]
     assert (alone["launched"], alone["impacted"]) == (30, 30)
     assert (counted["launched"], counted["impacted"]) == (14, 3)
+
+
+def test_the_firmest_attribution_of_the_events_attacker_is_shown() -> None:
+    # The newest outlet just names Israel; an older one quotes the Syrian defence ministry naming it: confirmed.
+    def said(doc_id: str, attribution: str) -> Candidate:
+        return Candidate(doc_id=doc_id, anchor=0, attacker="israel", attribution=attribution)
+    cluster = Cluster(members=[("r1", said("a", "confirmed")), ("r2", said("b", "accused"))], doc_ids={"a", "b"})
+    meta = {"r1": {"published": "2023-08-28"}, "r2": {"published": "2023-08-29"}}
+    assert event_record("e1", cluster, meta)["attribution"] == "confirmed"

@@ -163,6 +163,8 @@ _MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|مسلح
 _ENGLISH_MODIFIER = re.compile(r"(?:['’]s)?\s+(?:(?:suicide|drone|rocket|mortar|missile|car[\s-]bomb|artillery|ground|armed)\s+)?")
 _ENGLISH_ATTACK_NOUN = re.compile(r"(?i)(?:air\s?)?(?:attacks?|strikes?|raids?|bombings?|shelling|ambush|assault)")
 # "استهدفت طائرة مسيرة تركية…": the aircraft noun between the verb and a side named by its drone
+PASSIVE_AGENT_REACH = 60  # characters from an English attack verb to the "by …" that names who did it
+_BY_AGENT = re.compile(r"\bby\s+(?:(?:members|fighters|militants|gunmen|elements|a\s+group)\s+(?:of|from)\s+)?(?:the\s+)?$")
 _AIRCRAFT_NOUN = re.compile(r"\w{0,2}\s+(?:(?:عبر|بواسطة)\s+)?(?:طائرة|طائرات|طائرتان|طائرتين)\s+")  # "قصف عبر طائرات مسيرة تركية"
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
@@ -363,6 +365,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
                                                       or _AIRCRAFT_NOUN.fullmatch(text, t.end, m.start))), None)
     if verb is not None and definite_noun(text, verb) and not verb.text.isascii():
         verb = None  # "الهدف من هذه الضربات مقر الفصيل": a definite noun has no genitive agent after it
+    if m.text.isascii() and _BY_AGENT.search(text, max(0, m.start - 40), m.start) and any(
+            t.text.isascii() and 0 <= m.start - t.end <= PASSIVE_AGENT_REACH for t in triggers):
+        return "attacker", "agent-of-english-passive"  # "the base was attacked on Friday by members of the PKK"
     if verb is not None and (cue is None or verb.end >= cue.end):
         if verb.data.get("kind") == "disrupted":
             return "none", "defender"  # "تصدي قسد لهجوم…": who stopped it, not who fired

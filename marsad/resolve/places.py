@@ -71,7 +71,11 @@ _METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|ل
 _ROAD_FROM = re.compile(r"(?:طريق|لطريق|بطريق|وطريق|الطريق الدولي|أوتوستراد|اوتوستراد)\s+$")
 _ROAD_TO = re.compile(r"(?:طريق|الطريق الدولي|أوتوستراد|اوتوستراد)\s+\S+(?:\s+\S+)?\s*[-–—]\s*$")
 _ROAD_DASH = re.compile(r"\s*[-–—]\s*\S")
-_METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b")
+_METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b"
+                            # a local outlet named after its town ("السويداء 24", "كركوك ناو", "Kurdistan 24")
+                            r"|\s*(?:ناو|نيوز|بوست|برس|Now|News|Post|Press)(?!\w)"
+                            r"|\s*(?:24|٢٤)(?![\w\d])(?!\s*(?:ساعة|ساعات|شخص\w*|قتيل\w*|مدني\w*|عنصر\w*|جندي\w*|hours?|people|killed"
+                            r"|civilians|soldiers|of)\b)")
 # "المناطق المتنازع عليها بين بغداد وأربيل", "disputed between Baghdad and Erbil": the two governments.
 _GOVERNMENTS = re.compile(r"(?:بين|between)\s+(?:بغداد|Baghdad)\s*(?:و|and)\s*(?:أربيل|اربيل|Erbil)"
                           r"|(?:بين|between)\s+(?:أربيل|اربيل|Erbil)\s*(?:و|and)\s*(?:بغداد|Baghdad)")

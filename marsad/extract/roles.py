@@ -163,6 +163,8 @@ _MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|مسلح
 _ENGLISH_MODIFIER = re.compile(r"(?:['’]s)?\s+(?:(?:suicide|drone|rocket|mortar|missile|car[\s-]bomb|artillery|ground|armed)\s+)?")
 _ENGLISH_ATTACK_NOUN = re.compile(r"(?i)(?:air\s?)?(?:attacks?|strikes?|raids?|bombings?|shelling|ambush|assault)")
 # "استهدفت طائرة مسيرة تركية…": the aircraft noun between the verb and a side named by its drone
+# An attack verb right after the side ل names: the strike of that side is the verb's subject.
+_VERB_AFTER_AGENT = re.compile(r"[\s»\"”]*(?:استهدف|استهدفت|طال|طالت|أصاب|أصابت)(?!\w)")
 PASSIVE_AGENT_REACH = 60  # characters from an English attack verb to the "by …" that names who did it
 _BY_AGENT = re.compile(r"\bby\s+(?:(?:members|fighters|militants|gunmen|elements|a\s+group)\s+(?:of|from)\s+)?(?:the\s+)?$")
 _AIRCRAFT_NOUN = re.compile(r"\w{0,2}\s+(?:(?:عبر|بواسطة)\s+)?(?:طائرة|طائرات|طائرتان|طائرتين)\s+")  # "قصف عبر طائرات مسيرة تركية"
@@ -375,6 +377,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "target", "subject-of-suffer-verb"
         if verb.text.isascii():
             return "target", "object-after-english-verb"  # English is SVO: "a drone targeted U.S. forces"
+        if (m.data.get("li") or _after_li(text, m.start)) and _VERB_AFTER_AGENT.match(text, m.end):
+            return "attacker", "agent-li-before-verb"  # "بقصف للاحتلال التركي استهدف قافلة": whose shelling hit it
         if m.data.get("li") or _after_li(text, m.start):
             return "target", "preposition-li"  # "توجيه ضربات للميليشيات": ل after a strike marks whom it hit
         if _PASSIVE_AUX.search(text, max(0, verb.start - 8), verb.start):

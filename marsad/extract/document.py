@@ -18,7 +18,7 @@ from marsad.clean.segment import Segment, clauses, sentences
 from marsad.extract.candidates import Draft, clause_draft, per_listed_place, place_candidate, place_continuation
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
-from marsad.extract.roles import HURT, _word_start, definite_noun, demonstrative_noun
+from marsad.extract.roles import HURT, definite_noun, demonstrative_noun, word_start_of
 from marsad.extract.combine import GEO_ORDER, PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
 from marsad.extract.attribution import official_speaks, side_announces, side_speaks
 from marsad.resolve.actors import announces, fires_missiles, related, usual_attack
@@ -572,7 +572,7 @@ def _judged(d: Draft, inc: Incident) -> Draft | None:
     first = _anchor_word(d)
     if first is None or not definite_noun(d.clause.text, first) or d.cand.date_explicit:
         return None
-    if not _JUDGED.search(d.clause.text, max(d.clause.sentence.start, first.start - 40), _word_start(d.clause.text, first)):
+    if not _JUDGED.search(d.clause.text, max(d.clause.sentence.start, first.start - 40), word_start_of(d.clause.text, first)):
         return None
     account = _further_account(d, keep_place=False)
     return account if _fits_without_guesses(inc, account) else None

@@ -45,7 +45,7 @@ def _nearest_before(items: list[Mention], pos: int, window: int) -> Mention | No
     return max(before, key=lambda i: i.end, default=None)
 
 
-def _word_start(text: str, t: Mention) -> int:
+def word_start_of(text: str, t: Mention) -> int:
     """Where the word holding the trigger begins (before any proclitic or article)."""
     start = t.start
     while start > 0 and text[start - 1].isalpha():
@@ -55,7 +55,7 @@ def _word_start(text: str, t: Mention) -> int:
 
 def definite_noun(text: str, t: Mention) -> bool:
     """The trigger word carries the article (الهجوم، الاستهداف): a noun, not a verb."""
-    word_start = _word_start(text, t)
+    word_start = word_start_of(text, t)
     return "ال" in text[word_start:t.start + 2]
 
 
@@ -108,7 +108,7 @@ _EARLIER = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقام
 def told_before(text: str, t: Mention) -> bool:
     """A definite attack word after "عقب", "بعد", "إثر" ("وعقب الاشتباكات سيّرت قسد دوريات"): the attack already
     told, named as what came before the clause's own news."""
-    start = _word_start(text, t)
+    start = word_start_of(text, t)
     return definite_noun(text, t) and bool(_EARLIER.search(text, max(0, start - 14), start))
 # "خلايا الكاتيوشا التي تطلق الصواريخ وتهاجم البعثات": a relative pronoun and a verb in the present tells what a
 # group does, not what it did. After التي the present starts with ت and does not end in it (تعرضت is past);
@@ -127,7 +127,7 @@ _CELLS_OF = re.compile(r"(?:^|[^\w])(?:خلايا|خلية|فلول|بقايا|�
 
 def habitual(text: str, t: Mention) -> bool:
     """An attack verb in the present, in a relative clause ("الجماعات التي تستهدف القواعد"): a habit, no incident."""
-    start, word = _word_start(text, t), _whole_word(text, t)
+    start, word = word_start_of(text, t), _whole_word(text, t)
     return bool(_PRESENT_VERB.fullmatch(word)) and bool(_HABITUAL.search(text[max(0, start - 60):start + len(word)]))
 
 
@@ -143,7 +143,7 @@ def _whole_word(text: str, t: Mention) -> str:
     end = t.end
     while end < len(text) and text[end].isalpha():
         end += 1
-    return text[_word_start(text, t):end]
+    return text[word_start_of(text, t):end]
 
 
 def _masculine_verb(word: str) -> bool:
@@ -162,12 +162,13 @@ _MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|مسلح
 # Between a side's name and the English attack noun it modifies: nothing, or the kind of attack.
 _ENGLISH_MODIFIER = re.compile(r"(?:['’]s)?\s+(?:(?:suicide|drone|rocket|mortar|missile|car[\s-]bomb|artillery|ground|armed)\s+)?")
 _ENGLISH_ATTACK_NOUN = re.compile(r"(?i)(?:air\s?)?(?:attacks?|strikes?|raids?|bombings?|shelling|ambush|assault)")
-# "استهدفت طائرة مسيرة تركية…": the aircraft noun between the verb and a side named by its drone
+# "استهدفت طائرة مسيرة تركية…", "قصف عبر طائرات مسيرة تركية": the aircraft noun between the attack word and a side
+# named by its drone
+_AIRCRAFT_NOUN = re.compile(r"\w{0,2}\s+(?:(?:عبر|بواسطة)\s+)?(?:طائرة|طائرات|طائرتان|طائرتين)\s+")
 # An attack verb right after the side ل names: the strike of that side is the verb's subject.
 _VERB_AFTER_AGENT = re.compile(r"[\s»\"”]*(?:استهدف|استهدفت|طال|طالت|أصاب|أصابت)(?!\w)")
 PASSIVE_AGENT_REACH = 60  # characters from an English attack verb to the "by …" that names who did it
 _BY_AGENT = re.compile(r"\bby\s+(?:(?:members|fighters|militants|gunmen|elements|a\s+group)\s+(?:of|from)\s+)?(?:the\s+)?$")
-_AIRCRAFT_NOUN = re.compile(r"\w{0,2}\s+(?:(?:عبر|بواسطة)\s+)?(?:طائرة|طائرات|طائرتان|طائرتين)\s+")  # "قصف عبر طائرات مسيرة تركية"
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
@@ -179,7 +180,7 @@ _QUOTED_PROCLITIC = re.compile(r"(?:^|[^\w])[وف]?[بل]ـ?\s?[\"«“]$")  # �
 
 def prepositional_noun(text: str, t: Mention) -> bool:
     """The trigger word follows a preposition ("في قصف") or carries one ("بهجوم")."""
-    word_start = _word_start(text, t)
+    word_start = word_start_of(text, t)
     return bool(_PROCLITIC.match(text[word_start:t.start])
                 or _PREPOSITION.search(text[max(0, word_start - 8):word_start])
                 or _QUOTED_PROCLITIC.search(text, max(0, word_start - 5), word_start))
@@ -191,7 +192,7 @@ _DEMONSTRATIVE = re.compile(r"(?:^|[^\w])(?:[وف]?(?:هذا|هذه|ذلك|تل�
 
 def demonstrative_noun(text: str, t: Mention) -> bool:
     """The trigger word follows a demonstrative ("عن هذا الهجوم"): a reference back, never a new attack."""
-    word_start = _word_start(text, t)
+    word_start = word_start_of(text, t)
     return bool(_DEMONSTRATIVE.search(text[max(0, word_start - 12):word_start]))
 
 
@@ -272,7 +273,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         # in English it stands before the noun: "a Turkish drone strike", "U.S. strikes".
         noun = _nearest_before(triggers + clause.weapons, m.start, 2) or next(
             (t for t in triggers + clause.weapons if _KIND_OF_ATTACK.fullmatch(text, t.end, m.start)), None)
-        if noun is not None and _EARLIER.search(text, max(0, _word_start(text, noun) - 14), _word_start(text, noun)) \
+        if noun is not None and _EARLIER.search(text, max(0, word_start_of(text, noun) - 14), word_start_of(text, noun)) \
                 and any(t.start < noun.start for t in triggers):
             # "إن الهجوم يعد الأول بعد القصف الأمريكي": the clause's attack is another, told before it
             return "none", "adjective-of-an-earlier-attack"
@@ -377,9 +378,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "target", "subject-of-suffer-verb"
         if verb.text.isascii():
             return "target", "object-after-english-verb"  # English is SVO: "a drone targeted U.S. forces"
-        if (m.data.get("li") or _after_li(text, m.start)) and _VERB_AFTER_AGENT.match(text, m.end):
-            return "attacker", "agent-li-before-verb"  # "بقصف للاحتلال التركي استهدف قافلة": whose shelling hit it
         if m.data.get("li") or _after_li(text, m.start):
+            if _VERB_AFTER_AGENT.match(text, m.end):
+                return "attacker", "agent-li-before-verb"  # "بقصف للاحتلال التركي استهدف قافلة": whose shelling hit it
             return "target", "preposition-li"  # "توجيه ضربات للميليشيات": ل after a strike marks whom it hit
         if _PASSIVE_AUX.search(text, max(0, verb.start - 8), verb.start):
             return "target", "object-of-passive"  # "تم استهداف الدورية": who was targeted

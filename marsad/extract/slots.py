@@ -246,9 +246,9 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
         if word is None or any(n.start <= word.start < n.end for n in clause.numbers):
             continue
         noun = _singular_people()[fold(word.text)]
-        # "قيادي في كتائب حزب الله", "a senior Kataib Hezbollah commander": the side he belongs to
         if _FORMER.match(clause.text, word.end) or _FORMER_EN.search(clause.text, max(0, word.start - 20), word.start):
             noun = "civilian"  # "قيادياً سابقاً", "a former commander": one who laid down arms is a civilian
+        # "قيادي في كتائب حزب الله", "a senior Kataib Hezbollah commander": the side he belongs to
         party = NOUN_PARTY.get(noun) or next((code for pos, (code, _) in sorted(actor_at.items())
                                               if word.end <= pos <= word.end + 2
                                               or _MEMBER_OF.fullmatch(clause.text, word.end, pos)
@@ -256,9 +256,9 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
                                              "unknown")
         if noun == "other_people" and cand.casualties:
             party = cand.casualties[-1].party
-        _count_one(cand, party, kind, word, "singular-person-noun")
+        cas = _count_one(cand, party, kind, word, "singular-person-noun")
         # "قتل ضابط بالجيش وجندي آخر": a second singular noun joined to the first is one more
-        _one_more(cand, clause, word.end, next(c for c in cand.casualties if c.party == party), kind)
+        _one_more(cand, clause, word.end, cas, kind)
 
 
 ASSASSINATION = frozenset(fold(w) for w in ("اغتال", "اغتالت", "اغتالوا"))
@@ -273,13 +273,14 @@ ONE_VICTIM = frozenset(fold(w) for w in ("مقتله", "مقتلها", "مصرع
                                          "وفاتها", "لحياته", "لحياتها"))
 
 
-def _count_one(cand: Candidate, party: str, kind: str, words: Span | Mention, rule: str) -> None:
+def _count_one(cand: Candidate, party: str, kind: str, words: Span | Mention, rule: str) -> Casualty:
     cas = next((c for c in cand.casualties if c.party == party), None)
     if cas is None:
         cas = Casualty(party)
         cand.casualties.append(cas)
     setattr(cas, kind, 1)
     cand.cite(f"casualties.{party}.{kind}", words, rule)
+    return cas
 
 
 # "… and 25 were wounded", "two men and three children were injured": a count and its nouns before the

@@ -83,7 +83,7 @@ def _victims(roles: list[Role]) -> dict[int, tuple[str, bool]]:
     ("13 قتيلاً في هجوم لتنظيم داعش" are not ISIS's dead), nor the one backing the dead ("مسلحين موالين للجيش
     الأمريكي" are not US soldiers)."""
     return {r.mention.start: (r.actor, bool(r.mention.data.get("adjective"))) for r in roles
-            if r.role != "attacker" and r.rule != "patron"}
+            if r.role != "attacker" and r.rule != "patron" and not r.mention.data.get("bare")}
 
 
 def _suffered_an_attack(clause: Clause, verb: Mention) -> bool:

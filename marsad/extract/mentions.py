@@ -136,6 +136,48 @@ def _split_fire(text: str) -> tuple[list[Mention], list[Mention]]:
     return triggers, weapons
 
 
+# A state's forces named without their country take it from the report's places (lexicon entry national_forces).
+KURDISTAN_REGION = frozenset({"Erbil", "Duhok", "Sulaymaniyah", "Halabja"})  # its own Peshmerga and Asayish: no code
+GOVERNMENT_OF = {"IQ": "iraqi_government", "SY": "syrian_government"}
+# Forces stationed in Iraq or Syria whose soldiers a report may name bare ("the soldiers" of a US base); a
+# report that names a base (the gazetteer's bases host such forces) leaves its soldiers unowned too.
+FOREIGN_FORCES = frozenset({"us_coalition", "turkey", "russia"})
+# Syria's police and security may be the Asayish's or the SNA's: only its army and soldiers are the government's.
+ARMY_ONLY = frozenset({"SY"})
+_POLICE = re.compile(r"شرط|أمن|الأمن|police|security", re.IGNORECASE)
+# Whose forces the neighbouring word says ("جنديين تركيين", "US soldiers"): then they are no bare national forces.
+_OWNER_AFTER = re.compile(r"^\s*(?:ال)?(?:أمريك|أميرك|ترك|إسرائيل|اسرائيل|روس|إيران|ايران|سوري|عراقي|كرد|التحالف|الاحتلال"
+                          r"|النظام|الأسد|قسد|البيشمركة|الحكومة|أردني|لبناني|فرنسي|بريطاني|الوطني|الحر)")
+_OWNER_BEFORE = re.compile(r"(?:US|U\.S\.|American|Turkish|Israeli|Russian|Iranian|Syrian|Iraqi|Kurdish|coalition|regime|SDF"
+                           r"|Peshmerga|Jordanian|Lebanese|French|British|Asayish|government|Assad|rebel|opposition)\W*$")
+
+
+def _national_forces(text: str, actors: list[Mention], places: list[Mention]) -> list[Mention]:
+    """Bare soldiers, army and police as the government whose country the report's places are in: "قتل جنديان
+    بهجوم على موقع للجيش في الطارمية" is the Iraqi army's loss. Left out when the places span countries, lie
+    mostly in the Kurdistan Region, or another word names the forces' owner."""
+    bare = [a for a in actors if a.data.get("national")]
+    gaz = load_gazetteer().places
+    known = [gaz[p.entry_id] for p in places if p.entry_id in gaz]
+    if not bare or any(a.data.get("actor", a.entry_id) in FOREIGN_FORCES for a in actors) \
+            or any(k.kind == "base" for k in known):
+        return [a for a in actors if a not in bare]
+    countries = {k.country for k in known}
+    country = next(iter(countries)) if len(countries) == 1 else None
+    if country == "IQ" and 2 * sum(k.admin1 in KURDISTAN_REGION for k in known) >= len(known):
+        country = None
+    code = GOVERNMENT_OF.get(country)
+    entry = load_lexicon("actors").get(code) if code else None
+    out = []
+    for a in actors:
+        if a not in bare:
+            out.append(a)
+        elif entry is not None and not (country in ARMY_ONLY and _POLICE.search(a.text)) \
+                and not _OWNER_AFTER.match(text[a.end:a.end + 12]) and not _OWNER_BEFORE.search(text[max(0, a.start - 14):a.start]):
+            out.append(replace(a, entry_id=entry.id, data={"lexicon": "actors", **entry.attrs, "bare": True}))
+    return out
+
+
 def find_mentions(doc: Doc) -> DocMentions:
     norm = normalize(doc.text)
     found = matcher().find_all(norm, doc.text)
@@ -160,6 +202,7 @@ def find_mentions(doc: Doc) -> DocMentions:
     # A country in the name of an outlet or monitor that speaks for no side ("موقع روسيا اليوم", "وسائل إعلام
     # روسية") is no party to the story.
     outlets = [s for s in found["sources"] if not s.data.get("actor")]
-    actors = [a for a in found["actors"] if not any(o.start <= a.start and a.end <= o.end for o in outlets)]
+    actors = _national_forces(doc.text, [a for a in found["actors"] if not any(o.start <= a.start and a.end <= o.end
+                                                                              for o in outlets)], places)
     return DocMentions(places, actors, found["weapons"], triggers, found["cues"],
                        found["sources"], dates, times, numbers)

@@ -36,6 +36,9 @@ class Role:
     rule: str
 
 
+NATIONAL_FORCES_RULE = "national-forces:country-of-places"
+
+
 def actor_code(m: Mention) -> str:
     return m.data.get("actor", m.entry_id)
 
@@ -521,6 +524,11 @@ _OWN_STRIKE = re.compile(r"(?<!\w)[وف]?ب(?:ال)?(?:قصف|غارة|غارا�
 def actor_roles(clause: Clause) -> list[Role]:
     """The role of every actor mention in the clause, in text order."""
     roles = [Role(m, actor_code(m), *_role_of(clause, m)) for m in clause.actors]
+    # Soldiers or police named without their country ("قال الجيش", "the army said") speak or suffer, and whose
+    # they are is read from the report's places (a guess, like a base's operator); whose forces struck is not.
+    roles = [r if not r.mention.data.get("bare") else Role(r.mention, r.actor, "none", "national-forces-attack-nothing")
+             if r.role == "attacker" else Role(r.mention, r.actor, r.role, f"{r.rule} {NATIONAL_FORCES_RULE}")
+             for r in roles]
     responses = answers(clause)
     if responses and not any(r.role == "attacker" for r in roles):
         # "أعلنت القيادة المركزية … عن ردها على…" or "فردت قسد بقصف…": the one who answers strikes.

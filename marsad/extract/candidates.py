@@ -8,7 +8,8 @@ from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES
 from marsad.extract.numbers import NumberMention
-from marsad.extract.roles import (Role, actor_roles, answered_attack, answers, definite_noun, demonstrative_noun, habitual,
+from marsad.lexicon.load import load_lexicon
+from marsad.extract.roles import (Role, actor_code, actor_roles, answered_attack, answers, definite_noun, demonstrative_noun, habitual,
                                   told_before, where_stationed)
 from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
 from marsad.resolve.operators import site_operator
@@ -37,6 +38,7 @@ class Draft:
     answered: bool = False  # the attack a response answers ("in response to an attack on…"): not the response
     areas: tuple[PlaceMention, ...] = ()  # distinct areas the clause lists as hit ("في مدينتي الميادين والبوكمال")
     grouping: str = ""  # which incident it joined or why it opened one (shown by --explain)
+    own_attack: "Draft | None" = None  # a toll that names its weapon or killers: the attack it tells when it joins none
 
 
 # "…as a response to a series of attacks", "رداً على سلسلة هجمات": the tally is what the strike answers, not the
@@ -153,11 +155,47 @@ def _blast_account(doc_id: str, clause: Clause, blast: Mention) -> Draft | None:
     return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)
 
 
+# "two soldiers were killed by…", "have been wounded": the dead are the subject, not the killers.
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|got)\s+(?:\w+\s+)?$", re.IGNORECASE)
+AGENT_GAP = 3  # characters between the killers' name and the kill word ("ISIS militants killed")
+
+
+def _killing_told(clause: Clause) -> Mention | None:
+    """"A roadside bomb killed two soldiers", "Suspected ISIS militants killed four shepherds": a death or wound
+    told in English with the weapon or the armed men that caused it tells an attack though the clause has no
+    attack word; its kill word stands as the attack's trigger. (Arabic names such an attack with a word of its own,
+    "بانفجار عبوة", "بقصف"; and its "قتل مسلحون" may as well be passive.)"""
+    cue = next((c for c in clause.cues if c.data.get("type") in ("killed", "injured")), None)
+    if cue is None or not cue.text.isascii() or _tallied(clause):
+        return None
+    armed = bool(attack_weapons(replace(clause, triggers=[*clause.triggers, _as_trigger(cue)])))
+    if not armed and not _PASSIVE_BEFORE.search(clause.text[clause.seg.start:cue.start]):
+        before = clause.text[clause.seg.start:cue.start].rstrip()
+        armed = any(0 <= cue.start - a.end <= AGENT_GAP and actor_code(a) not in UNARMED for a in clause.actors) \
+            or bool(_KILLERS.search(before))
+    return _as_trigger(cue) if armed else None
+
+
+UNARMED = frozenset({"civilians"})
+_KILLERS = re.compile(r"\b(?:gunmen|militants|attackers|fighters|jihadists|insurgents)$", re.IGNORECASE)
+
+
+def _as_trigger(cue: Mention) -> Mention:
+    verb = load_lexicon("triggers").get("attack_verb")
+    return Mention(cue.start, cue.end, cue.text, "triggers", verb.id, {"lexicon": "triggers", **verb.attrs,
+                                                                        "told_by_toll": True})
+
+
 def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     """Build the candidate a clause states, or None when it states no attack."""
     kinds = _trigger_kinds(clause)
     if not kinds & (EVENT_KINDS | WEAK_KINDS):
-        return _casualty_continuation(doc_id, clause)
+        toll = _casualty_continuation(doc_id, clause)
+        killing = _killing_told(clause)
+        if killing is not None and toll is not None:
+            toll.own_attack = clause_draft(doc_id, replace(clause, triggers=sorted([*clause.triggers, killing],
+                                                                                  key=lambda t: t.start)))
+        return toll
     if not kinds & EVENT_KINDS and not attack_weapons(clause):
         # a blast or a "launch" with no weapon word may be anything: at most it adds to an attack told beside it
         blast = next((t for t in clause.triggers if t.data.get("kind") == "explosion"), None)

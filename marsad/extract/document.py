@@ -325,6 +325,8 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
             if draft.answered:
                 ctx = narrative  # "ردًا على هجوم … في 15 أغسطس": the answered attack's day is its clause's only
             _resolve_anaphor(draft, mentions)
+            if draft.own_attack is not None:
+                draft.own_attack = _dated(draft.own_attack, clause_ctx, stated, spoken, triggers, doc.text)
             for draft in per_listed_place(draft):
                 drafts.append(_dated(draft, clause_ctx, stated, spoken, triggers, doc.text))
     return drafts
@@ -431,6 +433,10 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             elif not incidents and any(t.data.get("kind") == "explosion" for t in d.clause.triggers):
                 d.grouping = "held: a blast told before any attack"
                 told_first.append(d)
+            elif d.own_attack is not None and not d.own_attack.rejected:
+                d.grouping = "opened: a toll that names its weapon or killers, fitting no incident before it"
+                d.own_attack.grouping = d.grouping
+                incidents.append(Incident([d.own_attack]))
             else:
                 d.grouping = "dropped: a toll or status that fits no incident before it"
             continue

@@ -120,6 +120,12 @@ def _status(clause: Clause, n: NumberMention) -> str:
     return best
 
 
+# "mortar shells", "rocket fire", "drone attacks": an English weapon noun before a plural or a mass noun counts
+# no single munition.
+_NOUN_OF_MANY = re.compile(r"\s+(?:shells|rounds|rockets|missiles|bombs|projectiles|fire|barrages|salvos|attacks|strikes)\b",
+                           re.IGNORECASE)
+
+
 def fill_munitions(cand: Candidate, clause: Clause) -> None:
     """Counts of munitions: the first count of each status in the clause."""
     for n in clause.numbers:
@@ -134,7 +140,8 @@ def fill_munitions(cand: Candidate, clause: Clause) -> None:
     if cand.launched is None and cand.impacted is None and cand.intercepted is None:
         # "بطائرة مسيرة", "a single rocket": one munition, said with a singular noun and no number.
         for w in attack_weapons(clause):
-            if fold(w.text) in _singular_munitions() and not any(n.start <= w.start < n.end for n in clause.numbers):
+            if fold(w.text) in _singular_munitions() and not any(n.start <= w.start < n.end for n in clause.numbers) \
+                    and not _NOUN_OF_MANY.match(clause.text, w.end):
                 cand.launched = 1
                 cand.cite("munitions.launched", w, "singular-munition-noun")
                 break

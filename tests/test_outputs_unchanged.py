@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "d611e7ec039429aaea02f76048a0e5d1a9664ff56a8535610260e980762496b7",
-    "csv": "f03479acbe6c774de2f09563cc64c26a8e171ec93a78f319626d4f7f9b3981ac",
-    "geojson": "ff08f31d6e216033c78d62c13fb3c8174c368a5203aa9368eb3f2fb78de2edde",
+    "marsad-jsonl": "39506ab39dc994a1f0fccb4972b9e740be2fe2b8a6ea9219deb4875d79402d82",
+    "csv": "f831d9a5998c7d6ad8f2f3f543a33570f6383a9050a8a2587dae5b709ec1b1bf",
+    "geojson": "3e051ba6e23733bcea592e4180e2c7a038303360cd46cdd5a3796cf045126e9f",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "8ea3269ff2ec58274498dcf1b041db15a99cbc216e11ad7d8e505f8a454a0af8",

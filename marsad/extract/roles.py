@@ -128,6 +128,10 @@ _ACCUSER_GAP = re.compile(r"[\s«\"“]*(?:[^\s.،,]+\s+){0,3}?\(?")
 _CELLS_OF = re.compile(r"(?:^|[^\w])(?:خلايا|خلية|فلول|بقايا|مرتع|معقل|معاقل|ملاذ|ملاذا|ملاذاً|حاضنة)\s+ل?(?:تنظيم\s*)?[\"«“]?$")
 
 
+# After an attack verb, "خلية لـ", "مجموعة تابعة لـ": a cell or group of the actor is who struck.
+_CELL_OF = re.compile(r"\s+(?:خلية|خلايا|مجموعة|مجموعات)\s+(?:تابعة\s+)?ل(?:تنظيم\s*)?[«\"“]?")
+
+
 def habitual(text: str, t: Mention) -> bool:
     """An attack verb in the present, in a relative clause ("الجماعات التي تستهدف القواعد"): a habit, no incident."""
     start, word = word_start_of(text, t), _whole_word(text, t)
@@ -159,6 +163,7 @@ _HELD_BY = re.compile(r"(?:رتل|رتلا|رتلاً|الرتل|قافلة|ال
 # "استهدف مجاهدو المقاومة الإسلامية…", "هاجم مسلحون من داعش…": the side's fighters, in the nominative (the
 # verb's subject), between the verb and the side ("تستهدف عناصر قسد" is the object: عناصر has no case ending to tell).
 _MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|مسلحو|مسلحون\s+(?:من|تابعون\s+ل|ينتمون\s+(?:إلى|الى|ل))\s*"
+                         r"|(?:خلية|خلايا|مجموعة|مجموعات)\s+(?:تابعة\s+)?ل(?:تنظيم\s*)?"
                          r"|(?:an?|the|one|two|three|a\s+senior|a\s+top)\s+"
                          r"(?:\w+\s+)?(?:commanders?|leaders?|members?|officials?|fighters?)\s+(?:of|in|from)\s+(?:the\s+)?)"
                          r"\s*(?:(?:ال)?تنظيم\s*)?[«\"“]?")  # "مسلحون من تنظيم «داعش»"
@@ -382,6 +387,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         if verb.text.isascii():
             return "target", "object-after-english-verb"  # English is SVO: "a drone targeted U.S. forces"
         if m.data.get("li") or _after_li(text, m.start):
+            if _CELL_OF.fullmatch(text, verb.end, m.start):
+                return "attacker", "cell-of-after-attack-verb"  # "هاجمت خلية لتنظيم داعش حاجزاً": the cell's group
             if _VERB_AFTER_AGENT.match(text, m.end):
                 return "attacker", "agent-li-before-verb"  # "بقصف للاحتلال التركي استهدف قافلة": whose shelling hit it
             return "target", "preposition-li"  # "توجيه ضربات للميليشيات": ل after a strike marks whom it hit

@@ -234,6 +234,7 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
     for cue in cues:
         kind = cue.data["type"]
         if any(getattr(c, kind) is not None for c in cand.casualties):
+            _one_before_count(cand, clause, cue, kind)
             continue  # a count was given: the noun is not a second, unnumbered one
         if fold(cue.text) in ONE_VICTIM:
             # "ما أدى إلى مقتله": the death word itself says one person
@@ -266,6 +267,34 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
         cas = _count_one(cand, party, kind, word, "singular-person-noun")
         # "قتل ضابط بالجيش وجندي آخر": a second singular noun joined to the first is one more
         _one_more(cand, clause, word.end, cas, kind)
+
+
+_JOINED_BEFORE_COUNT = re.compile(r"\s+(?:و\s*|and\s+)")
+
+
+def _one_before_count(cand: Candidate, clause: Clause, cue: Mention, kind: str) -> None:
+    """"إصابة ضابط وجنديين", "killing an officer and two soldiers": a singular person noun right after the death
+    or injury word, joined by "و" / "and" to the count the clause gives, is one more person."""
+    first = (cue.text.isascii() and _EN_ARTICLE_NOUN.match(clause.text, cue.end, min(len(clause.text), cue.end + 30))) \
+        or _WORD_AFTER.match(clause.text, cue.end, min(len(clause.text), cue.end + 20))
+    noun = _singular_people().get(fold(first.group(1))) if first else None
+    if noun is None or any(n.start <= first.start(1) < n.end for n in clause.numbers):
+        return
+    count = next((n for n in clause.numbers if _JOINED_BEFORE_COUNT.fullmatch(clause.text, first.end(), n.start)), None)
+    told = [e for e in cand.evidence if count is not None and e.field.endswith(f".{kind}") and e.start == count.start]
+    if not told:
+        return
+    party = NOUN_PARTY.get(noun) or told[0].field.split(".")[1]
+    cas = next((c for c in cand.casualties if c.party == party), None)
+    if cas is None:
+        cas = Casualty(party)
+        cand.casualties.append(cas)
+    setattr(cas, kind, (getattr(cas, kind) or 0) + 1)
+    cand.cite(f"casualties.{party}.{kind}", Span(first.start(1), first.end(1), first.group(1)),
+              "singular-person-noun-before-count")
+
+
+_EN_ARTICLE_NOUN = re.compile(r"\s+(?:an?|one)\s+(\w+)")
 
 
 ASSASSINATION = frozenset(fold(w) for w in ("اغتال", "اغتالت", "اغتالوا"))

@@ -100,6 +100,14 @@ def _english_names(name: str) -> list[str]:
     return [f for f in dict.fromkeys(forms) if len(f) >= MIN_ENGLISH_LETTERS and f.isascii()]
 
 
+LATIN_NAME = re.compile(r"[A-Z][A-Za-z\u00c0-\u024f\u1e00-\u1eff'’ʿʾ\-]+(?: [A-Za-z\u00c0-\u024f\u1e00-\u1eff'’ʿʾ\-]+)*")
+
+
+def _latin_names(city: dict) -> list[str]:
+    """GeoNames' other Latin spellings of a place ("Kisweh" for Al Kiswah): English reports use any of them."""
+    return [a.strip() for a in city["alternatenames"] if LATIN_NAME.fullmatch(a.strip())]
+
+
 def geonames_rows(known: list[dict[str, str]], towns: list[dict[str, str]]) -> list[dict[str, str]]:
     """A town row for every Iraqi and Syrian GeoNames place with an Arabic name that no known row is.
 
@@ -118,7 +126,8 @@ def geonames_rows(known: list[dict[str, str]], towns: list[dict[str, str]]) -> l
              for c in places}
     shared = Counter(fold(n) for ns in names.values() for n in ns)
     taken_en = {n.lower() for r in known for n in (r["name_en"], *r["aliases_en"].split("|")) if n}
-    english = {c["geonameid"]: _english_names(c["name"]) for c in places}
+    english = {c["geonameid"]: list(dict.fromkeys(f for n in (c["name"], *_latin_names(c)) for f in _english_names(n)))
+               for c in places}
     shared_en = Counter(n.lower() for ns in english.values() for n in ns)
     rows = []
     for c in sorted(places, key=lambda c: c["geonameid"]):

@@ -353,6 +353,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         speech = next((c for c in speeches if 0 <= c.start - m.end <= 2 or (
             c.start > m.end and _TO_SPEECH.fullmatch(text, m.end, c.start))), None)
     if speech is not None:
+        if speech.start >= m.end and any(_SAID_IT_DID.fullmatch(text, speech.end, t.start) for t in triggers):
+            return "attacker", "speaker-own-forces"  # "The Islamic Resistance in Iraq said it targeted…"
         own = _own_forces_strike(clause, m, triggers)
         if own:
             return "attacker", "speaker-own-forces"  # "أعلنت القيادة أن قواتها نفذت ضربات"
@@ -461,6 +463,8 @@ _ATTRIBUTED_TO = re.compile(r"(?:attribut(?:ed|es)|ascribed|[وف]?(?:نسبت|�
 # A mine or device someone left or planted: "من مخلفات إرهابيي تنظيم «داعش»", "left by Islamic State".
 _LEFT_BY = re.compile(r"(?:مخلفات|زرعها|زرعه|زرعتها|left\s+(?:behind\s+)?by|planted\s+by)\s+(?:[^\s.،,]+\s+){0,2}?[\"“«]?\s*$")
 _SELF_THEN_VERB = re.compile(r"[\s»\"”]*[،,]?\s*(?:إنها|أنها|بأنها|انها|إنه|أنه|بأنه|انه|إنهم|أنهم|بأنهم)\s+(?:قد\s+)?")
+# English: the speaker says it did it ("said it targeted", "announced that they had launched").
+_SAID_IT_DID = re.compile(r"\s+(?:on\s+\w+\s+)?(?:that\s+)?(?:it|they)\s+(?:had\s+|has\s+|have\s+)?")
 # Where a side is based, told between it and its verb: "القوات الأمريكية المتمركزة في كونيكو قصفت…",
 # "U.S. forces stationed at the Conoco field fired…".
 _BASED = r"(?:ال)?(?:متمركزة|متمركز|متمركزين|متواجدة|متواجدين|منتشرة|موجودة)"

@@ -294,7 +294,7 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
     for sentence in sentences(doc.text):
         if any(a <= sentence.start < b for a, b in captions):
             continue
-        for seg in clauses(sentence, breaks):
+        for seg in clauses(sentence, breaks + _after_the_earlier(doc.text, sentence, breaks, mentions.triggers)):
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
             dates = [m for m in mentions.kind_within("dates", seg.start, seg.end)
                      if not _dateline(m, pub) and (not _SINCE.search(doc.text, max(0, m.start - 90), m.start)
@@ -330,6 +330,24 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
             for draft in per_listed_place(draft):
                 drafts.append(_dated(draft, clause_ctx, stated, spoken, triggers, doc.text))
     return drafts
+
+
+_COMMA = re.compile(r"[,،]")
+OPENING_REACH = 3  # characters before a sentence-opening phrase ("و")
+EARLIER_PHRASE_REACH = 120  # characters from "two days after…" to the comma that ends the phrase
+
+
+def _after_the_earlier(text: str, sentence: Segment, breaks: list, triggers: list) -> list[Segment]:
+    """"Two days after the strike on Qamishli, another drone hit…", "بعد يومين من قصف القامشلي، استهدفت…": a
+    sentence that opens on an earlier attack ends that clause at the phrase's comma, once the phrase has named
+    the attack (not at a comma inside it: "بعد أقل من أسبوع على مقتل سليماني، قائد فيلق القدس، في غارة…")."""
+    out = []
+    for m in breaks:
+        if isinstance(m, DateMention) and sentence.start <= m.start <= sentence.start + OPENING_REACH:
+            comma = _COMMA.search(text, m.end, min(sentence.end, m.end + EARLIER_PHRASE_REACH))
+            if comma is not None and any(m.end <= t.start < comma.start() for t in triggers):
+                out.append(Segment(comma.end(), comma.end(), sentence.paragraph, sentence.sentence))
+    return out
 
 
 def _unplaced_just_before(drafts: list[Draft], sentence: Segment) -> bool:

@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "39506ab39dc994a1f0fccb4972b9e740be2fe2b8a6ea9219deb4875d79402d82",
-    "csv": "f831d9a5998c7d6ad8f2f3f543a33570f6383a9050a8a2587dae5b709ec1b1bf",
-    "geojson": "3e051ba6e23733bcea592e4180e2c7a038303360cd46cdd5a3796cf045126e9f",
+    "marsad-jsonl": "1dc5b5c89eb09396d1cb9c642fbdbbd5ea3e1cfff4f89bcd0278d236834d666b",
+    "csv": "0e25354b6576352c9cc6adde5bb11891b65d1918707c986cd6b916ef99e63d33",
+    "geojson": "aa0edd63709e1b8fdb35bc27a5c382053e2f509ef4dae41f410f18573346dcc9",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "8ea3269ff2ec58274498dcf1b041db15a99cbc216e11ad7d8e505f8a454a0af8",

@@ -695,6 +695,12 @@ def _fold_headlines(incidents: list[Incident], headings: set[int]) -> list[Incid
         if all(d.clause.sentence.sentence in headings and not d.cand.date_explicit for d in inc.drafts):
             undated = [replace(d, cand=replace(d.cand, date=None, date_range=None)) for d in inc.drafts]
             told = next((later for later in incidents[i + 1:] if all(fits(later, d) for d in undated)), None)
+            if told is None and all(d.cand.location is None or d.cand.location.precision not in PRECISE for d in undated):
+                # "…after airstrike in Hamrin Mountains" over a body that places it in Kirkuk province: a
+                # headline's vaguer place gives way to the incident the lead tells right after it
+                placeless = [replace(d, cand=replace(d.cand, location=None)) for d in undated]
+                lead = incidents[i + 1] if i + 1 < len(incidents) else None
+                told = lead if lead is not None and all(fits(lead, d) for d in placeless) else None
             if told is not None:
                 told.drafts[:0] = inc.drafts
                 continue

@@ -8,10 +8,10 @@ from marsad.extract.attribution import fill_attribution
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES
 from marsad.extract.numbers import NumberMention
-from marsad.lexicon.load import load_lexicon
 from marsad.extract.roles import (Role, actor_code, actor_roles, answered_attack, answers, definite_noun, demonstrative_noun, habitual,
                                   told_before, where_stationed)
 from marsad.extract.slots import attack_weapons, fill_calibre, fill_casualties, fill_damage_and_time, fill_munitions, fill_type_and_weapons
+from marsad.lexicon.load import load_lexicon
 from marsad.resolve.operators import site_operator
 from marsad.merge.compat import SAME_PLACE_KM
 from marsad.resolve.geo import km
@@ -168,12 +168,13 @@ def _killing_told(clause: Clause) -> Mention | None:
     cue = next((c for c in clause.cues if c.data.get("type") in ("killed", "injured")), None)
     if cue is None or not cue.text.isascii() or _tallied(clause):
         return None
-    armed = bool(attack_weapons(replace(clause, triggers=[*clause.triggers, _as_trigger(cue)])))
+    trigger = _as_trigger(cue)
+    armed = bool(attack_weapons(replace(clause, triggers=[*clause.triggers, trigger])))
     if not armed and not _PASSIVE_BEFORE.search(clause.text[clause.seg.start:cue.start]):
         before = clause.text[clause.seg.start:cue.start].rstrip()
         armed = any(0 <= cue.start - a.end <= AGENT_GAP and actor_code(a) not in UNARMED for a in clause.actors) \
             or bool(_KILLERS.search(before))
-    return _as_trigger(cue) if armed else None
+    return trigger if armed else None
 
 
 UNARMED = frozenset({"civilians"})
@@ -191,8 +192,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     kinds = _trigger_kinds(clause)
     if not kinds & (EVENT_KINDS | WEAK_KINDS):
         toll = _casualty_continuation(doc_id, clause)
-        killing = _killing_told(clause)
-        if killing is not None and toll is not None:
+        if toll is not None and (killing := _killing_told(clause)) is not None:
             toll.own_attack = clause_draft(doc_id, replace(clause, triggers=sorted([*clause.triggers, killing],
                                                                                   key=lambda t: t.start)))
         return toll

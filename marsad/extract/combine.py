@@ -38,7 +38,8 @@ def _attacker_strength(c: Candidate) -> int:
 
 # Target rules that read the side from a place: whose base it is, not who was hit there; whose country's
 # soldiers the bare "جنديان" are.
-PLACE_TARGET_RULES = ("facility", "site-operator:", "national-forces:")
+GUESSED_TARGET_RULES = ("site-operator:", "national-forces:")
+PLACE_TARGET_RULES = ("facility", *GUESSED_TARGET_RULES)
 
 
 def _target_strength(c: Candidate) -> int:
@@ -46,8 +47,7 @@ def _target_strength(c: Candidate) -> int:
     otherwise the first target told, a base's operator only when nothing else is named."""
     if any(cas.party == c.target_actor for cas in c.casualties):
         return 0
-    return 2 if any(inferred(e.rule, ("site-operator:", "national-forces:")) for e in c.evidence
-                    if e.field == "target_actor") else 1
+    return 2 if any(inferred(e.rule, GUESSED_TARGET_RULES) for e in c.evidence if e.field == "target_actor") else 1
 
 
 def _date_key(c: Candidate):

@@ -154,14 +154,15 @@ _OWNER_BEFORE = re.compile(r"(?:US|U\.S\.|American|Turkish|Israeli|Russian|Irani
 
 def _national_forces(text: str, actors: list[Mention], places: list[Mention]) -> list[Mention]:
     """Bare soldiers, army and police as the government whose country the report's places are in: "قتل جنديان
-    بهجوم على موقع للجيش في الطارمية" is the Iraqi army's loss. Left out when the places span countries, lie
-    mostly in the Kurdistan Region, or another word names the forces' owner."""
-    bare = [a for a in actors if a.data.get("national")]
+    بهجوم على موقع للجيش في الطارمية" is the Iraqi army's loss. Left out when the places span countries or
+    lie mostly in the Kurdistan Region, when the report names foreign forces or a base, or when a word beside
+    them names their owner."""
+    if not any(a.data.get("national") for a in actors):
+        return actors
     gaz = load_gazetteer().places
     known = [gaz[p.entry_id] for p in places if p.entry_id in gaz]
-    if not bare or any(a.data.get("actor", a.entry_id) in FOREIGN_FORCES for a in actors) \
-            or any(k.kind == "base" for k in known):
-        return [a for a in actors if a not in bare]
+    if any(a.data.get("actor", a.entry_id) in FOREIGN_FORCES for a in actors) or any(k.kind == "base" for k in known):
+        return [a for a in actors if not a.data.get("national")]
     countries = {k.country for k in known}
     country = next(iter(countries)) if len(countries) == 1 else None
     if country == "IQ" and 2 * sum(k.admin1 in KURDISTAN_REGION for k in known) >= len(known):
@@ -170,7 +171,7 @@ def _national_forces(text: str, actors: list[Mention], places: list[Mention]) ->
     entry = load_lexicon("actors").get(code) if code else None
     out = []
     for a in actors:
-        if a not in bare:
+        if not a.data.get("national"):
             out.append(a)
         elif entry is not None and not (country in ARMY_ONLY and _POLICE.search(a.text)) \
                 and not _OWNER_AFTER.match(text[a.end:a.end + 12]) and not _OWNER_BEFORE.search(text[max(0, a.start - 14):a.start]):

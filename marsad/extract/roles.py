@@ -129,7 +129,8 @@ _CELLS_OF = re.compile(r"(?:^|[^\w])(?:خلايا|خلية|فلول|بقايا|�
 
 
 # After an attack verb, "خلية لـ", "مجموعة تابعة لـ": a cell or group of the actor is who struck.
-_CELL_OF = re.compile(r"\s+(?:خلية|خلايا|مجموعة|مجموعات)\s+(?:تابعة\s+)?ل(?:تنظيم\s*)?[«\"“]?")
+_CELL_OF_WORDS = r"(?:خلية|خلايا|مجموعة|مجموعات)\s+(?:تابعة\s+)?ل(?:تنظيم\s*)?"
+_CELL_OF = re.compile(rf"\s+{_CELL_OF_WORDS}[«\"“]?")
 
 
 def habitual(text: str, t: Mention) -> bool:
@@ -163,7 +164,7 @@ _HELD_BY = re.compile(r"(?:رتل|رتلا|رتلاً|الرتل|قافلة|ال
 # "استهدف مجاهدو المقاومة الإسلامية…", "هاجم مسلحون من داعش…": the side's fighters, in the nominative (the
 # verb's subject), between the verb and the side ("تستهدف عناصر قسد" is the object: عناصر has no case ending to tell).
 _MEMBERS_OF = re.compile(r"\s+(?:مجاهدو|مقاتلو|منتسبو|مسلحو|مسلحون\s+(?:من|تابعون\s+ل|ينتمون\s+(?:إلى|الى|ل))\s*"
-                         r"|(?:خلية|خلايا|مجموعة|مجموعات)\s+(?:تابعة\s+)?ل(?:تنظيم\s*)?"
+                         rf"|{_CELL_OF_WORDS}"
                          r"|(?:an?|the|one|two|three|a\s+senior|a\s+top)\s+"
                          r"(?:\w+\s+)?(?:commanders?|leaders?|members?|officials?|fighters?)\s+(?:of|in|from)\s+(?:the\s+)?)"
                          r"\s*(?:(?:ال)?تنظيم\s*)?[«\"“]?")  # "مسلحون من تنظيم «داعش»"

@@ -148,6 +148,9 @@ _POLICE = re.compile(r"شرط|أمن|الأمن|police|security", re.IGNORECASE)
 # Whose forces the neighbouring word says ("جنديين تركيين", "US soldiers"): then they are no bare national forces.
 _OWNER_AFTER = re.compile(r"^\s*(?:ال)?(?:أمريك|أميرك|ترك|إسرائيل|اسرائيل|روس|إيران|ايران|سوري|عراقي|كرد|التحالف|الاحتلال"
                           r"|النظام|الأسد|قسد|البيشمركة|الحكومة|أردني|لبناني|فرنسي|بريطاني|الوطني|الحر)")
+# Whose military sites the words after them say ("مواقع عسكرية تابعة لميليشيات", "sites used by Hezbollah").
+_SITE_OWNER_AFTER = re.compile(r"^\s*(?:تابع|لل|لـ|ل(?:ميليشي|مليشي|حزب|قوات|فصائل|الحرس|داعش|قسد|تنظيم|جماع)"
+                               r"|of\b|belong|used by|run by|held by|linked)", re.IGNORECASE)
 _OWNER_BEFORE = re.compile(r"(?:US|U\.S\.|American|Turkish|Israeli|Russian|Iranian|Syrian|Iraqi|Kurdish|coalition|regime|SDF"
                            r"|Peshmerga|Jordanian|Lebanese|French|British|Asayish|government|Assad|rebel|opposition)\W*$")
 
@@ -169,13 +172,19 @@ def _national_forces(text: str, actors: list[Mention], places: list[Mention]) ->
         country = None
     code = GOVERNMENT_OF.get(country)
     entry = load_lexicon("actors").get(code) if code else None
+    def owned(a: Mention) -> bool:
+        return bool(_OWNER_AFTER.match(text[a.end:a.end + 12]) or _OWNER_BEFORE.search(text[max(0, a.start - 14):a.start]))
+    # "جنديان تركيان … على موقع عسكري": soldiers of a named country make the report's military sites theirs too
+    foreign_soldiers = any(a.data.get("national") and not a.data.get("sites") and owned(a) for a in actors)
     out = []
     for a in actors:
         if not a.data.get("national"):
             out.append(a)
-        elif entry is not None and not (country in ARMY_ONLY and _POLICE.search(a.text)) \
-                and not _OWNER_AFTER.match(text[a.end:a.end + 12]) and not _OWNER_BEFORE.search(text[max(0, a.start - 14):a.start]):
-            out.append(replace(a, entry_id=entry.id, data={"lexicon": "actors", **entry.attrs, "bare": True}))
+        elif entry is not None and not (country in ARMY_ONLY and _POLICE.search(a.text)) and not owned(a):
+            if a.data.get("sites") and (foreign_soldiers or _SITE_OWNER_AFTER.match(text[a.end:a.end + 12])):
+                continue
+            out.append(replace(a, entry_id=entry.id, data={"lexicon": "actors", **entry.attrs, "bare": True,
+                                                           "sites": bool(a.data.get("sites"))}))
     return out
 
 

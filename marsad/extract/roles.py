@@ -533,14 +533,23 @@ _ANSWERED_ATTACK = re.compile(r"[^.؟!]{0,60}?(?<!\w)على\s+(?:ال)?(?:هجو
 _OWN_STRIKE = re.compile(r"(?<!\w)[وف]?ب(?:ال)?(?:قصف|غارة|غارات|ضربة|ضربات|استهداف|المدفعية|مدفعية|صواريخ|قذائف)(?!\w)")
 
 
+def _bare_national(r: Role) -> Role:
+    """Soldiers or police named without their country ("قال الجيش", "the army said") speak or suffer, and whose
+    they are is read from the report's places (a guess, like a base's operator); whose forces struck is not. A
+    military site after the attack word ("استهدفت غارات إسرائيلية مستودعاً عسكرياً") is what was struck."""
+    if r.mention.data.get("sites") and r.rule in ("agent-after-attack-word", "unassigned"):
+        return Role(r.mention, r.actor, "target", f"site-in-attack-clause {NATIONAL_FORCES_RULE}")
+    if r.role != "attacker":
+        return Role(r.mention, r.actor, r.role, f"{r.rule} {NATIONAL_FORCES_RULE}")
+    return Role(r.mention, r.actor, "none", "national-forces-attack-nothing")
+
+
 def actor_roles(clause: Clause) -> list[Role]:
     """The role of every actor mention in the clause, in text order."""
     roles = [Role(m, actor_code(m), *_role_of(clause, m)) for m in clause.actors]
     # Soldiers or police named without their country ("قال الجيش", "the army said") speak or suffer, and whose
     # they are is read from the report's places (a guess, like a base's operator); whose forces struck is not.
-    roles = [r if not r.mention.data.get("bare") else Role(r.mention, r.actor, "none", "national-forces-attack-nothing")
-             if r.role == "attacker" else Role(r.mention, r.actor, r.role, f"{r.rule} {NATIONAL_FORCES_RULE}")
-             for r in roles]
+    roles = [r if not r.mention.data.get("bare") else _bare_national(r) for r in roles]
     responses = answers(clause)
     if responses and not any(r.role == "attacker" for r in roles):
         # "أعلنت القيادة المركزية … عن ردها على…" or "فردت قسد بقصف…": the one who answers strikes.

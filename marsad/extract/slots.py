@@ -180,7 +180,7 @@ _COORDINATED = re.compile(r"(?:\s+[^\s\d،,.]+)?[\s،,]*(?:و|and)\s*")
 _POSSESSED = re.compile(r"\s+(?:من\s+)?(?:جنود|عناصر|مقاتلي|منتسبي|أفراد|افراد|عسكريي|ضباط)(?:ه|ها|هم|هما)(?!\w)")
 _OF_ITS = re.compile(r"\s+of\s+(?:its|their|his)\s+")  # "four of its militiamen": the count's own words
 _FAMILY_BEFORE = re.compile(r"(?:عائلة|العائلة|أسرة|الأسرة|عائلته|أسرته|family)(?:\s+\w+){0,2}\s+(?:من|of)\s+$")
-_FAMILY_AFTER = re.compile(r"\s+(?:من|of)\s+(?:the\s+)?(?:same\s+|one\s+)?(?:عائلة|أسرة|family)(?!\w)")
+_FAMILY_AFTER = re.compile(r"\s+(?:من|of)\s+(?:the\s+|a\s+)?(?:same\s+|one\s+|single\s+)?(?:عائلة|أسرة|family)(?!\w)")
 NOUN_PARTY = {"civilian": "civilians", "child": "civilians", "woman": "civilians", "activist": "civilians",
               "professional": "civilians"}  # nouns that name their party
 
@@ -269,7 +269,7 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
         _one_more(cand, clause, word.end, cas, kind)
 
 
-_JOINED_BEFORE_COUNT = re.compile(r"\s+(?:و\s*|and\s+)")
+_JOINED_BEFORE_COUNT = re.compile(r"\s+(?:و\s*|and\s+(?:(?:her|his|their)\s+)?)")  # "a woman and her two children"
 
 
 def _one_before_count(cand: Candidate, clause: Clause, cue: Mention, kind: str) -> None:
@@ -388,8 +388,10 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         passive = next((c for c in cues if c.start >= n.end and _PASSIVE_GAP.fullmatch(clause.text[n.end:c.start])),
                        None)
         right_before_cue = passive is not None
+        # "killed a family of five", "مقتل عائلة من خمسة": the count of a family is of people, with no noun after it
+        family = _FAMILY_BEFORE.search(clause.text, max(0, n.start - 20), n.start) is not None
         if n.noun_category not in {"person", "casualty"} and not (
-                n.noun_category is None and (right_after_cue or right_before_cue)):
+                n.noun_category is None and (right_after_cue or right_before_cue or family)):
             continue
         if _AMONG_THEM.search(clause.text, max(0, n.start - 16), n.start):
             continue  # "مقتل 11 شخصاً بينهم 3 أطفال": the three are among the eleven
@@ -428,8 +430,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             party = next((code for pos, (code, adjective) in sorted(actor_at.items())
                           if n.start <= pos <= (n.end + 2 if adjective else n.end + CASUALTY_WINDOW)
                           and not any(o is not n and o.start <= pos < o.end for o in clause.numbers)), "unknown")
-        if party == "unknown" and (_FAMILY_BEFORE.search(clause.text, max(0, n.start - 20), n.start)
-                                   or _FAMILY_AFTER.match(clause.text, n.end)):
+        if party == "unknown" and (family or _FAMILY_AFTER.match(clause.text, n.noun_end or n.end)):
             party = "civilians"  # "عائلة مكونة من 6 أشخاص", "ثلاثة أشخاص من عائلة واحدة": a family's members
         cas = next((c for c in cand.casualties if c.party == party), None)
         if cas is None:

@@ -104,9 +104,14 @@ def _tallied(clause: Clause) -> bool:
 
 
 def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
-    """"…، فيما قُتل ٥ من المهاجمين": a toll with no attack word adds to the incident before it."""
+    """"…، فيما قُتل ٥ من المهاجمين", "A civilian was injured.": a toll with no attack word adds to the incident
+    before it (a sentence with no count places nothing: its place may be anybody's)."""
     cues = [c for c in clause.cues if c.data.get("type") in TOLL_CUES]
-    if not cues or not clause.numbers or _tallied(clause):
+    if not clause.numbers and not any(c.data.get("type") == "injured" for c in cues):
+        # With no count, only a wounded person adds ("Another person … was injured"): one dead named again
+        # after the toll ("The commander was killed on his way…") is more often the same dead, told twice.
+        return None
+    if not cues or _tallied(clause):
         return None
     cand = Candidate(doc_id=doc_id, anchor=cues[0].start)
     roles = actor_roles(clause)
@@ -119,7 +124,7 @@ def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
     if not cand.casualties and cand.unlaunched is None and cand.intercepted is None and cand.impacted is None:
         return None
     hit = best_place([p for p in read_places(clause) if not p.launch_site and not p.reference])
-    if hit is not None and hit.precision != "country":
+    if hit is not None and hit.precision != "country" and clause.numbers:
         cand.location = to_location(hit)
         cand.cite("location", hit.mention, f"gazetteer:{hit.place.id}")
     return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)

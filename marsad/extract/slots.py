@@ -187,7 +187,7 @@ NOUN_PARTY = {"civilian": "civilians", "child": "civilians", "woman": "civilians
 
 _MEMBER_OF = re.compile(r"\s+(?:بارز\s+|كبير\s+)?(?:في|من|ب|in|of|from)\s*(?:صفوف\s+|the\s+)?")
 _EN_ONE = re.compile(r"\s+(?:a|an|one)\s+")
-_EN_WORD = re.compile(r"\s*([A-Za-z][\w\-]*)")
+_EN_WORD = re.compile(r"\s*([A-Za-z0-9][\w\-]*)")  # "a 50-year-old man": an age is one of the noun's words
 EN_ONE_WORDS = 5  # "killed a senior Kataib Hezbollah commander": the noun within five words of "a"
 
 
@@ -206,7 +206,7 @@ def _english_one(text: str, end: int) -> tuple[Span, int] | None:
     return None
 
 
-_EN_ARTICLE = re.compile(r"\b(?:[Aa]n?|[Oo]ne|[Hh]is|[Hh]er|[Tt]heir)\s+")  # "His driver was killed": one
+_EN_ARTICLE = re.compile(r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir)\s+")  # "His driver was killed": one
 _EN_WAS = re.compile(r"\s(?:was|has\s+been)\s+(?:reportedly\s+)?$")
 EN_SUBJECT_REACH = 80  # characters back from "was killed" to "A fighter of the Syrian Democratic Forces"
 

@@ -260,6 +260,10 @@ def _announced_launch(clause: Clause, m: Mention) -> bool:
     return launch is not None and bool(_ANNOUNCE_GAP.fullmatch(clause.text, m.end, launch.start))
 
 
+# An English subordinate clause opening between a cue and an actor: the actor is that clause's subject.
+_NEW_CLAUSE_EN = re.compile(r"\b(?:when|as|after|while|before|because)\s+(?:the\s+|a\s+|an\s+)?$")
+
+
 def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     text = clause.text
     triggers = [t for t in clause.triggers if t.data.get("kind") in ATTACK_KINDS]
@@ -371,6 +375,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     cue = _nearest_before(role_cues, m.start, CUE_WINDOW)
     if cue is not None and cue.text.isascii() and len(cue.text) <= 3 and m.start - cue.end > SHORT_CUE_WINDOW:
         cue = None  # "On Wednesday, February 7, U.S. forces…": a short English preposition governs what follows it
+    if cue is not None and _NEW_CLAUSE_EN.search(text, cue.end, m.start):
+        cue = None  # "three others wounded when ISIS militants attacked…": the subject of the clause after "when"
     if (cue is not None and cue.data.get("type") == "target_before" and cue.text.endswith(("على", "ضد"))
             and not _nearest_before(triggers + clause.weapons, cue.start, PREPOSITION_REACH)):
         cue = None  # "هجوم على X" marks X; "الحرص على أمن المنطقة" does not

@@ -370,6 +370,17 @@ _BOTH_TOLLS = re.compile(r"\s*(?:و|او|or|and)\s*(?:ال)?(?:مصاب|جريح
 _OWN_COUNT = re.compile(r"\s*(?:بجروح\s+)?(?:\d|ثالث|ثان|رابع|آخر|اخر|another|others?|a\s+third|\w+\s+others)")
 
 
+def _named_once(clause: Clause, start: int, end: int) -> str:
+    """The text between two offsets with each actor's name in it one word: "three members of the Popular
+    Mobilization Forces were killed" is "three members of the X were killed"."""
+    out, pos = [], start
+    for a in clause.actors:
+        if start <= a.start and a.end <= end:
+            out += [clause.text[pos:a.start], "X"]
+            pos = a.end
+    return "".join(out) + clause.text[pos:end]
+
+
 def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[str, bool]]) -> None:
     """Killed and injured per party: a person or casualty count next to a death or injury word.
 
@@ -385,7 +396,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             continue
         right_after_cue = any(0 <= n.start - c.end <= 2 for c in cues)  # "استشهاد اثنين من منتسبيها"
         # "… and 25 were wounded": the count is the passive verb's subject.
-        passive = next((c for c in cues if c.start >= n.end and _PASSIVE_GAP.fullmatch(clause.text[n.end:c.start])),
+        passive = next((c for c in cues if c.start >= n.end and _PASSIVE_GAP.fullmatch(_named_once(clause, n.end, c.start))),
                        None)
         right_before_cue = passive is not None
         # "killed a family of five", "مقتل عائلة من خمسة": the count of a family is of people, with no noun after it
@@ -429,7 +440,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             # اثنين": the civilians are the two's).
             party = next((code for pos, (code, adjective) in sorted(actor_at.items())
                           if n.start <= pos <= (n.end + 2 if adjective else n.end + CASUALTY_WINDOW)
-                          and not any(o is not n and o.start <= pos < o.end for o in clause.numbers)), "unknown")
+                          and not any(o is not n and o.start <= pos < o.end for o in clause.numbers)
+                          and not _AMONG_THEM.search(clause.text, n.end, pos)), "unknown")  # "11 people, including civilians"
         if party == "unknown" and (family or _FAMILY_AFTER.match(clause.text, n.noun_end or n.end)):
             party = "civilians"  # "عائلة مكونة من 6 أشخاص", "ثلاثة أشخاص من عائلة واحدة": a family's members
         cas = next((c for c in cand.casualties if c.party == party), None)

@@ -347,6 +347,8 @@ def _one_more(cand: Candidate, clause: Clause, end: int, cas: Casualty, kind: st
 
 
 _AMONG_THEM = re.compile(r"(?:^|[^\w])(?:من\s+)?(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|among\s+whom|including)\s+$")
+# "seven, including two IRGC officers": a side named after these words is some of the count's, not all of it.
+_AMONG = re.compile(r"(?<!\w)(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|among\s+whom|including)(?!\w)")
 # "مقتل وإصابة", "قتلى وجرحى", "killed or wounded": a death word and an injury word joined, one count for both.
 _JOINED = re.compile(r"\s*(?:و|أو|/|and|or)\s*")
 
@@ -441,7 +443,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             party = next((code for pos, (code, adjective) in sorted(actor_at.items())
                           if n.start <= pos <= (n.end + 2 if adjective else n.end + CASUALTY_WINDOW)
                           and not any(o is not n and o.start <= pos < o.end for o in clause.numbers)
-                          and not _AMONG_THEM.search(clause.text, n.end, pos)), "unknown")  # "11 people, including civilians"
+                          and not _AMONG.search(clause.text, n.end, pos)), "unknown")  # "11 people, including civilians"
         if party == "unknown" and (family or _FAMILY_AFTER.match(clause.text, n.noun_end or n.end)):
             party = "civilians"  # "عائلة مكونة من 6 أشخاص", "ثلاثة أشخاص من عائلة واحدة": a family's members
         cas = next((c for c in cand.casualties if c.party == party), None)

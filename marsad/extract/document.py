@@ -767,11 +767,12 @@ def _official_names(inc: Incident, cand: Candidate) -> None:
 
 
 def _bombardment_only(cand: Candidate) -> bool:
-    """Typed only by "قصف" / "ضربة" (bombardment, a strike: from the ground or the air) and no weapon named."""
-    rules = [e.rule for e in cand.evidence if e.field == "sub_event_type"]
-    return (cand.sub_event_type == "Shelling/artillery/missile attack" and len(rules) == 1
-            and rules[0] in ("triggers:shelling", "triggers:strike")
-            and all(w == "unknown" for w in cand.weapons))
+    """Typed only by "قصف" / "ضربة" (bombardment, a strike: from the ground or the air), or by English "bombing"
+    (a bomb planted, or dropped from the air), and no weapon named."""
+    typed = [e for e in cand.evidence if e.field == "sub_event_type"]
+    return (len(typed) == 1 and all(w == "unknown" for w in cand.weapons) and (
+        (cand.sub_event_type == "Shelling/artillery/missile attack" and typed[0].rule in ("triggers:shelling", "triggers:strike"))
+        or (typed[0].rule == "triggers:bombing_noun" and typed[0].text.lower() in ("bombing", "bombings"))))
 
 
 def _missiles_only(cand: Candidate) -> bool:

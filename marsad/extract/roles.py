@@ -260,6 +260,7 @@ def _announced_launch(clause: Clause, m: Mention) -> bool:
     return launch is not None and bool(_ANNOUNCE_GAP.fullmatch(clause.text, m.end, launch.start))
 
 
+_EN_ACCUSED_OF = re.compile(r"[\w\s\-']{0,30}?\s(?:for|of)\s")  # "blamed Iran-backed militias for", "accused ISIS of"
 # An English subordinate clause opening between a cue and an actor: the actor is that clause's subject.
 _NEW_CLAUSE_EN = re.compile(r"\b(?:when|as|after|while|before|because)\s+(?:the\s+|a\s+|an\s+)?$")
 
@@ -313,13 +314,16 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "attacker", "accused-behind"  # "The US has attributed last month's attack … to Kataib Hezbollah"
     if _LEFT_BY.search(text, max(clause.seg.start, m.start - 40), m.start):
         return "attacker", "left-the-mine"  # "لغم من مخلفات تنظيم داعش", "a mine left by IS": who laid it
-    behind = [c for c in accuse if ("وراء" in c.text or "خلف" in c.text) and 0 <= c.start - m.end <= ACCUSE_WINDOW]
+    behind = [c for c in accuse if ("وراء" in c.text or "خلف" in c.text or "behind" in c.text)
+              and 0 <= c.start - m.end <= ACCUSE_WINDOW]
     if behind and not any(m.end <= a.start and a.end <= behind[0].start for a in clause.actors):
         return "attacker", "accused-behind"  # the last actor before "بالوقوف وراء" is the accused
     if _ON_WHOM.search(text, max(0, m.start - 6), m.start) and any(
             c.end <= m.start and _HOLDS_RESPONSIBLE.search(text, c.end, m.start) for c in accuse):
         return "attacker", "held-responsible"  # "حمّلت الوزارة المسؤولية عن الهجوم على وكلاء لإيران"
     verb = _nearest_before(accuse, m.start, 3)
+    if verb is not None and verb.text.isascii() and _EN_ACCUSED_OF.match(text, m.end):
+        return "attacker", "accused-after-english-verb"  # "officials blamed ISIS for the bombing": SVO, ISIS is blamed
     if verb is not None and any(a.start >= m.end for a in clause.actors
                                 if a.start - m.end <= ACCUSE_WINDOW):
         return "none", "accuser"  # "اتهمت قسد خلايا داعش…": the first actor after the verb accuses

@@ -361,6 +361,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if speech is None:  # "التحالف يعلن استهداف…", "وكان الحرس الثوري، قد أعلن…": the actor right before a reporting verb speaks
         speech = next((c for c in speeches if 0 <= c.start - m.end <= 2 or (
             c.start > m.end and _TO_SPEECH.fullmatch(text, m.end, c.start))), None)
+    if speech is not None and speech.text.isascii() and speech.end <= m.start and any(
+            0 <= t.start - m.end <= LIGHT_VERB_WINDOW for t in triggers):
+        speech = None  # "CENTCOM said US forces conducted a strike": English is SVO, the reported clause's subject
     if speech is not None:
         if speech.start >= m.end and any(_SAID_IT_DID.fullmatch(text, speech.end, t.start) for t in triggers):
             return "attacker", "speaker-own-forces"  # "The Islamic Resistance in Iraq said it targeted…"
@@ -475,7 +478,8 @@ _ATTRIBUTED_TO = re.compile(r"(?:attribut(?:ed|es)|ascribed|[وف]?(?:نسبت|�
 _LEFT_BY = re.compile(r"(?:مخلفات|زرعها|زرعه|زرعتها|left\s+(?:behind\s+)?by|planted\s+by)\s+(?:[^\s.،,]+\s+){0,2}?[\"“«]?\s*$")
 _SELF_THEN_VERB = re.compile(r"[\s»\"”]*[،,]?\s*(?:إنها|أنها|بأنها|انها|إنه|أنه|بأنه|انه|إنهم|أنهم|بأنهم)\s+(?:قد\s+)?")
 # English: the speaker says it did it ("said it targeted", "announced that they had launched").
-_SAID_IT_DID = re.compile(r"\s+(?:on\s+\w+\s+)?(?:that\s+)?(?:it|they)\s+(?:had\s+|has\s+|have\s+)?")
+_SAID_IT_DID = re.compile(r"\s+(?:on\s+\w+\s+)?(?:that\s+)?(?:it|they|(?:its|their)\s+(?:jets|warplanes|aircraft|forces|troops"
+                          r"|drones|fighters|artillery|units))\s+(?:had\s+|has\s+|have\s+)?")  # "said its jets struck"
 # Where a side is based, told between it and its verb: "القوات الأمريكية المتمركزة في كونيكو قصفت…",
 # "U.S. forces stationed at the Conoco field fired…".
 _BASED = r"(?:ال)?(?:متمركزة|متمركز|متمركزين|متواجدة|متواجدين|منتشرة|موجودة)"

@@ -46,10 +46,17 @@ def _quoted(words: list[str]) -> list[str]:
     return out
 
 
+# Latin spellings of تل ("hill") that outlets use interchangeably: Tal Abyad, Tell Abyad, Tel Abyad.
+_TELL = ("tal", "tel", "tell")
+
+
 def _variants(folded: str) -> list[str]:
     """A form and, for an indefinite Arabic noun-adjective phrase, its definite twin: a lexicon
-    listing "ضربات جوية" also means "الضربات الجوية"; a place with a head word, its quoted name too."""
+    listing "ضربات جوية" also means "الضربات الجوية"; a place with a head word, its quoted name too; a
+    Latin "Tal …" name, its "Tel …" and "Tell …" spellings."""
     words = folded.split()
+    if len(words) >= 2 and words[0] in _TELL:
+        return [" ".join([w, *words[1:]]) for w in _TELL]
     quoted = _quoted(words)
     if len(words) < 2 or not all(w[:1] >= "\u0600" for w in words) or any(w.startswith(_ARTICLE) for w in words):
         return [folded, *quoted]  # not an Arabic noun-adjective phrase (حقل العمر is a construct: no definite twin)

@@ -130,6 +130,21 @@ def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
     return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)
 
 
+def claim_continuation(doc_id: str, clause: Clause) -> Draft | None:
+    """"The Islamic Resistance in Iraq claimed responsibility in a statement.": a claim with no attack word claims
+    the attack told just before it (a continuation: it joins that attack only, and never opens one)."""
+    if not clause.cue("claim") or clause.cue("no_claim"):
+        return None
+    claimant = next((r for r in actor_roles(clause) if r.role == "attacker" and r.rule == "claimant"), None)
+    if claimant is None:
+        return None
+    cand = Candidate(doc_id=doc_id, anchor=claimant.mention.start)
+    cand.attacker, cand.attacker_name = claimant.actor, claimant.mention.text
+    cand.cite("attacker", claimant.mention, f"actors:{claimant.actor} {claimant.rule}")
+    fill_attribution(cand, clause, claimant)
+    return Draft(cand, clause, response=False, background_cue=False, attacker_role=claimant, continuation=True)
+
+
 PLACE_ONLY = ("site", "town")  # how precise the place a sentence after an unplaced attack gives it must be
 
 

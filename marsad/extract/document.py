@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from marsad.clean.segment import Segment, clauses, sentences
-from marsad.extract.candidates import Draft, clause_draft, per_listed_place, place_candidate, place_continuation
+from marsad.extract.candidates import (Draft, claim_continuation, clause_draft, per_listed_place, place_candidate,
+                                       place_continuation)
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
 from marsad.extract.roles import HURT, definite_noun, demonstrative_noun, word_start_of
@@ -312,8 +313,13 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
                 ctx = narrative  # the earlier attack's day is its clause's only
             if not triggers and not any(c.data.get("type") in TOLL_CUES
                                         for c in mentions.kind_within("cues", seg.start, seg.end)):
-                # most clauses state no attack: only their dates matter, and the place of an attack told just before
-                if not dates and _unplaced_just_before(drafts, sentence) and not QUOTED.search(doc.text, seg.start, seg.end):
+                # most clauses state no attack: only their dates matter, the claim of an attack told just before,
+                # and its place
+                claim = claim_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions)) if drafts and any(
+                    c.data.get("type") == "claim" for c in mentions.kind_within("cues", seg.start, seg.end)) else None
+                if claim is not None:
+                    drafts.append(_dated(claim, clause_ctx, stated, spoken, triggers, doc.text))
+                elif not dates and _unplaced_just_before(drafts, sentence) and not QUOTED.search(doc.text, seg.start, seg.end):
                     cont = place_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions))
                     if cont is not None:
                         drafts.append(_dated(cont, clause_ctx, stated, spoken, triggers, doc.text))
@@ -446,7 +452,7 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             placeless = replace(d, cand=replace(d.cand, location=None))
             joined = next((x for x in (d, placeless) if incidents and fits(incidents[-1], x)), None)
             if joined is not None:
-                d.grouping = f"joined incident {len(incidents)}: a toll or status adds to the incident before it"
+                d.grouping = f"joined incident {len(incidents)}: a toll, status or claim adds to the incident before it"
                 incidents[-1].drafts.append(joined)
             elif not incidents and any(t.data.get("kind") == "explosion" for t in d.clause.triggers):
                 d.grouping = "held: a blast told before any attack"
@@ -456,7 +462,7 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
                 d.own_attack.grouping = d.grouping
                 incidents.append(Incident([d.own_attack]))
             else:
-                d.grouping = "dropped: a toll or status that fits no incident before it"
+                d.grouping = "dropped: a toll, status or claim that fits no incident before it"
             continue
         why = "compatible (same day, place, sides, weapons)"
         told = d

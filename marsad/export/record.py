@@ -56,11 +56,12 @@ def _counted_first(cands: list[Candidate], name: str) -> list[Candidate]:
 
 
 def _munitions(ordered: list[Candidate]) -> dict[str, int | None]:
-    """Each count from the first account giving it; rounds that fell or hit stand for those fired when no
-    account counts those (the coding guide's rule: "30 صاروخاً أصابت القاعدة" is launched 30)."""
+    """Each count from the first account giving it; rounds that fell or hit, and those shot down, stand for
+    those fired when no account counts those (the coding guide's rule: "30 صاروخاً أصابت القاعدة" is launched 30;
+    "shot down three drones" is three launched)."""
     out = {k: _first(_counted_first(ordered, k), k) for k in ("launched", "impacted", "intercepted", "unlaunched")}
-    if out["launched"] is None:
-        out["launched"] = out["impacted"]
+    if out["launched"] is None and (out["impacted"] is not None or out["intercepted"] is not None):
+        out["launched"] = (out["impacted"] or 0) + (out["intercepted"] or 0)
     return out
 
 

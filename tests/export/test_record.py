@@ -41,6 +41,17 @@ def test_rounds_that_hit_stand_for_those_fired_only_when_none_are_counted() -> N
     assert (counted["launched"], counted["impacted"]) == (14, 3)
 
 
+def test_rounds_shot_down_and_rounds_that_hit_are_all_fired_when_none_are_counted() -> None:
+    # "Air defences shot down three drones; a fourth hit the base": four launched.
+    told = Candidate(doc_id="a", anchor=0, intercepted=3, impacted=1)
+    shot_down = Candidate(doc_id="b", anchor=0, intercepted=2)
+    meta = {"r1": {"published": "2024-02-05"}}
+    both = event_record("e1", Cluster(members=[("r1", told)], doc_ids={"a"}), meta)["munitions"]
+    alone = event_record("e2", Cluster(members=[("r1", shot_down)], doc_ids={"b"}), meta)["munitions"]
+    assert (both["launched"], both["intercepted"], both["impacted"]) == (4, 3, 1)
+    assert (alone["launched"], alone["intercepted"], alone["impacted"]) == (2, 2, None)
+
+
 def test_the_firmest_attribution_of_the_events_attacker_is_shown() -> None:
     # The newest outlet just names Israel; an older one quotes the Syrian defence ministry naming it: confirmed.
     def said(doc_id: str, attribution: str) -> Candidate:

@@ -72,7 +72,7 @@ _PASSIVE_AUX = re.compile(r"(?:^|[^\w])[وف]?(?:تم|تمّ|يتم|جرى|يج�
 # "نفذت القيادة غارات", "إنها نفذت غارات": a light verb and an attack noun make one verb phrase, so the actor
 # right after the light verb, or right before it, is who struck. (شن and its forms are attack verbs already.)
 _LIGHT_VERB = r"[وف]?(?:نف\u0651?ذ|نف\u0651?ذت|ين\u0651?فذ|ينف\u0651?ذ|تنف\u0651?ذ|نف\u0651?ذوا|وج\u0651?ه|وج\u0651?هت|يوج\u0651?ه|توج\u0651?ه|أجرى|أجرت|اجرى|اجرت)"
-_LIGHT_BEFORE = re.compile(rf"(?:^|[^\w]){_LIGHT_VERB}\s+$")
+_LIGHT_BEFORE = re.compile(rf"(?:^|[^\w]){_LIGHT_VERB}\s+(?:(?:طائرة|طائرات|طائرتان|مقاتلة|مقاتلات)\s+)?$")  # "نفذت طائرة مسيرة تركية"
 _LIGHT_BETWEEN = re.compile(rf"\s*[،,]?\s*(?:{_LIGHT_VERB}|(?:carried\s+out|carries\s+out|conducted|conducts|launched|launches"
                             rf"|initiated|initiates)(?:\s+(?:a|an|two|three|four|five|several|multiple|new|\d+))?"
                             rf"(?:\s+(?:retaliatory|precision|further|fresh|additional))?)\s+(?:ال)?")  # "نفذ الغارة"
@@ -176,6 +176,8 @@ _ENGLISH_ATTACK_NOUN = re.compile(r"(?i)(?:air\s?)?(?:attacks?|strikes?|raids?|b
 _AIRCRAFT_NOUN = re.compile(r"\w{0,2}\s+(?:(?:عبر|بواسطة)\s+)?(?:طائرة|طائرات|طائرتان|طائرتين)\s+")
 # An attack verb right after the side ل names: the strike of that side is the verb's subject.
 _VERB_AFTER_AGENT = re.compile(r"[\s»\"”]*(?:استهدف|استهدفت|طال|طالت|أصاب|أصابت)(?!\w)")
+# "على" right after the side ل names: where or whom its strike hit follows, so the side struck.
+_HIT_AFTER_AGENT = re.compile(r"[\s»\"”]*(?:\w+\s+)?(?:على|ضد)\s")
 PASSIVE_AGENT_REACH = 60  # characters from an English attack verb to the "by …" that names who did it
 _BY_AGENT = re.compile(r"\bby\s+(?:(?:members|fighters|militants|gunmen|elements|a\s+group)\s+(?:of|from)\s+)?(?:the\s+)?$")
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
@@ -407,6 +409,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
                 return "attacker", "cell-of-after-attack-verb"  # "هاجمت خلية لتنظيم داعش حاجزاً": the cell's group
             if _VERB_AFTER_AGENT.match(text, m.end):
                 return "attacker", "agent-li-before-verb"  # "بقصف للاحتلال التركي استهدف قافلة": whose shelling hit it
+            if _HIT_AFTER_AGENT.match(text, m.end):
+                return "attacker", "agent-li-before-what-was-hit"  # "بقصف مدفعي لقوات النظام على بلدة كنصفرة"
             return "target", "preposition-li"  # "توجيه ضربات للميليشيات": ل after a strike marks whom it hit
         if _PASSIVE_AUX.search(text, max(0, verb.start - 8), verb.start):
             return "target", "object-of-passive"  # "تم استهداف الدورية": who was targeted

@@ -460,6 +460,31 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule} joined-count")
         counted, counted_party = (n, kind), party
     _singular_casualties(cand, clause, cues, actor_at)
+    _others_of_the_one_before(cand, clause)
+
+
+def _others_of_the_one_before(cand: Candidate, clause: Clause) -> None:
+    """"استشهد عنصر من الجيش العراقي وأصيب اثنان آخران": the others are of the side of the one named before them,
+    who is read after the counts (a singular noun has no number)."""
+    for n in clause.numbers:
+        if n.noun_id != "other_people":
+            continue
+        told = next((e for e in cand.evidence if e.start == n.start and e.field.startswith("casualties.unknown.")), None)
+        one = max((e for e in cand.evidence if e.rule == "singular-person-noun" and e.end <= n.start
+                   and not e.field.startswith("casualties.unknown.")), key=lambda e: e.start, default=None)
+        if told is None or one is None:
+            continue
+        kind, party = told.field.split(".")[2], one.field.split(".")[1]
+        unknown = next(c for c in cand.casualties if c.party == "unknown")
+        theirs = next((c for c in cand.casualties if c.party == party), None)
+        if getattr(theirs, kind) is not None:
+            continue
+        setattr(theirs, kind, getattr(unknown, kind))
+        setattr(unknown, kind, None)
+        if unknown.killed is None and unknown.injured is None:
+            cand.casualties.remove(unknown)
+        cand.evidence = [e for e in cand.evidence if e is not told]
+        cand.cite(f"casualties.{party}.{kind}", Span(told.start, told.end, told.text), f"{told.rule} others-of-the-one-before")
 
 
 def fill_calibre(cand: Candidate, clause: Clause) -> None:

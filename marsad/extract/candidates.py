@@ -131,7 +131,7 @@ def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
 
 
 def claim_continuation(doc_id: str, clause: Clause) -> Draft | None:
-    """"The Islamic Resistance in Iraq claimed responsibility in a statement.": a claim with no attack word claims
+    """"ISIS claimed responsibility through its news agency.": a claim with no attack word claims
     the attack told just before it (a continuation: it joins that attack only, and never opens one)."""
     if not clause.cue("claim") or clause.cue("no_claim"):
         return None

@@ -373,8 +373,8 @@ _OWN_COUNT = re.compile(r"\s*(?:بجروح\s+)?(?:\d|ثالث|ثان|رابع|آ
 
 
 def _named_once(clause: Clause, start: int, end: int) -> str:
-    """The text between two offsets with each actor's name in it one word: "three members of the Popular
-    Mobilization Forces were killed" is "three members of the X were killed"."""
+    """The text between two offsets with each actor's name in it one word: "three fighters from the Popular
+    Mobilization Forces were killed" is "three fighters from the X were killed"."""
     out, pos = [], start
     for a in clause.actors:
         if start <= a.start and a.end <= end:

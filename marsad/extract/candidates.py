@@ -107,9 +107,10 @@ def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
     """"…، فيما قُتل ٥ من المهاجمين", "A civilian was injured.": a toll with no attack word adds to the incident
     before it (a sentence with no count places nothing: its place may be anybody's)."""
     cues = [c for c in clause.cues if c.data.get("type") in TOLL_CUES]
-    if not clause.numbers and not any(c.data.get("type") == "injured" for c in cues):
+    if not clause.numbers and not any(c.data.get("type") == "injured" for c in cues) and _killing_told(clause) is None:
         # With no count, only a wounded person adds ("Another person … was injured"): one dead named again
-        # after the toll ("The commander was killed on his way…") is more often the same dead, told twice.
+        # after the toll ("The commander was killed on his way…") is more often the same dead, told twice
+        # (unless the clause tells its own attack: "a car bomb killed a mother and her son").
         return None
     if not cues or _tallied(clause):
         return None

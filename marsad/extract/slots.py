@@ -182,7 +182,7 @@ _OF_ITS = re.compile(r"\s+of\s+(?:its|their|his)\s+")  # "four of its militiamen
 _FAMILY_BEFORE = re.compile(r"(?:عائلة|العائلة|أسرة|الأسرة|عائلته|أسرته|family)(?:\s+\w+){0,2}\s+(?:من|of)\s+$")
 _FAMILY_AFTER = re.compile(r"\s+(?:من|of)\s+(?:the\s+|a\s+)?(?:same\s+|one\s+|single\s+)?(?:عائلة|أسرة|family)(?!\w)")
 NOUN_PARTY = {"civilian": "civilians", "child": "civilians", "woman": "civilians", "activist": "civilians",
-              "professional": "civilians"}  # nouns that name their party
+              "professional": "civilians", "relative": "civilians"}  # nouns that name their party
 
 
 _MEMBER_OF = re.compile(r"\s+(?:بارز\s+|كبير\s+)?(?:في|من|ب|in|of|from)\s*(?:صفوف\s+|the\s+)?")
@@ -326,7 +326,7 @@ _PASSIVE_GAP = re.compile(r"\s+(?:(?:[A-Za-z][\w\-]*\s+){0,4}?(?:were|was|have b
 
 # "إصابة 5 جنود أمريكيين ومتعاقد", "خمسة من أفراد الخدمة إضافة إلى مقاول آخر", "five soldiers and a contractor":
 # one more person, named by a singular noun joined to the count (its words, then و / إضافة إلى / and a).
-_AND_ONE_MORE = re.compile(r"(?:\s+(?![وa]\w*\b)\w+){0,4}?\s+(?:و|(?:بال|ب)?إضافة\s+إلى\s+|and\s+(?:an?|one)\s+)(\w+)"
+_AND_ONE_MORE = re.compile(r"(?:\s+(?![وa]\w*\b)\w+){0,4}?\s+(?:و|(?:بال|ب)?إضافة\s+إلى\s+|and\s+(?:an?|one|her|his|their)\s+)(\w+)"
                            r"(?!\s+\d)")
 
 

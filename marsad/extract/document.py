@@ -592,15 +592,20 @@ def _tells_its_toll(d: Draft, inc: Incident) -> Draft | None:
 
 
 # A verb judging an attack already told: "أدانت الخارجية الهجوم", "ووصفت القصف بأنه…", "condemned the attack".
-_JUDGED = re.compile(r"(?:أدان|أدانت|ندد|نددت|استنكر|استنكرت|وصف|وصفت|اعتبر|اعتبرت|condemned|denounced|described|called)"
+_JUDGED = re.compile(r"(?:أدان|أدانت|ندد|نددت|استنكر|استنكرت|وصف|وصفت|اعتبر|اعتبرت|condemn|condemns|condemned|condemning"
+                     r"|denounce|denounces|denounced|described|called)"
                      r"\s+(?:\S+\s+){0,3}$")
 
 
 def _judged(d: Draft, inc: Incident) -> Draft | None:
     """"ووصفت الخارجية القصف بأنه انتهاك…": the definite attack a statement condemns or describes is the attack
-    just told; the places the statement lists are its own, not the attack's."""
+    just told; the places the statement lists are its own, not the attack's, and so is a day told before the
+    attack word ("took to Twitter on Wednesday to condemn the attack")."""
     first = _anchor_word(d)
-    if first is None or not definite_noun(d.clause.text, first) or d.cand.date_explicit:
+    definite = first is not None and (definite_noun(d.clause.text, first) or (
+        first.text.isascii() and _TOLD_BEFORE.search(d.clause.text, max(0, first.start - 30), first.start) is not None))
+    if not definite or (d.cand.date_explicit and not all(
+            e.end <= first.start for e in d.cand.evidence if e.field == "date")):
         return None
     if not _JUDGED.search(d.clause.text, max(d.clause.sentence.start, first.start - 40), word_start_of(d.clause.text, first)):
         return None

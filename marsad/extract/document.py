@@ -600,7 +600,7 @@ _JUDGED = re.compile(r"(?:أدان|أدانت|ندد|نددت|استنكر|اس�
 def _judged(d: Draft, inc: Incident) -> Draft | None:
     """"ووصفت الخارجية القصف بأنه انتهاك…": the definite attack a statement condemns or describes is the attack
     just told; the places the statement lists are its own, not the attack's, and so is a day told before the
-    attack word ("took to Twitter on Wednesday to condemn the attack")."""
+    attack word ("went on television on Wednesday to condemn the attack")."""
     first = _anchor_word(d)
     definite = first is not None and (definite_noun(d.clause.text, first) or (
         first.text.isascii() and _TOLD_BEFORE.search(d.clause.text, max(0, first.start - 30), first.start) is not None))

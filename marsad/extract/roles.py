@@ -394,8 +394,10 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
                                                       or _AIRCRAFT_NOUN.fullmatch(text, t.end, m.start))), None)
     if verb is not None and definite_noun(text, verb) and not verb.text.isascii():
         verb = None  # "الهدف من هذه الضربات مقر الفصيل": a definite noun has no genitive agent after it
-    if m.text.isascii() and _BY_AGENT.search(text, max(0, m.start - 40), m.start) and any(
-            t.text.isascii() and 0 <= m.start - t.end <= PASSIVE_AGENT_REACH for t in triggers):
+    passive_verb = _nearest_before([t for t in triggers if t.text.isascii()], m.start, PASSIVE_AGENT_REACH)
+    if m.text.isascii() and _BY_AGENT.search(text, max(0, m.start - 40), m.start) and passive_verb is not None:
+        if passive_verb.data.get("kind") == "disrupted":
+            return "none", "defender"  # "two drones were shot down by the U.S. military": who stopped them
         return "attacker", "agent-of-english-passive"  # "the base was attacked on Friday by members of the PKK"
     if verb is not None and (cue is None or verb.end >= cue.end):
         if verb.data.get("kind") == "disrupted":

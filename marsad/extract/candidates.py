@@ -146,6 +146,9 @@ def claim_continuation(doc_id: str, clause: Clause) -> Draft | None:
     return Draft(cand, clause, response=False, background_cue=False, attacker_role=claimant, continuation=True)
 
 
+DENIED = "the text denies it"  # a rejection whose attack, told again as reports, is no incident either
+
+
 PLACE_ONLY = ("site", "town")  # how precise the place a sentence after an unplaced attack gives it must be
 
 
@@ -270,7 +273,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     blockers = [c for c in clause.cue("not_event") if c.start < first or c.start - first <= NOT_EVENT_AFTER
                 or c.data.get("anywhere")]
     if blockers:
-        rejected = f"not an incident: {blockers[0].text}"
+        rejected = f"{DENIED if blockers[0].data.get('denial') else 'not an incident'}: {blockers[0].text}"
     elif tallies := [c for c in clause.cue("aggregate") if not _answers_a_tally(clause, c, first)]:
         rejected = f"aggregate of several attacks: {tallies[0].text}"
     elif tally := _attacks_counted(clause):

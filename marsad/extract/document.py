@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from marsad.clean.segment import Segment, clauses, sentences
-from marsad.extract.candidates import (Draft, claim_continuation, clause_draft, per_listed_place, place_candidate,
-                                       place_continuation)
+from marsad.extract.candidates import (DENIED, Draft, claim_continuation, clause_draft, per_listed_place,
+                                       place_candidate, place_continuation)
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
 from marsad.extract.roles import HURT, definite_noun, demonstrative_noun, word_start_of
@@ -420,12 +420,33 @@ def _dated(draft: Draft, ctx: DateContext, stated: DateMention | None, spoken: l
     return draft
 
 
+# Words that tell of reports, not of the attack: "social media reported news that…", "The reports claimed…".
+_REPORTS_OF = re.compile(r"(?:\breports?\b|\breported\b|\bnews that\b|\brumou?rs?\b|أنباء|تقارير|شائعات|أخبار|تداولت|تناقلت)",
+                         re.IGNORECASE)
+
+
+def _retells_the_denied(d: Draft, denied: Draft) -> bool:
+    """A later clause that tells, as reports, the attack the text denied ("Several websites reported that ISIS
+    attacked… The reports claimed that…") is the denied report retold, not an incident."""
+    if not _REPORTS_OF.search(d.clause.text, d.clause.sentence.start, d.clause.seg.end):
+        return False
+    # the denial's day is the denial's: the reports may date the attack to the day before
+    undated = replace(denied.cand, date=None, date_range=None)
+    return compatible([undated], _without_guessed_sides(d.cand), strict_precision=True)
+
+
 def group_incidents(drafts: list[Draft]) -> list[Incident]:
     incidents: list[Incident] = []
     told_first: list[Draft] = []  # blasts told before the first attack
     prev: Draft | None = None
+    denied: list[Draft] = []  # attacks the text says did not happen ("denied reports of…", "unfounded")
     for d in drafts:
         if d.rejected:
+            if d.rejected.startswith(DENIED):
+                denied.append(d)
+            continue
+        if any(_retells_the_denied(d, x) for x in denied):
+            d.rejected = "what the text denies: the reports of an attack it called false"
             continue
         _inherit_attacker(prev, d)
         _infer_counterstrike(incidents, d)

@@ -346,6 +346,26 @@ def _one_more(cand: Candidate, clause: Clause, end: int, cas: Casualty, kind: st
               "singular-person-noun-joined-to-count")
 
 
+_ONE_AND = re.compile(r"(?<!\w)(\w+)\s+و\s*$")  # "امرأة وطفلين": a singular noun joined by و right before a count
+
+
+def _one_joined_before(cand: Candidate, clause: Clause, n: NumberMention, cas: Casualty, kind: str) -> None:
+    """"تقل امرأة وطفلين أصيبوا": a singular person noun joined by و right before the count is one more of them."""
+    one = _ONE_AND.search(clause.text, max(clause.seg.start, n.start - 20), n.start)
+    noun = _singular_people().get(fold(one.group(1))) if one else None
+    if noun is None or noun == "other_people" or any(o.start <= one.start(1) < o.end for o in clause.numbers) or any(
+            0 <= one.start(1) - c.end <= 2 for c in clause.cues if c.data.get("type") in ("killed", "injured")):
+        return  # "قتل مدني و3 عناصر": the noun after the death word is read as a singular casualty already
+    party = NOUN_PARTY.get(noun)
+    if party is not None and party != cas.party:
+        cas = next((c for c in cand.casualties if c.party == party), None) or Casualty(party)
+        if cas not in cand.casualties:
+            cand.casualties.append(cas)
+    setattr(cas, kind, (getattr(cas, kind) or 0) + 1)
+    cand.cite(f"casualties.{cas.party}.{kind}", Span(one.start(1), one.end(1), one.group(1)),
+              "singular-person-noun-joined-before-count")
+
+
 _AMONG_THEM = re.compile(r"(?:^|[^\w])(?:من\s+)?(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|among\s+whom|including)\s+$")
 # "seven, including two IRGC officers": a side named after these words is some of the count's, not all of it.
 _AMONG = re.compile(r"(?<!\w)(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|among\s+whom|including)(?!\w)")
@@ -454,6 +474,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             setattr(cas, kind, n.value)
             cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule}")
             _one_more(cand, clause, n.end, cas, kind)
+            _one_joined_before(cand, clause, n, cas, kind)
         elif joined and kind == counted[1] and counted_party == party:
             # "قتل ثلاثة أطفال وامرأتان": two counts of one party joined by و are more of its people
             setattr(cas, kind, getattr(cas, kind) + n.value)

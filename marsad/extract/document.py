@@ -20,7 +20,8 @@ from marsad.extract.candidates import (DENIED, Draft, claim_continuation, clause
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
 from marsad.extract.roles import HURT, definite_noun, demonstrative_noun, word_start_of
-from marsad.extract.combine import GEO_ORDER, PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine, inferred
+from marsad.extract.combine import (GEO_ORDER, GUESSED_TARGET_RULES, PLACE_TARGET_RULES, WEAK_ATTACKER_RULES, combine,
+                                    inferred)
 from marsad.extract.attribution import official_speaks, side_announces, side_speaks
 from marsad.resolve.actors import announces, fires_missiles, related, usual_attack
 from marsad.merge.compat import compatible, conflict, dates_fit
@@ -851,9 +852,22 @@ def extract_document(doc: Doc, settings: Settings = Settings()) -> list[Candidat
         _own_side_speaks(inc, cand)
         _official_names(inc, cand)
         _usual_attack(cand)
-        if _is_event(cand) and not _explained_away(cand, explained):
+        if _is_event(cand) and not _explained_away(cand, explained) and not _thin(cand):
             events.append(cand)
     return events
+
+
+def _thin(cand: Candidate) -> bool:
+    """A main mention that says only that something struck a town or an area ("the attack in Kirkuk"), with no
+    kind of attack, no side named on either end (a base's operator or a country's forces are only guessed) and no
+    toll, is too thin to stand as an event: on the real sets such
+    mentions were mostly an incident told elsewhere in the report under another day or place. A named site keeps
+    it (attacks on a base are told that briefly, and other outlets' accounts merge with it)."""
+    stated_target = cand.target_actor and not any(inferred(e.rule, GUESSED_TARGET_RULES)
+                                                  for e in cand.evidence if e.field == "target_actor")
+    return (cand.role == "main" and cand.sub_event_type is None and not cand.attacker and not stated_target
+            and not any(c.killed or c.injured for c in cand.casualties)
+            and (cand.location is None or cand.location.precision != "site"))
 
 
 LEAD_MIN_WORDS = 4  # a page's slug or a section name is shorter than any sentence that tells something

@@ -254,10 +254,20 @@ def _infer_counterstrike(incidents: list[Incident], d: Draft) -> None:
             return
 
 
+# "the aircraft", "الطائرات": the aircraft or drones the text has already named
+_SAME_AIRCRAFT = re.compile(r"(?<!\w)(?:ال(?:طائرات|مقاتلات|مسيرات)|the\s+(?:jets|warplanes|aircraft|planes|drones))(?!\w)",
+                            re.IGNORECASE)
+
+
 def _inherit_attacker(prev: Draft | None, d: Draft) -> None:
-    """Within one sentence a later clause without a named attacker keeps the earlier clause's."""
+    """Within one sentence a later clause without a named attacker keeps the earlier clause's; so does a clause
+    of the next sentence whose aircraft are those just named ("قصفت طائرات أمريكية … كما استهدفت الطائرات …")."""
     c = d.cand
-    if prev is None or prev.clause.sentence != d.clause.sentence or c.attacker or not prev.cand.attacker or d.answered:
+    if prev is None or c.attacker or not prev.cand.attacker or d.answered:
+        return
+    if prev.clause.sentence != d.clause.sentence and not (
+            d.clause.sentence.sentence == prev.clause.sentence.sentence + 1
+            and _SAME_AIRCRAFT.search(d.clause.text, d.clause.seg.start, d.clause.seg.end)):
         return
     if prev.cand.attacker == c.target_actor:
         return

@@ -336,14 +336,18 @@ def _one_more(cand: Candidate, clause: Clause, end: int, cas: Casualty, kind: st
     noun = _singular_people().get(fold(more.group(1))) if more else None
     if noun is None or any(o.start <= more.start(1) < o.end for o in clause.numbers):
         return  # "ومدني واحد" is a count of its own
-    party = NOUN_PARTY.get(noun)  # "7 عسكريين ومدني": the civilian is the civilians' one
+    _add_one(cand, cas, noun, kind, Span(more.start(1), more.end(1), more.group(1)), "singular-person-noun-joined-to-count")
+
+
+def _add_one(cand: Candidate, cas: Casualty, noun: str, kind: str, words: Span, rule: str) -> None:
+    """One more person of ``cas``'s party, or of the party the noun names ("7 عسكريين ومدني": the civilians' one)."""
+    party = NOUN_PARTY.get(noun)
     if party is not None and party != cas.party:
         cas = next((c for c in cand.casualties if c.party == party), None) or Casualty(party)
         if cas not in cand.casualties:
             cand.casualties.append(cas)
     setattr(cas, kind, (getattr(cas, kind) or 0) + 1)
-    cand.cite(f"casualties.{cas.party}.{kind}", Span(more.start(1), more.end(1), more.group(1)),
-              "singular-person-noun-joined-to-count")
+    cand.cite(f"casualties.{cas.party}.{kind}", words, rule)
 
 
 _ONE_AND = re.compile(r"(?<!\w)(\w+)\s+و\s*$")  # "امرأة وطفلين": a singular noun joined by و right before a count
@@ -356,14 +360,7 @@ def _one_joined_before(cand: Candidate, clause: Clause, n: NumberMention, cas: C
     if noun is None or noun == "other_people" or any(o.start <= one.start(1) < o.end for o in clause.numbers) or any(
             0 <= one.start(1) - c.end <= 2 for c in clause.cues if c.data.get("type") in ("killed", "injured")):
         return  # "قتل مدني و3 عناصر": the noun after the death word is read as a singular casualty already
-    party = NOUN_PARTY.get(noun)
-    if party is not None and party != cas.party:
-        cas = next((c for c in cand.casualties if c.party == party), None) or Casualty(party)
-        if cas not in cand.casualties:
-            cand.casualties.append(cas)
-    setattr(cas, kind, (getattr(cas, kind) or 0) + 1)
-    cand.cite(f"casualties.{cas.party}.{kind}", Span(one.start(1), one.end(1), one.group(1)),
-              "singular-person-noun-joined-before-count")
+    _add_one(cand, cas, noun, kind, Span(one.start(1), one.end(1), one.group(1)), "singular-person-noun-joined-before-count")
 
 
 _AMONG_THEM = re.compile(r"(?:^|[^\w])(?:من\s+)?(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|among\s+whom|including)\s+$")

@@ -103,11 +103,11 @@ def _tallied(clause: Clause) -> bool:
     return bool(clause.cue("aggregate")) or _attacks_counted(clause) is not None
 
 
-def _casualty_continuation(doc_id: str, clause: Clause) -> Draft | None:
+def _casualty_continuation(doc_id: str, clause: Clause, killing: Mention | None) -> Draft | None:
     """"…، فيما قُتل ٥ من المهاجمين", "A civilian was injured.": a toll with no attack word adds to the incident
     before it (a sentence with no count places nothing: its place may be anybody's)."""
     cues = [c for c in clause.cues if c.data.get("type") in TOLL_CUES]
-    if not clause.numbers and not any(c.data.get("type") == "injured" for c in cues) and _killing_told(clause) is None:
+    if not clause.numbers and not any(c.data.get("type") == "injured" for c in cues) and killing is None:
         # With no count, only a wounded person adds ("Another person … was injured"): one dead named again
         # after the toll ("The commander was killed on his way…") is more often the same dead, told twice
         # (unless the clause tells its own attack: "a car bomb killed a mother and her son").
@@ -215,8 +215,9 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     """Build the candidate a clause states, or None when it states no attack."""
     kinds = _trigger_kinds(clause)
     if not kinds & (EVENT_KINDS | WEAK_KINDS):
-        toll = _casualty_continuation(doc_id, clause)
-        if toll is not None and (killing := _killing_told(clause)) is not None:
+        killing = _killing_told(clause)
+        toll = _casualty_continuation(doc_id, clause, killing)
+        if toll is not None and killing is not None:
             toll.own_attack = clause_draft(doc_id, replace(clause, triggers=sorted([*clause.triggers, killing],
                                                                                   key=lambda t: t.start)))
         return toll

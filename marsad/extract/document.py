@@ -322,12 +322,12 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
             if stated is not None and (stated.rule.endswith(BEFORE_THAT) or _in_the_wake_of(doc.text, stated, triggers)
                                        or _POSSESSIVE.match(doc.text, stated.end)):
                 ctx = narrative  # the earlier attack's day is its clause's only
-            if not triggers and not any(c.data.get("type") in TOLL_CUES
-                                        for c in mentions.kind_within("cues", seg.start, seg.end)):
+            cue_types = {c.data.get("type") for c in mentions.kind_within("cues", seg.start, seg.end)}
+            if not triggers and not cue_types & TOLL_CUES:
                 # most clauses state no attack: only their dates matter, the claim of an attack told just before,
                 # and its place
-                claim = claim_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions)) if drafts and any(
-                    c.data.get("type") == "claim" for c in mentions.kind_within("cues", seg.start, seg.end)) else None
+                claim = claim_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions)) \
+                    if drafts and "claim" in cue_types else None
                 if claim is not None:
                     drafts.append(_dated(claim, clause_ctx, stated, spoken, triggers, doc.text))
                 elif not dates and _unplaced_just_before(drafts, sentence) and not QUOTED.search(doc.text, seg.start, seg.end):

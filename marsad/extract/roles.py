@@ -567,8 +567,6 @@ def _bare_national(r: Role) -> Role:
 def actor_roles(clause: Clause) -> list[Role]:
     """The role of every actor mention in the clause, in text order."""
     roles = [Role(m, actor_code(m), *_role_of(clause, m)) for m in clause.actors]
-    # Soldiers or police named without their country ("قال الجيش", "the army said") speak or suffer, and whose
-    # they are is read from the report's places (a guess, like a base's operator); whose forces struck is not.
     roles = [r if not r.mention.data.get("bare") else _bare_national(r) for r in roles]
     responses = answers(clause)
     if responses and not any(r.role == "attacker" for r in roles):

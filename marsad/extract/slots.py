@@ -363,9 +363,10 @@ def _one_joined_before(cand: Candidate, clause: Clause, n: NumberMention, cas: C
     _add_one(cand, cas, noun, kind, Span(one.start(1), one.end(1), one.group(1)), "singular-person-noun-joined-before-count")
 
 
-_AMONG_THEM = re.compile(r"(?:^|[^\w])(?:من\s+)?(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|among\s+whom|including)\s+$")
+_AMONG_WORDS = r"(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|among\s+whom|including)"
+_AMONG_THEM = re.compile(rf"(?:^|[^\w])(?:من\s+)?{_AMONG_WORDS}\s+$")
 # "seven, including two IRGC officers": a side named after these words is some of the count's, not all of it.
-_AMONG = re.compile(r"(?<!\w)(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|among\s+whom|including)(?!\w)")
+_AMONG = re.compile(rf"(?<!\w){_AMONG_WORDS}(?!\w)")
 # "مقتل وإصابة", "قتلى وجرحى", "killed or wounded": a death word and an injury word joined, one count for both.
 _JOINED = re.compile(r"\s*(?:و|أو|/|and|or)\s*")
 
@@ -493,9 +494,9 @@ def _others_of_the_one_before(cand: Candidate, clause: Clause) -> None:
         if told is None or one is None:
             continue
         kind, party = told.field.split(".")[2], one.field.split(".")[1]
-        unknown = next(c for c in cand.casualties if c.party == "unknown")
+        unknown = next((c for c in cand.casualties if c.party == "unknown"), None)
         theirs = next((c for c in cand.casualties if c.party == party), None)
-        if getattr(theirs, kind) is not None:
+        if unknown is None or theirs is None or getattr(theirs, kind) is not None:
             continue
         setattr(theirs, kind, getattr(unknown, kind))
         setattr(unknown, kind, None)

@@ -25,7 +25,7 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "1dc5b5c89eb09396d1cb9c642fbdbbd5ea3e1cfff4f89bcd0278d236834d666b",
+    "marsad-jsonl": "6958267f7c392349544d6d5462dac3d22bebd3e131d509fb1e8ea335d8fb28e7",
     "csv": "0e25354b6576352c9cc6adde5bb11891b65d1918707c986cd6b916ef99e63d33",
     "geojson": "aa0edd63709e1b8fdb35bc27a5c382053e2f509ef4dae41f410f18573346dcc9",
 }

@@ -29,7 +29,7 @@ def side_announces(clause: Clause, actor: str | None) -> Mention | None:
     """A source speaking for ``actor``'s side, or the side itself right by a reporting verb ("وأعلنت القوات
     الأمريكية أن…", "the US military said")."""
     named = next((a for a in clause.actors if actor is not None and actor_code(a) == actor and not a.data.get("adjective")
-                  and _speaks(clause, a, ANNOUNCER_GAP, acts={"speech"})), None)
+                  and _speaks(clause, a, ANNOUNCER_GAP, acts={"speech"}, subject_first=a.text.isascii())), None)
     return side_speaks(clause, actor) or named
 
 
@@ -39,14 +39,18 @@ def target_speaks(clause: Clause, cand: Candidate) -> Mention | None:
 
 
 def official_speaks(clause: Clause, attacker: str) -> Mention | None:
-    """A source that speaks for a side (a command, a ministry, state media) other than the attacker's."""
+    """A source that speaks for a side (a command, a ministry, state media) other than the attacker's, or an
+    official of no coded side (a security source, the Kurdistan Region's counter-terrorism service)."""
     return next((s for s in clause.sentence_sources
-                 if s.data.get("actor") not in (None, attacker) and _speaks(clause, s, SPEECH_WINDOW)), None)
+                 if (s.data.get("actor") not in (None, attacker) or (s.data.get("actor") is None and s.data.get("official")))
+                 and _speaks(clause, s, SPEECH_WINDOW)), None)
 
 
-def _speaks(clause: Clause, src: Mention, window: int, acts: set[str] = SPEECH_ACTS) -> bool:
-    """A reporting verb or marker stands next to the source: "قالت القيادة…", "…بحسب سنتكوم", "CENTCOM said"."""
-    return any(0 <= src.start - c.end <= window or 0 <= c.start - src.end <= window
+def _speaks(clause: Clause, src: Mention, window: int, acts: set[str] = SPEECH_ACTS, subject_first: bool = False) -> bool:
+    """A reporting verb or marker stands next to the source: "قالت القيادة…", "…بحسب سنتكوم", "CENTCOM said".
+    ``subject_first``: only a name before the verb speaks (English "said Iran-backed militias were…" names
+    what was said, not who said it)."""
+    return any((0 <= src.start - c.end <= window and not subject_first) or 0 <= c.start - src.end <= window
                for c in clause.sentence_cues if c.data.get("type") in acts)
 
 

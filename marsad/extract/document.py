@@ -755,7 +755,7 @@ def _own_side_speaks(inc: Incident, cand: Candidate) -> None:
     """A state force whose own side speaks anywhere in the incident claims it: "U.S. aircraft struck
     two sites…" then "The Pentagon said the strikes hit…" (the clause that names the attacker need
     not be the one its spokesman speaks in)."""
-    if cand.attribution not in ("unknown", "accused") or cand.hedged or not announces(cand.attacker):
+    if cand.attribution not in ("unknown", "accused", "confirmed") or cand.hedged or not announces(cand.attacker):
         return
     speaker = next((s for d in inc.drafts if (s := side_announces(d.clause, cand.attacker))), None)
     if speaker is not None:

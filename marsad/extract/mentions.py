@@ -210,8 +210,8 @@ def find_mentions(doc: Doc) -> DocMentions:
     triggers = [t for t in found["triggers"] if t.data.get("kind") != "idiom" and (
         t.data.get("kind") != "response" or not _RIGHT_TO.search(doc.text[max(0, t.start - 16):t.start]))]
     # A country in the name of an outlet or monitor that speaks for no side ("موقع روسيا اليوم", "وسائل إعلام
-    # روسية") is no party to the story.
-    outlets = [s for s in found["sources"] if not s.data.get("actor")]
+    # روسية") is no party to the story; an official's force ("مصدر في الشرطة") still is.
+    outlets = [s for s in found["sources"] if not s.data.get("actor") and not s.data.get("official")]
     actors = _national_forces(doc.text, [a for a in found["actors"] if not any(o.start <= a.start and a.end <= o.end
                                                                               for o in outlets)], places)
     return DocMentions(places, actors, found["weapons"], triggers, found["cues"],

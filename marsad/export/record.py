@@ -18,12 +18,19 @@ def _loc(loc) -> dict[str, Any] | None:
     return loc.as_dict() if loc else None
 
 
+def _toll(c: Candidate, kind: str) -> int:
+    return sum(getattr(x, kind) or 0 for x in c.casualties)
+
+
 def _casualties(ordered: list[Candidate]) -> list[dict[str, Any]]:
-    """The dead from the first account that counts the dead, the wounded from the first that counts the
-    wounded: one outlet's "six killed" and another's "about 18 wounded" are both shown."""
+    """The dead from the account whose toll most accounts give (the first of them in display order), the
+    wounded likewise: one outlet's "six killed" and another's "about 18 wounded" are both shown, and one
+    outlet's odd figure does not outvote three that agree."""
     out: dict[str, dict[str, Any]] = {}
     for kind in ("killed", "injured"):
-        src = next((c for c in ordered if any(getattr(x, kind) is not None for x in c.casualties)), None)
+        counting = [c for c in ordered if any(getattr(x, kind) is not None for x in c.casualties)]
+        given = Counter(_toll(c, kind) for c in counting)
+        src = max(counting, key=lambda c: given[_toll(c, kind)], default=None)  # max keeps the first of a tie
         for x in src.casualties if src else []:
             if getattr(x, kind) is not None:
                 out.setdefault(x.party, {"party": x.party, "killed": None, "injured": None})[kind] = getattr(x, kind)

@@ -31,6 +31,15 @@ def test_the_dead_and_the_wounded_may_come_from_two_accounts() -> None:
     assert event_record("e1", cluster, meta)["casualties"] == [{"party": "sdf", "killed": 6, "injured": 18}]
 
 
+def test_the_toll_most_accounts_give_outvotes_the_newest() -> None:
+    # Two older reports count three dead; the newest counts five: three is shown, from the first of the two.
+    cands = [Candidate(doc_id=d, anchor=0, casualties=[Casualty(party, killed=n)])
+             for d, party, n in (("a", "pmf", 3), ("b", "unknown", 3), ("c", "pmf", 5))]
+    cluster = Cluster(members=[(f"r{i}", c) for i, c in enumerate(cands)], doc_ids={"a", "b", "c"})
+    meta = {"r0": {"published": "2024-02-05"}, "r1": {"published": "2024-02-06"}, "r2": {"published": "2024-02-07"}}
+    assert event_record("e1", cluster, meta)["casualties"] == [{"party": "unknown", "killed": 3, "injured": None}]
+
+
 def test_rounds_that_hit_stand_for_those_fired_only_when_none_are_counted() -> None:
     hit_only = Candidate(doc_id="a", anchor=0, impacted=30)
     both = Candidate(doc_id="b", anchor=0, launched=14, impacted=3)

@@ -155,6 +155,14 @@ _OWNER_BEFORE = re.compile(r"(?:US|U\.S\.|American|Turkish|Israeli|Russian|Irani
                            r"|Peshmerga|Jordanian|Lebanese|French|British|Asayish|government|Assad|rebel|opposition)\W*$")
 
 
+# "Busra al-Harir" is neither Busra nor Harir: an English place name that runs on into an "al-" word, or that
+# such a word joins to the name before it, is a longer name the gazetteer does not hold. (Not in Arabic, where
+# "ريف حلب الشمالي" puts an adjective after the name.)
+_NAME_GOES_ON = re.compile(r" (?:al|el|ad|ar|as|ash|at|az|an|adh)-[A-Za-z]", re.IGNORECASE)
+_NAME_RAN_BEFORE = re.compile(r"\b(?!(?:In|At|Near|Of|From|To|The|On|Outside|Around|Inside|Into|And|By|For)\b)[A-Z][a-z]+ "
+                              r"(?i:al|el|ad|ar|as|ash|at|az|an|adh)-$")
+
+
 def _national_forces(text: str, actors: list[Mention], places: list[Mention]) -> list[Mention]:
     """Bare soldiers, army and police as the government whose country the report's places are in: "قتل جنديان
     بهجوم على موقع للجيش في الطارمية" is the Iraqi army's loss. Left out when the places span countries or
@@ -205,7 +213,8 @@ def find_mentions(doc: Doc) -> DocMentions:
     # A place name inside an actor name (قوات سوريا الديمقراطية) is the actor, not the place.
     names = found["actors"] + found["sources"]
     places = _resolve_shared([p for p in found["places"] if not any(
-        a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start) for a in names)])
+        a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start) for a in names)
+        and not _NAME_GOES_ON.match(doc.text, p.end) and not _NAME_RAN_BEFORE.search(doc.text, 0, p.start)])
     # "لها الحق في «الرد»": a right to answer is claimed, nothing was answered; an idiom tells no attack.
     triggers = [t for t in found["triggers"] if t.data.get("kind") != "idiom" and (
         t.data.get("kind") != "response" or not _RIGHT_TO.search(doc.text[max(0, t.start - 16):t.start]))]

@@ -238,7 +238,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
         cand.cite("attacker", attacker.mention, f"actors:{attacker.actor} {attacker.rule}")
     if target is None:
         # "تصدت قسد لهجوم شنه عناصر من داعش": whoever repelled the attack was its target.
-        target = next((r for r in roles if r.rule == "defender" and (attacker is None or r.actor != attacker.actor)), None)
+        target = next((r for r in roles if r.rule.split()[0] == "defender" and (attacker is None or r.actor != attacker.actor)), None)
     if target:
         cand.target_actor, cand.target_name = target.actor, target.mention.text
         cand.cite("target_actor", target.mention, f"actors:{target.actor} {target.rule}")

@@ -151,6 +151,8 @@ _OWNER_AFTER = re.compile(r"^\s*(?:ال)?(?:أمريك|أميرك|ترك|إسر�
 # Whose military sites the words after them say ("مواقع عسكرية تابعة لميليشيات", "sites used by Hezbollah").
 _SITE_OWNER_AFTER = re.compile(r"^\s*(?:تابع|لل|لـ|ل(?:ميليشي|مليشي|حزب|قوات|فصائل|الحرس|داعش|قسد|تنظيم|جماع)"
                                r"|of\b|belong|used by|run by|held by|linked)", re.IGNORECASE)
+# The owner named is the state itself ("الدفاعات الجوية السورية", "Iraqi air defences"): its government's forces.
+_STATE_NAMED = {"SY": re.compile(r"^\s*(?:ال)?سوري|Syrian\W*$"), "IQ": re.compile(r"^\s*(?:ال)?عراقي|Iraqi\W*$")}
 _OWNER_BEFORE = re.compile(r"(?:US|U\.S\.|American|Turkish|Israeli|Russian|Iranian|Syrian|Iraqi|Kurdish|coalition|regime|SDF"
                            r"|Peshmerga|Jordanian|Lebanese|French|British|Asayish|government|Assad|rebel|opposition)\W*$")
 
@@ -186,8 +188,14 @@ def _national_forces(text: str, actors: list[Mention], places: list[Mention]) ->
     foreign_soldiers = any(a.data.get("national") and not a.data.get("sites") and owned(a) for a in actors)
     out = []
     for a in actors:
+        state = next((c for c, named in _STATE_NAMED.items() if named.search(text[a.end:a.end + 12])
+                      or named.search(text[max(0, a.start - 14):a.start])), None) if a.data.get("national") else None
         if not a.data.get("national"):
             out.append(a)
+        elif state is not None:
+            own = load_lexicon("actors").get(GOVERNMENT_OF[state])
+            out.append(replace(a, entry_id=own.id, data={"lexicon": "actors", **own.attrs, "bare": True,
+                                                         "sites": bool(a.data.get("sites"))}))
         elif entry is not None and not (country in ARMY_ONLY and _POLICE.search(a.text)) and not owned(a):
             if a.data.get("sites") and (foreign_soldiers or _SITE_OWNER_AFTER.match(text[a.end:a.end + 12])):
                 continue

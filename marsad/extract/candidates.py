@@ -146,6 +146,9 @@ def claim_continuation(doc_id: str, clause: Clause) -> Draft | None:
     return Draft(cand, clause, response=False, background_cue=False, attacker_role=claimant, continuation=True)
 
 
+# "denied any involvement in the attack", "نفت أي علاقة لها بالهجوم": a side denies its part, not the attack.
+_DENIED_ROLE = re.compile(r"\s+(?:\S+\s+){0,5}?(?:involvement|responsibility|any role|any link|links|being behind|taking part"
+                          r"|(?:أي\s+)?(?:علاق|مسؤولي|صل|تورط|دور)\w*)", re.IGNORECASE)
 DENIED = "the text denies it"  # a rejection whose attack, told again as reports, is no incident either
 
 
@@ -271,8 +274,8 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     first = min(t.start for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS)
     # A threat, warning or exercise word before the attack word, or right after it
     # ("تتعرض لتهديدات"), makes the clause about something that did not happen.
-    blockers = [c for c in clause.cue("not_event") if c.start < first or c.start - first <= NOT_EVENT_AFTER
-                or c.data.get("anywhere")]
+    blockers = [c for c in clause.cue("not_event") if (c.start < first or c.start - first <= NOT_EVENT_AFTER
+                or c.data.get("anywhere")) and not (c.data.get("denial") and _DENIED_ROLE.match(clause.text, c.end))]
     if blockers:
         rejected = f"{DENIED if blockers[0].data.get('denial') else 'not an incident'}: {blockers[0].text}"
     elif tallies := [c for c in clause.cue("aggregate") if not _answers_a_tally(clause, c, first)]:

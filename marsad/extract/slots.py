@@ -237,8 +237,11 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
             _one_before_count(cand, clause, cue, kind)
             continue  # a count was given: the noun is not a second, unnumbered one
         if fold(cue.text) in ONE_VICTIM:
-            # "ما أدى إلى مقتله": the death word itself says one person
+            # "ما أدى إلى مقتله": the death word itself says one person ("مقتلهما": two)
             _count_one(cand, "unknown", kind, cue, "one-victim-pronoun")
+            continue
+        if fold(cue.text) in TWO_VICTIMS:
+            setattr(_count_one(cand, "unknown", kind, cue, "two-victims-pronoun"), kind, 2)
             continue
         # "قتل مدني" (the noun after the word), "جنديا أمريكيا أصيب" (before it, with its adjective); the one
         # assassinated may follow the gunmen who did it ("اغتال مسلحون مجهولون قيادياً سابقاً").
@@ -304,9 +307,10 @@ _FORMER_EN = re.compile(r"(?:former|ex-)\s*(?:[A-Za-z]+\s+)?$")  # "a former reb
 
 
 # Death words with a singular pronoun: "مقتله", "استشهادها" (not "إصابته", also "his being hit" by the shots
-# that killed him).
+# that killed him); with a dual one, two.
 ONE_VICTIM = frozenset(fold(w) for w in ("مقتله", "مقتلها", "مصرعه", "مصرعها", "استشهاده", "استشهادها", "وفاته",
                                          "وفاتها", "لحياته", "لحياتها"))
+TWO_VICTIMS = frozenset(fold(w) for w in ("مقتلهما", "مصرعهما", "استشهادهما", "وفاتهما", "لحياتهما"))
 
 
 def _count_one(cand: Candidate, party: str, kind: str, words: Span | Mention, rule: str) -> Casualty:
@@ -367,6 +371,7 @@ _AMONG_WORDS = r"(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|a
 _AMONG_THEM = re.compile(rf"(?:^|[^\w])(?:من\s+)?{_AMONG_WORDS}\s+$")
 # "seven, including two IRGC officers": a side named after these words is some of the count's, not all of it.
 _AMONG = re.compile(rf"(?<!\w){_AMONG_WORDS}(?!\w)")
+_WERE_AMONG = re.compile(r"\s+(?:were|are|was|is)\s+among\s+(?:the\s+)?(?:at\s+least\s+)?|\s+من\s+بين\s+", re.IGNORECASE)
 # "مقتل وإصابة", "قتلى وجرحى", "killed or wounded": a death word and an injury word joined, one count for both.
 _JOINED = re.compile(r"\s*(?:و|أو|/|and|or)\s*")
 
@@ -426,6 +431,9 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             continue
         if _AMONG_THEM.search(clause.text, max(0, n.start - 16), n.start):
             continue  # "مقتل 11 شخصاً بينهم 3 أطفال": the three are among the eleven
+        among = _WERE_AMONG.match(clause.text, n.noun_end or n.end)
+        if among and any(0 <= m.start - among.end() <= 2 for m in clause.numbers):
+            continue  # "four children were among nine civilians killed": the four are of the nine
         if passive is not None and n.noun_id not in {"killed", "injured"} and _dead_and_wounded(
                 clause.text, passive, cues, n, clause.numbers):
             continue

@@ -432,7 +432,7 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if _AMONG_THEM.search(clause.text, max(0, n.start - 16), n.start):
             continue  # "مقتل 11 شخصاً بينهم 3 أطفال": the three are among the eleven
         among = _WERE_AMONG.match(clause.text, n.noun_end or n.end)
-        if among and any(0 <= m.start - among.end() <= 2 for m in clause.numbers):
+        if among and any(0 <= m.start - among.end() <= 2 and m.noun_category == "person" for m in clause.numbers):
             continue  # "four children were among nine civilians killed": the four are of the nine
         if passive is not None and n.noun_id not in {"killed", "injured"} and _dead_and_wounded(
                 clause.text, passive, cues, n, clause.numbers):

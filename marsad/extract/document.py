@@ -645,7 +645,27 @@ def _judged(d: Draft, inc: Incident) -> Draft | None:
     return account if _fits_without_guesses(inc, account) else None
 
 
+# "the car was hit", "the convoy was targeted": the thing an attack just told hit, hit again in the passive
+_THING_HIT_AGAIN = re.compile(r"\b(?:the|this)\s+(car|vehicle|convoy|truck|bus|patrol|house|building|checkpoint|motorcycle"
+                              r"|pickup|van|tanker)\s+(?:(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?)?$", re.IGNORECASE)
+
+
+def _hit_again(d: Draft, inc: Incident) -> Draft | None:
+    """"A drone struck a car… The SDF said the car was hit near the village of X": the thing the attack just
+    told hit, named again with a passive and no side or day of its own, is that attack; where the statement
+    puts it is left to the incident (the text may name a village beside the town it placed it in)."""
+    first = _anchor_word(d)
+    said = first is not None and _THING_HIT_AGAIN.search(d.clause.text, max(0, first.start - 40), first.start)
+    if not said or d.cand.attacker is not None or d.cand.date_explicit or not any(
+            re.search(rf"\b{said.group(1)}\b", o.clause.text[o.clause.sentence.start:o.clause.sentence.end], re.IGNORECASE)
+            for o in inc.drafts):
+        return None
+    account = _further_account(d, keep_place=False)
+    return account if _fits_without_guesses(inc, account) else None
+
+
 _REFERS_BACK = ((_points_back, "«this attack» points back to it"),
+                (_hit_again, "«the car was hit»: what the attack just told hit"),
                 (_judged, "a statement judges the attack just told"),
                 (_dates_the_attack_told, "«Tuesday's attack» dates the attack just told"),
                 (_tells_its_toll, "«the attack» and its toll: the attack just told"))

@@ -253,13 +253,19 @@ def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> b
 
 # Between a speaker and the launch it announces: a time phrase, commas. "أعلن X إطلاق صواريخ" (not "عن"
 # nor "تعرض": "أعلن التحالف عن استهداف قاعدته" reports an attack on itself).
-_ANNOUNCE_GAP = re.compile(r"[\s،,]*(?:(?:فجر|صباح|مساء|ليل|ظهر|اليوم|أمس|الليلة)[\w\s]{0,12}?[،,]\s*)?")
+_ANNOUNCE_GAP = re.compile(r"[\s،,\"»”]*(?:(?:فجر|صباح|مساء|ليل|ظهر|اليوم|أمس|الليلة)[\w\s]{0,20}?[،,]\s*)?")
 
 
-def _announced_launch(clause: Clause, m: Mention) -> bool:
-    """The speaker is followed by the launch or firing it announces as its own ("إطلاق صاروخين")."""
-    launch = next((t for t in clause.triggers if t.start >= m.end and t.data.get("kind") == "launch"), None)
-    return launch is not None and bool(_ANNOUNCE_GAP.fullmatch(clause.text, m.end, launch.start))
+def _announced_launch(clause: Clause, m: Mention, speech: Mention) -> bool:
+    """The speaker is followed by the launch or firing it announces as its own ("إطلاق صاروخين"), or the
+    targeting it announces ("أعلنت المقاومة، فجر اليوم، استهداف قاعدة التنف"; "أكد الحشد استهداف دوريتين"
+    confirms an attack on itself)."""
+    announces = speech.text.lstrip("و").startswith(("أعلن", "تعلن", "يعلن"))
+    launch = next((t for t in clause.triggers if t.start >= m.end and (
+        t.data.get("kind") == "launch" or (announces and t.text.lstrip("وب").startswith("استهداف")))), None)
+    # (not when the launch names its own agent: "أعلنت الحكومة استهداف الولايات المتحدة لقائد…")
+    return launch is not None and bool(_ANNOUNCE_GAP.fullmatch(clause.text, m.end, launch.start)) and not any(
+        0 <= a.start - launch.end <= 2 for a in clause.actors)
 
 
 _EN_ACCUSED_OF = re.compile(r"[\w\s\-']{0,30}?\s(?:for|of)\s")  # "blamed Iran-backed militias for", "accused ISIS of"
@@ -374,7 +380,7 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "attacker", "speaker-own-forces"  # "أعلنت القيادة أن قواتها نفذت ضربات"
         if own is None:
             return "target", "speaker-own-forces-hit"
-        if speech.end <= m.start and _announced_launch(clause, m):
+        if speech.end <= m.start and _announced_launch(clause, m, speech):
             return "attacker", "speaker-own-forces"  # "أعلنت الفصائل، مساء أمس، إطلاق صاروخين"
         return "none", f"speaker-after:{speech.text}"  # "أعلن التحالف عن استهداف…": who speaks, not who fired
     if _LIGHT_BEFORE.search(text, max(0, m.start - 12), m.start) and any(

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from marsad.clean.segment import Segment, clauses, sentences
-from marsad.extract.candidates import (DENIED, Draft, claim_continuation, clause_draft, per_listed_place,
+from marsad.extract.candidates import (DENIED, EVENT_KINDS, Draft, claim_continuation, clause_draft, per_listed_place,
                                        place_candidate, place_continuation)
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
@@ -297,7 +297,9 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
     """Every clause that states an attack, in reading order, with its date resolved."""
     mentions = mentions or find_mentions(doc)
     # "…، بعد نحو شهرين من هجوم استهدف…": the earlier attack is a clause of its own
-    breaks = mentions.cue("clause_break") + [m for m in mentions.dates if m.rule.endswith(BEFORE_THAT)]
+    counted_back = [m for m in mentions.dates if m.rule.endswith(BEFORE_THAT)]
+    breaks = mentions.cue("clause_break") + counted_back
+    after_an_attack = [b for b in mentions.cue("clause_break") if b.data.get("after_an_attack")]
     pub = doc.published
     ctx = DateContext(pub, "day", (pub, pub)) if pub else DateContext(None, "unknown", None)
     drafts: list[Draft] = []
@@ -306,7 +308,12 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
     for sentence in sentences(doc.text):
         if any(a <= sentence.start < b for a, b in captions):
             continue
-        for seg in clauses(sentence, breaks + _after_the_earlier(doc.text, sentence, breaks, mentions.triggers)):
+        # "struck … following a drone attack that…" opens the earlier attack; "were killed following an air
+        # strike" gives the toll's cause
+        told = [b for b in breaks if b not in after_an_attack or (any(
+            sentence.start <= t.start < b.start and t.data.get("kind") in EVENT_KINDS for t in mentions.triggers)
+            and not any(m.start <= b.start <= m.end for m in counted_back))]  # "two days after a…" is a date
+        for seg in clauses(sentence, told + _after_the_earlier(doc.text, sentence, told, mentions.triggers)):
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
             dates = [m for m in mentions.kind_within("dates", seg.start, seg.end)
                      if not _dateline(m, pub) and (not _SINCE.search(doc.text, max(0, m.start - 90), m.start)

@@ -179,7 +179,10 @@ _VERB_AFTER_AGENT = re.compile(r"[\s»\"”]*(?:استهدف|استهدفت|طا
 # "على" right after the side ل names: where or whom its strike hit follows, so the side struck.
 _HIT_AFTER_AGENT = re.compile(r"[\s»\"”]*(?:\w+\s+)?(?:على|ضد)\s")
 PASSIVE_AGENT_REACH = 60  # characters from an English attack verb to the "by …" that names who did it
-_BY_AGENT = re.compile(r"\bby\s+(?:(?:members|fighters|militants|gunmen|elements|a\s+group)\s+(?:of|from)\s+)?(?:the\s+)?$")
+# (not the holder of a thing: "depots used by Kataib Hezbollah", "a base run by the coalition")
+_BY_AGENT = re.compile(r"(?<!used )(?<!run )(?<!operated )(?<!held )(?<!controlled )(?<!owned )(?<!backed )(?<!manned )"
+                       r"(?<!supported )(?<!occupied )(?<!funded )(?<!led )(?<!frequented )"
+                       r"\bby\s+(?:(?:members|fighters|militants|gunmen|elements|a\s+group)\s+(?:of|from)\s+)?(?:the\s+)?$")
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor

@@ -30,7 +30,7 @@ SYNTHETIC_DIGESTS = {
     "geojson": "aa0edd63709e1b8fdb35bc27a5c382053e2f509ef4dae41f410f18573346dcc9",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "8ea3269ff2ec58274498dcf1b041db15a99cbc216e11ad7d8e505f8a454a0af8",
+    "marsad-jsonl": "80cac69963964c4acb83ed27f0c0ec96361dc5031f1c13a92492f035e0a3de12",
     "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
     "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }

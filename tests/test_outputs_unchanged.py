@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "6958267f7c392349544d6d5462dac3d22bebd3e131d509fb1e8ea335d8fb28e7",
-    "csv": "0e25354b6576352c9cc6adde5bb11891b65d1918707c986cd6b916ef99e63d33",
-    "geojson": "aa0edd63709e1b8fdb35bc27a5c382053e2f509ef4dae41f410f18573346dcc9",
+    "marsad-jsonl": "0406bb8f1b0496cd4a4849c4d2874c3d523958f1b2324e71243db04d75a79813",
+    "csv": "2a37256f1e350d91b9519ea3e0f5d08018cccfa2dd59df20b1fe6a0447445001",
+    "geojson": "e8f4e4fe6d9af7e7c10e08e9503e20cb1200e3fbb161032a07942de174a52d4e",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "80cac69963964c4acb83ed27f0c0ec96361dc5031f1c13a92492f035e0a3de12",

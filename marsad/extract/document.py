@@ -899,12 +899,14 @@ def _thin(cand: Candidate) -> bool:
     kind of attack, no side named on either end (a base's operator or a country's forces are only guessed) and no
     toll, is too thin to stand as an event: on the real sets such
     mentions were mostly an incident told elsewhere in the report under another day or place. A named site keeps
-    it (attacks on a base are told that briefly, and other outlets' accounts merge with it)."""
+    it (attacks on a base are told that briefly, and other outlets' accounts merge with it). Placed no finer than a
+    governorate, such a mention is too thin even with a side named ("operations of the PMF in Salah al-Din",
+    "Turkey's attacks on Duhok province")."""
     stated_target = cand.target_actor and not any(inferred(e.rule, GUESSED_TARGET_RULES)
                                                   for e in cand.evidence if e.field == "target_actor")
-    return (cand.role == "main" and cand.sub_event_type is None and not cand.attacker and not stated_target
-            and not any(c.killed or c.injured for c in cand.casualties)
-            and (cand.location is None or cand.location.precision != "site"))
+    vague = cand.location is None or cand.location.precision in ("admin1", "country")
+    return (cand.role == "main" and cand.sub_event_type is None and not any(c.killed or c.injured for c in cand.casualties)
+            and (vague or (not cand.attacker and not stated_target and cand.location.precision != "site")))
 
 
 LEAD_MIN_WORDS = 4  # a page's slug or a section name is shorter than any sentence that tells something

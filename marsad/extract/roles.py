@@ -254,6 +254,10 @@ def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> b
     return False
 
 
+# An attack verb with its object pronoun ("استهدفهم", "هاجمتها"): the side before it is what the pronoun names.
+_VERB_WITH_OBJECT = re.compile(r"[وف]?(?:استهدف|هاجم)ت?(?:هم|ها|هما|هن|ه)")
+
+
 # Between a speaker and the launch it announces: a time phrase, commas. "أعلن X إطلاق صواريخ" (not "عن"
 # nor "تعرض": "أعلن التحالف عن استهداف قاعدته" reports an attack on itself).
 _ANNOUNCE_GAP = re.compile(r"[\s،,\"»”]*(?:(?:فجر|صباح|مساء|ليل|ظهر|اليوم|أمس|الليلة)[\w\s]{0,20}?[،,]\s*)?")
@@ -475,6 +479,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if following and not any(m.end <= a.start < following[0].start for a in clause.actors + clause.places):
         if following[0].data.get("kind") == "disrupted":
             return "none", "defender"
+        if _VERB_WITH_OBJECT.fullmatch(_whole_word(text, following[0])):
+            return "target", "referent-of-object-pronoun"  # "عناصر من داعش استهدفهم الطيران": them, not who struck
         if following[0].data.get("subject_is_target"):
             return "target", "subject-of-suffer-verb"
         if following[0].text.isascii() and _ENGLISH_PASSIVE.search(text, m.end, following[0].start):

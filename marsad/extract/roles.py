@@ -270,7 +270,7 @@ def _announced_launch(clause: Clause, m: Mention, speech: Mention) -> bool:
     announces = speech.text.lstrip("و").startswith(("أعلن", "تعلن", "يعلن"))
     launch = next((t for t in clause.triggers if t.start >= m.end and (
         t.data.get("kind") == "launch" or (announces and t.text.lstrip("وب").startswith("استهداف")))), None)
-    # (not when the launch names its own agent: "أعلنت الحكومة استهداف الولايات المتحدة لقائد…")
+    # (not when the launch names its own agent: "أعلنت الوزارة استهداف التحالف لموقع…")
     return launch is not None and bool(_ANNOUNCE_GAP.fullmatch(clause.text, m.end, launch.start)) and not any(
         0 <= a.start - launch.end <= 2 for a in clause.actors)
 

@@ -160,6 +160,7 @@ _OWNER_BEFORE = re.compile(r"(?:US|U\.S\.|American|Turkish|Israeli|Russian|Irani
 # "Busra al-Harir" is neither Busra nor Harir: an English place name that runs on into an "al-" word, or that
 # such a word joins to the name before it, is a longer name the gazetteer does not hold. (Not in Arabic, where
 # "ريف حلب الشمالي" puts an adjective after the name.)
+NAME_REACH = 30  # characters before a place name within which the word it joins may stand
 _NAME_GOES_ON = re.compile(r" (?:al|el|ad|ar|as|ash|at|az|an|adh)-[A-Za-z]", re.IGNORECASE)
 _NAME_RAN_BEFORE = re.compile(r"\b(?!(?:In|At|Near|Of|From|To|The|On|Outside|Around|Inside|Into|And|By|For)\b)[A-Z][a-z]+ "
                               r"(?i:al|el|ad|ar|as|ash|at|az|an|adh)-$")
@@ -222,7 +223,7 @@ def find_mentions(doc: Doc) -> DocMentions:
     names = found["actors"] + found["sources"]
     places = _resolve_shared([p for p in found["places"] if not any(
         a.start <= p.start and p.end <= a.end and (a.end - a.start) > (p.end - p.start) for a in names)
-        and not _NAME_GOES_ON.match(doc.text, p.end) and not _NAME_RAN_BEFORE.search(doc.text, 0, p.start)])
+        and not _NAME_GOES_ON.match(doc.text, p.end) and not _NAME_RAN_BEFORE.search(doc.text, max(0, p.start - NAME_REACH), p.start)])
     # "لها الحق في «الرد»": a right to answer is claimed, nothing was answered; an idiom tells no attack.
     triggers = [t for t in found["triggers"] if t.data.get("kind") != "idiom" and (
         t.data.get("kind") != "response" or not _RIGHT_TO.search(doc.text[max(0, t.start - 16):t.start]))]

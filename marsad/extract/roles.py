@@ -254,6 +254,9 @@ def _own_forces_strike(clause: Clause, m: Mention, triggers: list[Mention]) -> b
     return False
 
 
+_EN_ARTICLE = re.compile(r"\s+(?:a|an)\s+")  # "hit a coalition convoy": the object after an article
+
+
 # An attack verb with its object pronoun ("استهدفهم", "هاجمتها"): the side before it is what the pronoun names.
 _VERB_WITH_OBJECT = re.compile(r"[وف]?(?:استهدف|هاجم)ت?(?:هم|ها|هما|هن|ه)")
 
@@ -404,7 +407,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         cue = None  # "هجوم على X" marks X; "الحرص على أمن المنطقة" does not
     verb = _nearest_before(triggers, m.start, 2) or next(
         (t for t in triggers if t.end <= m.start and (_MEMBERS_OF.fullmatch(text, t.end, m.start)
-                                                      or _AIRCRAFT_NOUN.fullmatch(text, t.end, m.start))), None)
+                                                      or _AIRCRAFT_NOUN.fullmatch(text, t.end, m.start)
+                                                      or (t.text.isascii() and _EN_ARTICLE.fullmatch(text, t.end, m.start)))),
+        None)
     if verb is not None and definite_noun(text, verb) and not verb.text.isascii():
         verb = None  # "الهدف من هذه الضربات مقر الفصيل": a definite noun has no genitive agent after it
     passive_verb = _nearest_before([t for t in triggers if t.text.isascii()], m.start, PASSIVE_AGENT_REACH)

@@ -278,6 +278,28 @@ def _inherit_attacker(prev: Draft | None, d: Draft) -> None:
         c.cite("attacker", Span(ev.start, ev.end, ev.text), "same-sentence-attacker")
 
 
+# "تبنته الجهة ذاتها", "claimed by the same group": the side that claimed the attack told before
+_SAME_PARTY = re.compile(r"(?:الجهة|الجماعة|الفصائل|الفصيل)\s+(?:ذاتها|نفسها|ذاته|نفسه)|نفس\s+الجهة"
+                         r"|\bthe\s+same\s+(?:group|militia|faction|militants)\b", re.IGNORECASE)
+
+
+def _same_party(incidents: list[Incident], d: Draft) -> None:
+    """"وكانت القاعدة قد تعرضت لهجوم مماثل، تبنته الجهة ذاتها": a clause that names its attacker only as "the same
+    party" takes the side that claimed the attack told before it."""
+    c = d.cand
+    if c.attacker or not d.clause.cue("claim") or not _SAME_PARTY.search(d.clause.text, d.clause.seg.start,
+                                                                          d.clause.seg.end):
+        return
+    claimant = next((o.cand for inc in reversed(incidents) for o in inc.drafts
+                     if o.cand.attacker and o.cand.attribution == "claimed"), None)
+    if claimant is None or claimant.attacker == c.target_actor:
+        return
+    c.attacker, c.attacker_name, c.attribution = claimant.attacker, claimant.attacker_name, "claimed"
+    ev = next((e for e in claimant.evidence if e.field == "attacker"), None)
+    if ev:
+        c.cite("attacker", Span(ev.start, ev.end, ev.text), "same-party-claims")
+
+
 def _resolve_anaphor(d: Draft, mentions) -> None:
     """"The garrison was also targeted…": a clause naming no place finer than a country means the last
     site named before it."""
@@ -467,6 +489,7 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
             d.rejected = "what the text denies: the reports of an attack it called false"
             continue
         _inherit_attacker(prev, d)
+        _same_party(incidents, d)
         _infer_counterstrike(incidents, d)
         prev = d
         # A town a clause lists beside others ("في مدينتي الميادين والبوكمال") joins no incident placed

@@ -9,7 +9,7 @@ a new one.
 from __future__ import annotations
 
 import re
-
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -28,7 +28,7 @@ from marsad.merge.compat import compatible, conflict, dates_fit
 from marsad.resolve.dates import BEFORE_THAT, DateMention
 from marsad.resolve.places import read_places
 from marsad.settings import Settings
-from marsad.types import Candidate, Doc, Span
+from marsad.types import Candidate, Doc, Mention, Span
 
 PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
 
@@ -315,27 +315,38 @@ def _resolve_anaphor(d: Draft, mentions) -> None:
         place_candidate(d.cand, earlier[-1], anaphor[0], f"anaphor:last-named-site:{earlier[-1].place.id}")
 
 
+def _clause_breaks(mentions: DocMentions, sents: list[Segment]) -> list:
+    """Where a clause ends inside a sentence: its connectors, and the day counted back to an earlier attack
+    ("…، بعد نحو شهرين من هجوم استهدف…": the earlier attack is a clause of its own). "following a", "بعد هجوم"
+    open another attack only after an attack word of their sentence ("struck … following a drone attack
+    that…"); after a toll they give its cause ("were killed following an air strike"), and inside "two days
+    after a…" they are part of the date."""
+    counted_back = [m for m in mentions.dates if m.rule.endswith(BEFORE_THAT)]
+    attacks = [t.start for t in mentions.triggers if t.data.get("kind") in EVENT_KINDS]
+    starts = [s.start for s in sents]
+
+    def opens_another(b: Mention) -> bool:
+        start = starts[max(0, bisect_right(starts, b.start) - 1)]
+        return (any(start <= a < b.start for a in attacks)
+                and not any(m.start <= b.start <= m.end for m in counted_back))
+    return [b for b in mentions.cue("clause_break")
+            if not b.data.get("after_an_attack") or opens_another(b)] + counted_back
+
+
 def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
     """Every clause that states an attack, in reading order, with its date resolved."""
     mentions = mentions or find_mentions(doc)
-    # "…، بعد نحو شهرين من هجوم استهدف…": the earlier attack is a clause of its own
-    counted_back = [m for m in mentions.dates if m.rule.endswith(BEFORE_THAT)]
-    breaks = mentions.cue("clause_break") + counted_back
-    after_an_attack = [b for b in mentions.cue("clause_break") if b.data.get("after_an_attack")]
+    sents = sentences(doc.text)
+    breaks = _clause_breaks(mentions, sents)
     pub = doc.published
     ctx = DateContext(pub, "day", (pub, pub)) if pub else DateContext(None, "unknown", None)
     drafts: list[Draft] = []
     quotes = [m.span() for m in QUOTED.finditer(doc.text)]
     captions = _captions(doc.text)
-    for sentence in sentences(doc.text):
+    for sentence in sents:
         if any(a <= sentence.start < b for a, b in captions):
             continue
-        # "struck … following a drone attack that…" opens the earlier attack; "were killed following an air
-        # strike" gives the toll's cause
-        told = [b for b in breaks if b not in after_an_attack or (any(
-            sentence.start <= t.start < b.start and t.data.get("kind") in EVENT_KINDS for t in mentions.triggers)
-            and not any(m.start <= b.start <= m.end for m in counted_back))]  # "two days after a…" is a date
-        for seg in clauses(sentence, told + _after_the_earlier(doc.text, sentence, told, mentions.triggers)):
+        for seg in clauses(sentence, breaks + _after_the_earlier(doc.text, sentence, breaks, mentions.triggers)):
             triggers = mentions.kind_within("triggers", seg.start, seg.end)
             dates = [m for m in mentions.kind_within("dates", seg.start, seg.end)
                      if not _dateline(m, pub) and (not _SINCE.search(doc.text, max(0, m.start - 90), m.start)

@@ -205,6 +205,13 @@ def _total_first(out: Candidate, kind: str) -> bool:
         _among(out, kind) or max(e.start for e in total) < min(e.start for e in named))
 
 
+def _named_first(out: Candidate, kind: str) -> bool:
+    """The named toll is told before the party-less one, which does not count the attackers."""
+    total, named = _tolls(out, kind)
+    return bool(total and named) and not any(_ATTACKERS.search(e.text) for e in total) and (
+        min(e.start for e in named) < min(e.start for e in total))
+
+
 def _among(out: Candidate, kind: str) -> bool:
     """"five children among 9 dead", "ثلاثة أطفال من بين 11 قتيلاً": a named count right before the whole toll."""
     total, named = _tolls(out, kind)
@@ -227,4 +234,9 @@ def _drop_unattributed_repeats(out: Candidate, keep: set[str] = frozenset()) -> 
             elif c.party == "unknown" and named and (getattr(c, kind) or 0) > sum(named) and _total_first(out, kind):
                 # "خمسة قتلى" then "قتل ثلاثة أطفال": the whole toll, then those of it the text names
                 setattr(c, kind, getattr(c, kind) - sum(named))
+            elif c.party == "unknown" and named and getattr(c, kind) is not None and _named_first(out, kind):
+                # "جرح 11 مدنياً" in the lead, "أصيب 14 آخرون" further down: a later or another source's
+                # figure for the same wounded, not more of them; the figure the report leads with stands
+                setattr(c, kind, None)
+                out.evidence = [e for e in out.evidence if e.field != f"casualties.unknown.{kind}"]
     out.casualties = [c for c in out.casualties if c.killed is not None or c.injured is not None]

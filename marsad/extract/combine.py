@@ -199,10 +199,12 @@ def _tolls(out: Candidate, kind: str) -> tuple[list, list]:
 
 
 def _total_first(out: Candidate, kind: str) -> bool:
-    """The party-less toll is told before the named ones, and does not count the attackers ("قتل 5 من المهاجمين")."""
+    """The party-less toll is told before the named ones, or says it holds others ("4 قتلى بينهم جنديان" after
+    "قتل جنديان"), and does not count the attackers ("قتل 5 من المهاجمين")."""
     total, named = _tolls(out, kind)
     return bool(total and named) and not any(_ATTACKERS.search(e.text) for e in total) and (
-        _among(out, kind) or max(e.start for e in total) < min(e.start for e in named))
+        _among(out, kind) or max(e.start for e in total) < min(e.start for e in named)
+        or any("whole-toll" in e.rule.split() for e in total))
 
 
 def _named_first(out: Candidate, kind: str) -> bool:

@@ -371,6 +371,8 @@ _AMONG_WORDS = r"(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|a
 _AMONG_THEM = re.compile(rf"(?:^|[^\w])(?:من\s+)?{_AMONG_WORDS}\s+$")
 # "seven, including two IRGC officers": a side named after these words is some of the count's, not all of it.
 _AMONG = re.compile(rf"(?<!\w){_AMONG_WORDS}(?!\w)")
+# "4 قتلى بينهم جنديان", "four dead, including two soldiers": the count is a whole toll that holds others.
+_HOLDS_OTHERS = re.compile(rf"[\s,،]*(?:من\s+)?{_AMONG_WORDS}(?!\w)")
 _WERE_AMONG = re.compile(r"\s+(?:were|are|was|is)\s+among\s+(?:the\s+)?(?:at\s+least\s+)?|\s+من\s+بين\s+", re.IGNORECASE)
 # "مقتل وإصابة", "قتلى وجرحى", "killed or wounded": a death word and an injury word joined, one count for both.
 _JOINED = re.compile(r"\s*(?:و|أو|/|and|or)\s*")
@@ -478,7 +480,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             cand.casualties.append(cas)
         if getattr(cas, kind) is None:
             setattr(cas, kind, n.value)
-            cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule}")
+            whole = " whole-toll" if n.noun_id != "other_people" and _HOLDS_OTHERS.match(clause.text, n.noun_end or n.end) else ""
+            cand.cite(f"casualties.{party}.{kind}", _span(n), f"numbers:{n.rule}{whole}")
             _one_more(cand, clause, n.end, cas, kind)
             _one_joined_before(cand, clause, n, cas, kind)
         elif joined and kind == counted[1] and counted_party == party:

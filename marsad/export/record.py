@@ -104,7 +104,9 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
     """The exported event; ``meta`` maps report_id → {"outlet", "published"}."""
     ordered = _display_order(cluster, meta)
     top = ordered[0]
-    dated = next((c for c in ordered if c.date_explicit), top)
+    # A day the text states before a month it states ("في تموز" in one report, "يوم 20 تموز" in the next).
+    dated = next((c for c in ordered if c.date_explicit and c.date_precision == "day"),
+                 next((c for c in ordered if c.date_explicit), top))
     weapons: list[str] = []
     for c in ordered:
         weapons += [w for w in c.weapons if w not in weapons]

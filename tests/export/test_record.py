@@ -68,3 +68,13 @@ def test_the_firmest_attribution_of_the_events_attacker_is_shown() -> None:
     cluster = Cluster(members=[("r1", said("a", "confirmed")), ("r2", said("b", "accused"))], doc_ids={"a", "b"})
     meta = {"r1": {"published": "2023-08-28"}, "r2": {"published": "2023-08-29"}}
     assert event_record("e1", cluster, meta)["attribution"] == "confirmed"
+
+
+def test_a_stated_day_is_shown_before_a_stated_month() -> None:
+    # The newest outlet dates the strike to July only; an older one to 20 July: the day is shown.
+    month = Candidate(doc_id="a", anchor=0, date=date(2022, 7, 1), date_precision="month", date_explicit=True)
+    day = Candidate(doc_id="b", anchor=0, date=date(2022, 7, 20), date_precision="day", date_explicit=True)
+    cluster = Cluster(members=[("r1", day), ("r2", month)], doc_ids={"a", "b"})
+    meta = {"r1": {"published": "2022-07-21"}, "r2": {"published": "2022-07-30"}}
+    record = event_record("e1", cluster, meta)
+    assert (record["date"], record["date_precision"]) == ("2022-07-20", "day")

@@ -325,7 +325,9 @@ def _count_one(cand: Candidate, party: str, kind: str, words: Span | Mention, ru
 
 # "… and 25 were wounded", "two men and three children were injured": a count and its nouns before the
 # passive verb they are the subject of.
-_PASSIVE_GAP = re.compile(r"\s+(?:(?:[A-Za-z][\w\-]*\s+){0,4}?(?:were|was|have been|had been|are)\s+)?")
+# (an aside is skipped: "five people, including two children, were killed")
+_PASSIVE_GAP = re.compile(r"(?:(?:\s+[A-Za-z][\w\-]*)?,\s*(?:including|among\s+them)\s[^,]{1,40},)?"
+                          r"\s+(?:(?:[A-Za-z][\w\-]*\s+){0,4}?(?:were|was|have been|had been|are)\s+)?")
 
 
 # "إصابة 5 جنود أمريكيين ومتعاقد", "خمسة من أفراد الخدمة إضافة إلى مقاول آخر", "five soldiers and a contractor":
@@ -371,6 +373,8 @@ _AMONG_WORDS = r"(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|a
 _AMONG_THEM = re.compile(rf"(?:^|[^\w])(?:من\s+)?{_AMONG_WORDS}\s+$")
 # "seven, including two IRGC officers": a side named after these words is some of the count's, not all of it.
 _AMONG = re.compile(rf"(?<!\w){_AMONG_WORDS}(?!\w)")
+# "eight civilians were injured, two of them seriously", "أصيب 8 مدنيين، 3 منهم بحالة خطرة": some of a count told.
+_OF_THEM = re.compile(r"\s+(?:of\s+them|منهم|منهما|منهن)(?!\w)")
 # "4 قتلى بينهم جنديان", "four dead, including two soldiers": the count is a whole toll that holds others.
 _HOLDS_OTHERS = re.compile(rf"[\s,،]*(?:من\s+)?{_AMONG_WORDS}(?!\w)")
 _WERE_AMONG = re.compile(r"\s+(?:were|are|was|is)\s+among\s+(?:the\s+)?(?:at\s+least\s+)?|\s+من\s+بين\s+", re.IGNORECASE)
@@ -456,6 +460,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             if _dead_and_wounded(clause.text, nearest, cues, n, clause.numbers):
                 continue  # "قتل وجرح 28 عنصراً", "33 killed or wounded": neither toll alone
             kind = nearest.data["type"]
+        if _OF_THEM.match(clause.text, n.noun_end or n.end) and any(getattr(c, kind) is not None for c in cand.casualties):
+            continue  # the two are of the eight already counted
         if n.noun_id == "other_people" and cand.casualties:
             party = cand.casualties[-1].party  # "مقتل 3 من الحرس الثوري وإصابة 5 آخرين"
         elif n.noun_id in NOUN_PARTY:

@@ -325,7 +325,7 @@ def _count_one(cand: Candidate, party: str, kind: str, words: Span | Mention, ru
 
 # "… and 25 were wounded", "two men and three children were injured": a count and its nouns before the
 # passive verb they are the subject of.
-# (an aside is skipped: "five people, including two children, were killed")
+# (an aside is skipped: "six villagers, among them a woman, were killed")
 _PASSIVE_GAP = re.compile(r"(?:(?:\s+[A-Za-z][\w\-]*)?,\s*(?:including|among\s+them)\s[^,]{1,40},)?"
                           r"\s+(?:(?:[A-Za-z][\w\-]*\s+){0,4}?(?:were|was|have been|had been|are)\s+)?")
 

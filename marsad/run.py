@@ -12,7 +12,7 @@ from marsad.export.record import event_record
 from marsad.ingest.readers import iter_articles
 from marsad.merge.cluster import Cluster, apply_directives, assign_ids, cluster_reports
 from marsad.merge.region import analyst_links, closed_region
-from marsad.pipeline import process_doc, process_safely
+from marsad.pipeline import Known, process_doc, process_safely
 from marsad.review.apply import Review, apply_review, load_directives, load_reviews
 from marsad.settings import Settings
 from marsad.store.rows import DocumentRows, document_rows, report_id
@@ -38,11 +38,11 @@ Processed = Iterable[list[tuple[Article | Failure, Outcome]]]
 STORE_BATCH = 16  # documents stored per transaction: a commit waits for the disk, ~10 ms on SQLite
 
 
-def process_here(items: Iterable[Article | Failure], settings: Settings) -> Processed:
+def process_here(items: Iterable[Article | Failure], settings: Settings, known: Known | None = None) -> Processed:
     """The per-document stages in this process (the default), stored STORE_BATCH documents at a time."""
     items = iter(items)
     while batch := list(islice(items, STORE_BATCH)):
-        yield [(item, None if isinstance(item, Failure) else process_safely(item, settings)) for item in batch]
+        yield [(item, None if isinstance(item, Failure) else process_safely(item, settings, known)) for item in batch]
 
 
 def ingest_items(store: Store, items: Iterable[Article | Failure], settings: Settings,
@@ -54,7 +54,7 @@ def ingest_items(store: Store, items: Iterable[Article | Failure], settings: Set
     one transaction each, in input order, exactly as results computed here would be.
     """
     result = IngestResult()
-    for batch in (processed if processed is not None else process_here(items, settings)):
+    for batch in (processed if processed is not None else process_here(items, settings, store.has_document)):
         _store_batch(store, batch, result, on_item)
     result.events = remerge(store)
     return result

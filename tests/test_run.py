@@ -200,10 +200,10 @@ def test_extraction_bug_on_one_document_is_a_failure_not_a_crash(tmp_path: Path,
     (folder / "c-third.txt").write_text(ASAD.replace("ثلاثة", "أربعة"), encoding="utf-8")
     real = marsad.pipeline.process_article
 
-    def buggy(article, settings):
+    def buggy(article, settings, known=None):
         if article.doc_id == "c-third":
             raise IndexError("list index out of range")
-        return real(article, settings)
+        return real(article, settings, known)
     monkeypatch.setattr(marsad.pipeline, "process_article", buggy)
 
     result = ingest(folder, tmp_path / "marsad.db")
@@ -234,6 +234,27 @@ def test_reingest_stores_nothing_new(tmp_path: Path, layout: str) -> None:
     assert before["documents"] == 2 and before["evidence"] > 0
     assert event_ids(db) == ids
     assert [tuple(r) for r in rows(db, "SELECT * FROM events ORDER BY event_id")] == [tuple(r) for r in data]
+
+
+def test_reingest_extracts_only_what_changed(tmp_path: Path, monkeypatch) -> None:
+    # A watch round reads whole feeds again: a document stored unchanged is not extracted again.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_good(folder)
+    db = tmp_path / "marsad.db"
+    ingest(folder, db)
+    real, extracted = marsad.pipeline.process_doc, []
+
+    def counting(doc, settings):
+        extracted.append(doc.doc_id)
+        return real(doc, settings)
+    monkeypatch.setattr(marsad.pipeline, "process_doc", counting)
+    (folder / "b-asad.txt").write_text(ASAD.replace("ثلاثة صواريخ", "خمسة صواريخ"), encoding="utf-8")
+
+    again = ingest(folder, db)
+
+    assert extracted == ["b-asad"]
+    assert (again.stored, again.unchanged) == (1, 1)
 
 
 def test_reingest_with_a_bad_input_keeps_stored_rows(tmp_path: Path) -> None:
@@ -285,10 +306,10 @@ def interrupt_in_extraction(monkeypatch) -> dict:
     """Ctrl-C arrives while the second document is being extracted."""
     real = marsad.pipeline.process_article
 
-    def slow(article, settings):
+    def slow(article, settings, known=None):
         if article.doc_id == "b-asad":
             raise KeyboardInterrupt
-        return real(article, settings)
+        return real(article, settings, known)
     monkeypatch.setattr(marsad.pipeline, "process_article", slow)
     return {}
 

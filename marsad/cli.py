@@ -225,7 +225,7 @@ def export(db: str, fmt: str, output: Path | None, include_rejected: bool, **con
         else:
             n = write_jsonl(events, out)
     if output:
-        err_console.print(f"{n} events written to {output}")
+        err_console.print(f"{n} events written to {output}", soft_wrap=True)  # a path stays whole
 
 
 @cli.command("datasette-metadata")
@@ -241,7 +241,7 @@ def datasette_metadata(db: str, output: Path | None) -> None:
     text = json.dumps(metadata(db), ensure_ascii=False, indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
-        err_console.print(f"metadata for {db} written to {output}")
+        err_console.print(f"metadata for {db} written to {output}", soft_wrap=True)
     else:
         click.echo(text, nl=False)
 
@@ -381,7 +381,7 @@ def demo(db: Path | None) -> None:
         terminal = _terminal_console()
         terminal.print(events_table(store.events(), terminal.width,
                                     title="marsad demo: events from the built-in samples"))
-    console.print(f"database: {target}  (try: marsad show EVENT_ID --db {target})")
+    console.print(f"database: {target}  (try: marsad show EVENT_ID --db {target})", soft_wrap=True)
 
 
 @cli.command()

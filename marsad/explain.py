@@ -20,12 +20,12 @@ def explain_file(console: Console, path: Path, published: date | None, explain: 
     settings = Settings()
     for item in iter_articles([path], published=published, settings=settings):
         if isinstance(item, Failure):
-            console.print(f"[red]error[/red] {item.doc_id}: {item.reason}")
+            console.print(f"[red]error[/red] {item.doc_id}: {item.reason}", soft_wrap=True)
             continue
         try:
             doc = make_doc(item if item.published or not published else replace(item, published=published), settings)
         except MarsadError as exc:  # too short, not text: one line naming the document, as ingest prints it
-            console.print(f"[red]error[/red] {exc}")
+            console.print(f"[red]error[/red] {exc}", soft_wrap=True)
             continue
         cands = process_doc(doc, settings)
         console.rule(f"{doc.doc_id} · published {doc.published or 'unknown'} · {len(cands)} events")

@@ -160,6 +160,18 @@ def test_unusable_database_is_a_clear_error(tmp_path: Path, command: str, where:
 
 # --- export --------------------------------------------------------------------
 
+def test_a_long_output_path_is_printed_whole(db: Path, tmp_path: Path) -> None:
+    # A path wider than the terminal stays on one line, so it can be copied.
+    folder = tmp_path.joinpath(*["a-rather-long-folder-name"] * 12)
+    folder.mkdir(parents=True)
+    out = folder / "events.jsonl"
+
+    result = run("export", "--db", db, "--format", "marsad-jsonl", "-o", out, width=80)
+
+    assert result.exit_code == 0 and len(str(out)) > 300
+    assert result.stderr.splitlines() == [f"2 events written to {out}"]
+
+
 def test_export_writes_one_schema_object_per_event(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "events.jsonl"
 

@@ -358,7 +358,7 @@ def extract(file: Path, published: date | None, explain: bool) -> None:
     """Extract the events of one document without storing them."""
     from marsad.explain import explain_file
 
-    explain_file(console, file, published, explain)
+    explain_file(_terminal_console(), file, published, explain)
 
 
 @cli.command()

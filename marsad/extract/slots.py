@@ -196,13 +196,16 @@ def _english_one(text: str, end: int) -> tuple[Span, int] | None:
     its phrase starts."""
     art = _EN_ONE.match(text, end)
     pos = art.end() if art else None
+    first = None  # the word before, for a noun of two words ("a police officer")
     for _ in range(EN_ONE_WORDS if art else 0):
         w = _EN_WORD.match(text, pos)
         if w is None:
             return None
         if _singular_people().get(fold(w.group(1))):
             return Span(w.start(1), w.end(1), w.group(1)), art.start()
-        pos = w.end()
+        if first is not None and _singular_people().get(fold(text[first:w.end(1)])):
+            return Span(first, w.end(1), text[first:w.end(1)]), art.start()
+        first, pos = w.start(1), w.end()
     return None
 
 

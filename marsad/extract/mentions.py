@@ -205,6 +205,12 @@ def _national_forces(text: str, actors: list[Mention], places: list[Mention]) ->
     return out
 
 
+# "No group claimed the attack": the claim words are matched as the longer phrase, the "no" before them says
+# nobody made it.
+_NO_ONE_BEFORE = re.compile(r"(?i)\b(?:no\s+(?:group|one|party|faction|organi[sz]ation|side)|nobody|none)\s+"
+                            r"(?:(?:has|had|have|yet|so\s+far|immediately)\s+)*$")
+
+
 def find_mentions(doc: Doc) -> DocMentions:
     norm = normalize(doc.text)
     found = matcher().find_all(norm, doc.text)
@@ -232,5 +238,8 @@ def find_mentions(doc: Doc) -> DocMentions:
     outlets = [s for s in found["sources"] if not s.data.get("actor") and not s.data.get("official")]
     actors = _national_forces(doc.text, [a for a in found["actors"] if not any(o.start <= a.start and a.end <= o.end
                                                                               for o in outlets)], places)
-    return DocMentions(places, actors, found["weapons"], triggers, found["cues"],
+    cues = [replace(c, data={**c.data, "type": "no_claim"})
+            if c.data.get("type") == "claim" and _NO_ONE_BEFORE.search(doc.text, max(0, c.start - 30), c.start) else c
+            for c in found["cues"]]
+    return DocMentions(places, actors, found["weapons"], triggers, cues,
                        found["sources"], dates, times, numbers)

@@ -280,6 +280,8 @@ def _announced_launch(clause: Clause, m: Mention, speech: Mention) -> bool:
 
 _EN_ACCUSED_OF = re.compile(r"[\w\s\-']{0,30}?\s(?:for|of)\s")  # "blamed Iran-backed militias for", "accused ISIS of"
 # An English subordinate clause opening between a cue and an actor: the actor is that clause's subject.
+_SUSPECTED_AFTER = re.compile(r"(?:\s+(?:cells|militants|fighters|members|gunmen))?\s+(?:is|are|was|were|has\s+been|have\s+been)"
+                              r"\s+(?:widely\s+|also\s+|largely\s+)?(?:suspected|blamed|believed\s+responsible)\b")
 _NEW_CLAUSE_EN = re.compile(r"\b(?:when|as|after|while|before|because)\s+(?:the\s+|a\s+|an\s+)?$")
 
 
@@ -336,6 +338,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
               and 0 <= c.start - m.end <= ACCUSE_WINDOW]
     if behind and not any(m.end <= a.start and a.end <= behind[0].start for a in clause.actors):
         return "attacker", "accused-behind"  # the last actor before "بالوقوف وراء" is the accused
+    if m.text.isascii() and _SUSPECTED_AFTER.match(text, m.end):
+        return "attacker", "suspected-or-blamed"  # "ISIS cells are suspected", "the PKK was blamed for it"
     if _ON_WHOM.search(text, max(0, m.start - 6), m.start) and any(
             c.end <= m.start and _HOLDS_RESPONSIBLE.search(text, c.end, m.start) for c in accuse):
         return "attacker", "held-responsible"  # "حمّلت الوزارة المسؤولية عن الهجوم على وكلاء لإيران"

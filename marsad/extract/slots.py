@@ -339,8 +339,14 @@ _AND_ONE_MORE = re.compile(r"(?:\s+(?![وa]\w*\b)\w+){0,4}?\s+(?:و|(?:بال|ب
                            r"(?!\s+\d)")
 
 
+_APPOSITION = re.compile(r"\s*[،,]\s*\w+(?:\s+و\s?\w+)?\s*[،,]")
+
+
 def _one_more(cand: Candidate, clause: Clause, end: int, cas: Casualty, kind: str) -> None:
-    """One more person joined to the count or singular noun that ends at ``end``."""
+    """One more person joined to the count or singular noun that ends at ``end`` (past the count's own words set
+    off by commas: "جنديين، فرنسي وإيطالي، ومتعاقد")."""
+    aside = _APPOSITION.match(clause.text, end, min(len(clause.text), end + 40))
+    end = aside.end() if aside else end
     more = _AND_ONE_MORE.match(clause.text, end, min(len(clause.text), end + 60))
     noun = _singular_people().get(fold(more.group(1))) if more else None
     if noun is None or any(o.start <= more.start(1) < o.end for o in clause.numbers):

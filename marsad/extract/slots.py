@@ -400,8 +400,9 @@ def _dead_and_wounded(text: str, cue: Mention, cues: list[Mention], count: Numbe
             continue
         first, second = (o, cue) if o.end <= cue.start else (cue, o)
         counted_first = any(m is not count and 0 <= first.start - m.end <= 2 for m in numbers)
+        counted_second = _OWN_COUNT.match(text, second.end) or any(0 <= m.start - second.end <= 2 for m in numbers)
         if _JOINED.fullmatch(text, first.end, second.start) and not counted_first and (
-                count.start >= second.end or not _OWN_COUNT.match(text, second.end)):
+                count.start >= second.end or not counted_second):  # "وأصيب خمسة": a count in words is one too
             return True
     return False
 

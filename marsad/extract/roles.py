@@ -387,7 +387,10 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             0 <= t.start - m.end <= LIGHT_VERB_WINDOW for t in triggers):
         speech = None  # "CENTCOM said US forces conducted a strike": English is SVO, the reported clause's subject
     if speech is not None:
-        if speech.start >= m.end and any(_SAID_IT_DID.fullmatch(text, speech.end, t.start) for t in triggers):
+        did = next((t for t in triggers if speech.start >= m.end and _SAID_IT_DID.fullmatch(text, speech.end, t.start)), None)
+        if did is not None and did.data.get("kind") == "disrupted":
+            return "none", "defender"  # "the US military said it intercepted two drones": who stopped them
+        if did is not None:
             return "attacker", "speaker-own-forces"  # "The Islamic Resistance in Iraq said it targeted…"
         own = _own_forces_strike(clause, m, triggers)
         if own:

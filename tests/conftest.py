@@ -40,3 +40,18 @@ def another_database(tmp_path: Path) -> Iterator[Callable[[str], str]]:
     yield make
     for database in made:
         database.close()  # runs new_database's cleanup
+
+
+# The longest tests (minutes each), longest first: with `-n auto` xdist hands the first tests out one per
+# worker in turn, so they start at once on different workers, beside the thousands of short ones, instead
+# of last on one.
+LONGEST_FIRST = ("tests/merge/test_sequences.py::TestStoreSequencesPostgres",
+                 "tests/merge/test_sequences.py::TestStoreSequencesSQLite",
+                 "tests/merge/test_growing_store.py::test_store_grown_in_rounds_equals_one_ingest")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    first = sorted((i for i in items if i.nodeid.split("::runTest")[0] in rank),
+                   key=lambda i: rank[i.nodeid.split("::runTest")[0]])
+    items[:] = first + [i for i in items if i not in first]

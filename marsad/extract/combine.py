@@ -198,20 +198,25 @@ def _tolls(out: Candidate, kind: str) -> tuple[list, list]:
     return total, [e for e in counts if e not in total]
 
 
+def _victims_tolls(out: Candidate, kind: str) -> tuple[list, list] | None:
+    """The party-less and the named tolls when there are both and the party-less one does not count the
+    attackers ("قتل 5 من المهاجمين")."""
+    total, named = _tolls(out, kind)
+    return (total, named) if total and named and not any(_ATTACKERS.search(e.text) for e in total) else None
+
+
 def _total_first(out: Candidate, kind: str) -> bool:
     """The party-less toll is told before the named ones, or says it holds others ("4 قتلى بينهم جنديان" after
-    "قتل جنديان"), and does not count the attackers ("قتل 5 من المهاجمين")."""
-    total, named = _tolls(out, kind)
-    return bool(total and named) and not any(_ATTACKERS.search(e.text) for e in total) and (
-        _among(out, kind) or max(e.start for e in total) < min(e.start for e in named)
-        or any("whole-toll" in e.rule.split() for e in total))
+    "قتل جنديان")."""
+    tolls = _victims_tolls(out, kind)
+    return tolls is not None and (_among(out, kind) or max(e.start for e in tolls[0]) < min(e.start for e in tolls[1])
+                                  or any("whole-toll" in e.rule.split() for e in tolls[0]))
 
 
 def _named_first(out: Candidate, kind: str) -> bool:
-    """The named toll is told before the party-less one, which does not count the attackers."""
-    total, named = _tolls(out, kind)
-    return bool(total and named) and not any(_ATTACKERS.search(e.text) for e in total) and (
-        min(e.start for e in named) < min(e.start for e in total))
+    """The named toll is told before the party-less one."""
+    tolls = _victims_tolls(out, kind)
+    return tolls is not None and min(e.start for e in tolls[1]) < min(e.start for e in tolls[0])
 
 
 def _among(out: Candidate, kind: str) -> bool:

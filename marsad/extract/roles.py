@@ -387,7 +387,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             0 <= t.start - m.end <= LIGHT_VERB_WINDOW for t in triggers):
         speech = None  # "CENTCOM said US forces conducted a strike": English is SVO, the reported clause's subject
     if speech is not None:
-        did = next((t for t in triggers if speech.start >= m.end and _SAID_IT_DID.fullmatch(text, speech.end, t.start)), None)
+        did = next((t for t in triggers if _SAID_IT_DID.fullmatch(text, speech.end, t.start)), None) \
+            if speech.start >= m.end else None
         if did is not None and did.data.get("kind") == "disrupted":
             return "none", "defender"  # "the US military said it intercepted two drones": who stopped them
         if did is not None:

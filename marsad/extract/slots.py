@@ -391,6 +391,11 @@ _WERE_AMONG = re.compile(r"\s+(?:were|are|was|is)\s+among\s+(?:the\s+)?(?:at\s+l
 _JOINED = re.compile(r"\s*(?:و|أو|/|and|or)\s*")
 
 
+def _own_count(text: str, word: Mention, numbers: list[NumberMention]) -> bool:
+    """A count right after a death or injury word ("وإصابة 7 آخرين", "وأصيب خمسة آخرون")."""
+    return bool(_OWN_COUNT.match(text, word.end)) or any(0 <= m.start - word.end <= 2 for m in numbers)
+
+
 def _dead_and_wounded(text: str, cue: Mention, cues: list[Mention], count: NumberMention,
                       numbers: list[NumberMention]) -> bool:
     """The nearest death or injury word is joined to one of the other kind, and neither has a count of its own
@@ -400,9 +405,8 @@ def _dead_and_wounded(text: str, cue: Mention, cues: list[Mention], count: Numbe
             continue
         first, second = (o, cue) if o.end <= cue.start else (cue, o)
         counted_first = any(m is not count and 0 <= first.start - m.end <= 2 for m in numbers)
-        counted_second = _OWN_COUNT.match(text, second.end) or any(0 <= m.start - second.end <= 2 for m in numbers)
         if _JOINED.fullmatch(text, first.end, second.start) and not counted_first and (
-                count.start >= second.end or not counted_second):  # "وأصيب خمسة": a count in words is one too
+                count.start >= second.end or not _own_count(text, second, numbers)):
             return True
     return False
 

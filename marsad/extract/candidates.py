@@ -131,6 +131,16 @@ def _casualty_continuation(doc_id: str, clause: Clause, killing: Mention | None)
     return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)
 
 
+def damage_continuation(doc_id: str, clause: Clause) -> Draft | None:
+    """"One drone was shot down, while the other damaged two tents": damage told in the clause after a
+    downing, in its sentence, says the attack got through."""
+    if not clause.cue("damage_material"):
+        return None
+    cand = Candidate(doc_id=doc_id, anchor=clause.cue("damage_material")[0].start)
+    fill_damage_and_time(cand, clause)
+    return Draft(cand, clause, response=False, background_cue=False, attacker_role=None, continuation=True)
+
+
 def claim_continuation(doc_id: str, clause: Clause) -> Draft | None:
     """"ISIS claimed responsibility through its news agency.": a claim with no attack word claims
     the attack told just before it (a continuation: it joins that attack only, and never opens one)."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from marsad.extract.slots import TYPE_BY_WEAPON
 from marsad.types import Candidate, Casualty, Span
 
 PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
@@ -119,10 +120,14 @@ def _combine_type(out: Candidate, cands: list[Candidate]) -> None:
     typed = [c for c in cands if c.sub_event_type]
     if not typed:
         return
-    # Some shot down, some struck ("أسقطت الدفاعات مسيرتين وسقطت ثالثة داخل القاعدة"): the attack got through,
-    # so it is coded as the attack, not as "Disrupted weapons use".
-    got_through = any(c.impacted or c.damage == "material" or any(x.killed or x.injured for x in c.casualties)
-                      for c in cands)
+    # Some shot down, some struck ("أسقطت الدفاعات مسيرتين وسقطت ثالثة داخل القاعدة"), or fewer downed than were
+    # launched ("two drones… one of them was shot down"): the attack got through, so it is coded as the attack,
+    # not as "Disrupted weapons use".
+    launched = max((c.launched for c in cands if c.launched), default=0)
+    downed = max((c.intercepted for c in cands if c.intercepted), default=0)
+    one_weapon = len({w for c in cands for w in c.weapons}) == 1  # five rockets and two drones downed: other counts
+    got_through = (one_weapon and 0 < downed < launched) or any(
+        c.impacted or c.damage == "material" or any(x.killed or x.injured for x in c.casualties) for c in cands)
 
     def strength(c: Candidate) -> int:
         rules = [e.rule for e in c.evidence if e.field == "sub_event_type"]
@@ -133,6 +138,14 @@ def _combine_type(out: Candidate, cands: list[Candidate]) -> None:
         return 2 if any(r.startswith(("weapon->", "triggers:clash")) for r in rules) else 3
 
     _take(out, min(typed, key=strength), "sub_event_type")
+    if out.sub_event_type == "Disrupted weapons use" and got_through:
+        # only the downing had a type ("…was shot down, while the other damaged two tents"): the weapon's attack
+        weapon = next((w for w in TYPE_BY_WEAPON if any(w in c.weapons for c in cands)), None)
+        ev = next((e for c in cands for e in c.evidence if e.field == "weapons" and e.rule == f"weapons:{weapon}"), None)
+        if ev is not None:
+            out.evidence = [e for e in out.evidence if e.field != "sub_event_type"]
+            out.sub_event_type = TYPE_BY_WEAPON[weapon]
+            out.cite("sub_event_type", Span(ev.start, ev.end, ev.text), f"weapon->{weapon}")
 
 
 def _combine_lists(out: Candidate, cands: list[Candidate]) -> None:

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from marsad.clean.segment import Segment, clauses, sentences
-from marsad.extract.candidates import (DENIED, EVENT_KINDS, Draft, claim_continuation, clause_draft, per_listed_place,
+from marsad.extract.candidates import (DENIED, EVENT_KINDS, Draft, claim_continuation, clause_draft, damage_continuation,
+                                       per_listed_place,
                                        place_candidate, place_continuation)
 from marsad.extract.clause import Clause
 from marsad.extract.mentions import TOLL_CUES, DocMentions, find_mentions
@@ -368,6 +369,10 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
                 # and its place
                 claim = claim_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions)) \
                     if drafts and "claim" in cue_types else None
+                if (claim is None and "damage_material" in cue_types and drafts and drafts[-1].clause.sentence == sentence
+                        and drafts[-1].cand.sub_event_type == "Disrupted weapons use"):
+                    # "…was shot down, while the other damaged two tents": the attack of its sentence got through
+                    claim = damage_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions))
                 if claim is not None:
                     drafts.append(_dated(claim, clause_ctx, stated, spoken, triggers, doc.text))
                 elif not dates and _unplaced_just_before(drafts, sentence) and not QUOTED.search(doc.text, seg.start, seg.end):

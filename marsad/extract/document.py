@@ -414,9 +414,9 @@ def _after_the_earlier(text: str, sentence: Segment, breaks: list, triggers: lis
 
 def _unplaced_just_before(drafts: list[Draft], sentence: Segment) -> bool:
     """The last mention, in the sentence before this one, tells an attack on a stated day that the text has not
-    placed: the sentence after it may say where it was."""
+    placed, or placed only in a country ("in northern Iraq"): the sentence after it may say where it was."""
     last = drafts[-1].cand if drafts else None
-    return (last is not None and last.location is None and last.date_explicit and last.date_precision == "day"
+    return (last is not None and (last.location is None or last.location.precision == "country") and last.date_explicit and last.date_precision == "day"
             and sentence.sentence - drafts[-1].clause.sentence.sentence == 1)
 
 

@@ -62,7 +62,16 @@ GOT_THROUGH = {"impacted", "killed", "injured", "damage_material"}  # a clause t
 
 
 def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
-    """Weapons from weapon words; the ACLED type from the trigger kind, then the weapons."""
+    """Weapons from weapon words; the ACLED type from the trigger kind, then the weapons. A suicide bomber's
+    weapon is an explosive charge (a belt, a vest, a car) whether or not the text names it."""
+    _weapons_and_type(cand, clause)
+    if cand.sub_event_type == "Suicide bomb" and "ied" not in cand.weapons:
+        told = next(e for e in cand.evidence if e.field == "sub_event_type")
+        cand.weapons.insert(0, "ied")
+        cand.cite("weapons", Span(told.start, told.end, told.text), "suicide->ied")
+
+
+def _weapons_and_type(cand: Candidate, clause: Clause) -> None:
     for w in attack_weapons(clause):
         if w.entry_id not in cand.weapons:
             cand.weapons.append(w.entry_id)

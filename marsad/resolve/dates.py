@@ -451,8 +451,14 @@ def _relative_day(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _
     return _day_value(target, rule, True, (target, target + timedelta(1)) if night else None)
 
 
+# "الانتحاريين الاثنين", "الجنديان الاثنان": after a definite dual or plural, الاثنين is the number two
+_DEFINITE_DUAL_BEFORE = re.compile(r"(?<!\w)ال\w+(?:ين|ان)\s+\Z")
+
+
 def _weekday(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
     iso = v.get("weekday", m.group("wd")).attrs["iso"]
+    if iso == 1 and m.group("s") == m.group("wd") and _DEFINITE_DUAL_BEFORE.search(m.string, 0, m.start("s")):
+        return None
     q = _group_word(v, "qualifier", m, "q", "eq")
     direction = q.attrs["dir"] if q else None
     rule = ("part-of-day+" if m.group("pod") or m.group("pod2") else "") + "weekday" + (f"-{direction}" if q else "")

@@ -31,6 +31,7 @@ _DIRECTION = re.compile(r"(^|\s)(جنوب|شمال|شرق|غرب|جنوبي|شم
 _DATELINE_BEFORE = re.compile(r"^(?:date \d{4}-\d{2}-\d{2}\s+)?[A-Za-z0-9 .]{0,12}[-–—:]?\s*$")
 HEADLINE_CHARS = 200
 _DATELINE_AFTER = re.compile(r"^[ \t]*((?:\([^)\n]{1,40}\)|\[[^\]\n]{1,40}\])[ \t]*)?(,[^\n]{0,30}?)?[ \t]*([-–—ـ:|]|\n)")
+_OUTLET_AND_DASH = re.compile(r"[ \t]*\([^)\n]{1,40}\)[ \t]*[-–—ـ:]")
 REFERENCE_REACH = 24  # characters from a place to a direction word and the town it is placed by
 # "التي تقع على بعد نحو 60 كيلومترا جنوب الموصل", "30 km north of Baghdad": a place a distance is
 # counted from, named to say where the incident's place lies.
@@ -148,9 +149,11 @@ def _dateline(text: str, m: Mention) -> bool:
     colon or line end follows it: a dateline ("BAGHDAD, Nov 22 (Wire) -"), not the incident's place."""
     line_start = text.rfind("\n", 0, m.start) + 1
     headline = text[:line_start].strip()
-    # "ERBIL (Kurdistan 24) –" opening a paragraph: a wire dateline wherever the page puts it
-    capitals = m.text.isascii() and m.text.isupper() and not text[line_start:m.start].strip()
-    if ("\n" in headline or len(headline) > HEADLINE_CHARS) and not capitals:
+    # "ERBIL –" or "أربيل (كوردستان 24)-" opening a paragraph: a wire dateline wherever the page puts it
+    opens = not text[line_start:m.start].strip()
+    capitals = opens and m.text.isascii() and m.text.isupper()
+    filed_by = opens and bool(_OUTLET_AND_DASH.match(text, m.end))
+    if ("\n" in headline or len(headline) > HEADLINE_CHARS) and not (capitals or filed_by):
         return False
     return bool(_DATELINE_BEFORE.match(text[line_start:m.start]) and _DATELINE_AFTER.match(text[m.end:m.end + 60]))
 

@@ -43,13 +43,15 @@ class Draft:
 
 # "…as a response to a series of attacks", "رداً على سلسلة هجمات": the tally is what the strike answers, not the
 # clause's own subject.
-_ANSWERED_TALLY = re.compile(r"(?:(?:in|as\s+a)\s+(?:response|retaliation)\s+(?:to|for)|ردا|رداً|ردًا|رد)\s+(?:على\s+)?"
-                             r"(?:[\w\-]+\s+){0,2}$")
+_ANSWERED_TALLY = re.compile(r"(?:(?:in|as\s+a)\s+(?:response|retaliation)\s+(?:to|for)|ردا|رداً|ردًا|رد"
+                             r"|(?:comes?|came)\s+(?:after|amid)|(?:تأتي|يأتي|جاءت|جاء)\s+(?:\w+\s+){0,2}(?:بعد|عقب|إثر|وسط|في\s+ظل))"
+                             r"\s+(?:على\s+)?(?:[\w\-]+\s+){0,2}$")
 
 
 def _answers_a_tally(clause: Clause, tally: Mention, first_attack: int) -> bool:
-    """The tally follows "in response to" after the clause's own attack ("The US carried out two strikes… as a
-    response to a series of attacks"): the clause tells a strike, not the tally."""
+    """The tally follows "in response to" or "comes after" after the clause's own attack ("The US struck two
+    sites… in response to repeated attacks", "…وتأتي الضربة بعد تزايد هجمات التنظيم"): the clause tells a
+    strike, not the tally."""
     answer = _ANSWERED_TALLY.search(clause.text, max(0, tally.start - 40), tally.start)
     own = next((t for t in clause.triggers if t.start == first_attack), None)
     # "هذه الضربات رد على الهجمات…" refers back to strikes told already: the clause adds nothing of its own.

@@ -190,13 +190,29 @@ def _clause_date(dates: list[DateMention], ctx: DateContext, anchor: int | None 
                                       abs(s[1].start - anchor) if anchor is not None else s[1].start))
 
 
+# "هجوم آخر", "غارة جوية أخرى", "هجوم منفصل"; "another attack", "in a separate strike": the text says it is not
+# the attack it told before. English only before an attack noun ("another drone hit the base" may be the same).
+_ANOTHER_AFTER = re.compile(r"(?:\s+\w+)?\s+(?:آخر|أخرى|اخرى|منفصل|منفصلة)(?!\w)")
+_ANOTHER_BEFORE = re.compile(r"(?<!\w)(?:another|a separate)\s+(?:\w+\s+)?\Z", re.IGNORECASE)
+_ATTACK_NOUN_EN = re.compile(r"(?:attack|strike|airstrike|air strike|bombing|blast|ambush|assault|raid|explosion)s?",
+                             re.IGNORECASE)
+
+
+def _told_as_another(d: Draft) -> bool:
+    text = d.clause.text
+    return any(_ANOTHER_AFTER.match(text, t.end) if not t.text.isascii() else
+               (_ATTACK_NOUN_EN.fullmatch(t.text) and _ANOTHER_BEFORE.search(text, max(0, t.start - 30), t.start))
+               for t in d.clause.triggers if t.data.get("kind") in EVENT_KINDS)
+
+
 def fits(inc: Incident, d: Draft) -> bool:
     return compatible([o.cand for o in inc.drafts], d.cand, strict_precision=True)
 
 
-def _kept_apart(incidents: list[Incident], d: Draft) -> str:
+def _kept_apart(incidents: list[Incident], d: Draft, another: bool = False) -> str:
     """Why a mention opened an incident: each earlier incident and the check it failed."""
-    reasons = [f"incident {i}: {conflict([o.cand for o in inc.drafts], d.cand, strict_precision=True)}"
+    reasons = [f"incident {i}: " + ("told as another attack" if another and i == len(incidents) else
+                                    str(conflict([o.cand for o in inc.drafts], d.cand, strict_precision=True)))
                for i, inc in enumerate(incidents, 1)]
     return "opened: " + ("; ".join(reasons) if reasons else "first mention of an attack")
 
@@ -514,6 +530,10 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
         pool = [inc for inc in incidents if not d.listed or all(
             loc.place_id == d.cand.location.place_id or (loc.bare_capital and loc.admin1 == d.cand.location.admin1)
             for loc in inc.values("location") if loc.precision in PRECISE)]
+        another = _told_as_another(d)
+        if another:
+            # "في هجوم آخر لداعش", "in a separate attack": not the attack told just before it
+            pool = [inc for inc in pool if inc is not incidents[-1]]
         if d.answered:
             # "…strikes on Thursday, answering the rockets fired at Camp Taji days before": not the strike it answers,
             # and the side that answers is the one that was attacked
@@ -556,11 +576,11 @@ def group_incidents(drafts: list[Draft]) -> list[Incident]:
                     "compatible once guessed sides are set aside"
         for refers_back, reason in _REFERS_BACK:
             # a mention that refers back to the attack just told joins it, as the account that rule makes of it
-            account = refers_back(d, incidents[-1]) if home is None and incidents and not d.listed else None
+            account = refers_back(d, incidents[-1]) if home is None and incidents and not (d.listed or another) else None
             if account is not None:
                 home, d, why = incidents[-1], account, reason
         if home is None:
-            told.grouping = _kept_apart(incidents, d)
+            told.grouping = _kept_apart(incidents, d, another)
             incidents.append(Incident([d]))
             # "وقوع انفجار في سيارة في القامشلي … قد يكون التفجير ناتجاً عن هجوم بمسيرة": the blast told first is
             # the one the attack mention names back

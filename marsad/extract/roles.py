@@ -75,7 +75,8 @@ _LIGHT_VERB = r"[وف]?(?:نف\u0651?ذ|نف\u0651?ذت|ين\u0651?فذ|ينف\u
 _LIGHT_BEFORE = re.compile(rf"(?:^|[^\w]){_LIGHT_VERB}\s+(?:(?:طائرة|طائرات|طائرتان|مقاتلة|مقاتلات)\s+)?$")  # "نفذت طائرة مسيرة تركية"
 _LIGHT_BETWEEN = re.compile(rf"\s*[،,]?\s*(?:{_LIGHT_VERB}|(?:carried\s+out|carries\s+out|conducted|conducts|launched|launches"
                             rf"|initiated|initiates)(?:\s+(?:a|an|two|three|four|five|several|multiple|new|\d+))?"
-                            rf"(?:\s+(?:retaliatory|precision|further|fresh|additional))?)\s+(?:ال)?")  # "نفذ الغارة"
+                            rf"(?:\s+(?:retaliatory|precision|further|fresh|additional))?)\s+(?:ال)?"  # "نفذ الغارة"
+                            r"|\s*[،,]?\s*[وف]?(?:قام|قامت|قاموا|يقوم|تقوم|يقومون)\s+ب(?:ال)?")  # "قامت بشن هجوم"
 # "Washington carried out two strikes", "The U.S. launches strikes in reply"
 # "X was targeted", "a civilian was killed in an airstrike": X was hit
 _ENGLISH_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$"

@@ -339,7 +339,8 @@ def _count_one(cand: Candidate, party: str, kind: str, words: Span | Mention, ru
 # passive verb they are the subject of.
 # (an aside is skipped: "six villagers, among them a woman, were killed")
 _PASSIVE_GAP = re.compile(r"(?:(?:\s+[A-Za-z][\w\-]*)?,\s*(?:including|among\s+them)\s[^,]{1,40},)?"
-                          r"\s+(?:(?:[A-Za-z][\w\-]*\s+){0,4}?(?:were|was|have been|had been|are)\s+)?")
+                          r"\s+(?:(?:(?!(?:and\s+others|and\s+another|others|another|but|while)\b)[A-Za-z][\w\-]*\s+){0,4}?"
+                          r"(?:were|was|have been|had been|are)\s+)?")  # "…, and others were wounded": their own subject
 
 
 # "إصابة 5 جنود أمريكيين ومتعاقد", "خمسة من أفراد الخدمة إضافة إلى مقاول آخر", "five soldiers and a contractor":
@@ -389,6 +390,7 @@ def _one_joined_before(cand: Candidate, clause: Clause, n: NumberMention, cas: C
 
 _AMONG_WORDS = r"(?:بينهم|بينهن|بينهما|ضمنهم|among\s+them|among\s+whom|including)"
 _AMONG_THEM = re.compile(rf"(?:^|[^\w])(?:من\s+)?{_AMONG_WORDS}\s+$")
+_AMONG_LISTED = re.compile(r"(?<!\w)including\s+(?:an?\s+)?[a-z]+\s+and\s+$")  # "including a girl and [four]"
 # "seven, including two IRGC officers": a side named after these words is some of the count's, not all of it.
 _AMONG = re.compile(rf"(?<!\w){_AMONG_WORDS}(?!\w)")
 # "eight civilians were injured, two of them seriously", "أصيب 8 مدنيين، 3 منهم بحالة خطرة": some of a count told.
@@ -458,8 +460,9 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if n.noun_category not in {"person", "casualty"} and not (
                 n.noun_category is None and (right_after_cue or right_before_cue or family)):
             continue
-        if _AMONG_THEM.search(clause.text, max(0, n.start - 16), n.start):
-            continue  # "مقتل 11 شخصاً بينهم 3 أطفال": the three are among the eleven
+        if _AMONG_THEM.search(clause.text, max(0, n.start - 16), n.start) or (
+                cand.casualties and _AMONG_LISTED.search(clause.text, max(0, n.start - 40), n.start)):
+            continue  # "مقتل 11 شخصاً بينهم 3 أطفال", "seven, including a girl and four boys": of the count before
         among = _WERE_AMONG.match(clause.text, n.noun_end or n.end)
         if among and any(0 <= m.start - among.end() <= 2 and m.noun_category == "person" for m in clause.numbers):
             continue  # "four children were among nine civilians killed": the four are of the nine

@@ -15,7 +15,7 @@ from marsad.store.store import Store
 CONOCO = ("أطلقت جماعة مسلحة خمسة صواريخ على حقل كونيكو للغاز في ريف دير الزور اليوم الخميس. "
           "وأفادت مصادر محلية بأن الصواريخ لم تسفر عن إصابات.")
 TANF = ("تعرضت قاعدة التنف التي يتمركز فيها جنود أمريكيون لهجوم صاروخي اليوم الخميس. "
-        "ولم تعلن أي جهة مسؤوليتها عن الهجوم حتى الآن.")
+        "ولم تتبن أي جماعة الهجوم حتى ساعة إعداد الخبر.")
 WIDE = 200  # columns: a table row and an error line fit on one line
 
 SUB_EVENT_TYPES = {"Shelling/artillery/missile attack", "Air/drone strike", "Remote explosive/landmine/IED",

@@ -465,6 +465,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             return "target", f"{HURT}{cue.text}"  # "مقتل عناصر من قسد": who was hurt
         return "target", f"cue:{cue.text}"
     if _after_li(text, m.start):
+        strike = _nearest_before(triggers, m.start, AGENT_LI_WINDOW)
+        if strike is not None and _AGENT_LI.match(text[strike.end:m.start]) and _HIT_AFTER_AGENT.match(text, m.end):
+            return "attacker", "agent-li-before-what-was-hit"  # "قصف مدفعي لقوات النظام على أطراف البلدة"
         if any(0 <= m.start - s.end <= 2 for s in clause.sources):
             return "none", "whose-command-speaks"  # "الناطق باسم القيادة المركزية"
         if _CELLS_OF.search(text, max(0, m.start - 24), m.start):

@@ -164,15 +164,17 @@ _DENIED_ROLE = re.compile(r"\s+(?:\S+\s+){0,5}?(?:involvement|responsibility|any
 DENIED = "the text denies it"  # a rejection whose attack, told again as reports, is no incident either
 
 
-PLACE_ONLY = ("site", "town")  # how precise the place a sentence after an unplaced attack gives it must be
+PLACE_ONLY = ("site", "town", "district")  # how precise a place told after an unplaced attack must be
 
 
-def place_continuation(doc_id: str, clause: Clause) -> Draft | None:
+def place_continuation(doc_id: str, clause: Clause, same_sentence: bool = False) -> Draft | None:
     """"A commander was killed in a drone attack on Friday. He was travelling near the border crossing in
     Qamishlo.": a sentence with no attack word right after an attack the text has not placed may say where it
     was; it joins that attack only (a continuation), and only with a town or a site."""
     hit = best_place([p for p in read_places(clause) if not p.launch_site and not p.reference])
-    if hit is None or hit.precision not in PLACE_ONLY:
+    # (the rest of the attack's own sentence, "…on Monday while he was riding in Idlib province", may give its
+    # governorate too)
+    if hit is None or (hit.precision not in PLACE_ONLY and not (same_sentence and hit.precision == "admin1")):
         return None
     cand = Candidate(doc_id=doc_id, anchor=hit.mention.start)
     place_candidate(cand, hit, hit.mention, f"gazetteer:{hit.place.id} sentence-after")

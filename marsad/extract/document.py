@@ -389,15 +389,12 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
                         and drafts[-1].cand.sub_event_type == "Disrupted weapons use"):
                     # "…was shot down, while the other damaged two tents": the attack of its sentence got through
                     claim = damage_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions))
+                claim = claim or _placed_after(doc, Clause.build(doc.text, seg, sentence, mentions), drafts, dates)
                 if claim is not None:
                     drafts.append(_dated(claim, clause_ctx, stated, spoken, triggers, doc.text))
-                elif not dates and _unplaced_just_before(drafts, sentence) and not QUOTED.search(doc.text, seg.start, seg.end):
-                    cont = place_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions))
-                    if cont is not None:
-                        drafts.append(_dated(cont, clause_ctx, stated, spoken, triggers, doc.text))
                 continue
             clause = Clause.build(doc.text, seg, sentence, mentions)
-            draft = clause_draft(doc.doc_id, clause)
+            draft = clause_draft(doc.doc_id, clause) or (_placed_after(doc, clause, drafts, dates) if not triggers else None)
             if draft is None:
                 continue
             if draft.answered:
@@ -428,12 +425,22 @@ def _after_the_earlier(text: str, sentence: Segment, breaks: list, triggers: lis
     return out
 
 
+def _placed_after(doc: Doc, clause: Clause, drafts: list[Draft], dates: list) -> Draft | None:
+    """Where an attack the text has not placed was, told by a clause after it that tells no attack of its own
+    ("…was killed on Tuesday in a drone strike. He rode his motorbike close to Jindayris…")."""
+    if dates or not _unplaced_just_before(drafts, clause.sentence) or QUOTED.search(doc.text, clause.seg.start,
+                                                                                     clause.seg.end):
+        return None
+    return place_continuation(doc.doc_id, clause, same_sentence=drafts[-1].clause.sentence == clause.sentence)
+
+
 def _unplaced_just_before(drafts: list[Draft], sentence: Segment) -> bool:
-    """The last mention, in the sentence before this one, tells an attack on a stated day that the text has not
-    placed, or placed only in a country ("in northern Iraq"): the sentence after it may say where it was."""
+    """The last mention, in this sentence or the one before, tells an attack on a stated day that the text has not
+    placed, or placed only in a country ("in northern Iraq"): the rest of the text may say where it was."""
     last = drafts[-1].cand if drafts else None
-    return (last is not None and (last.location is None or last.location.precision == "country") and last.date_explicit and last.date_precision == "day"
-            and sentence.sentence - drafts[-1].clause.sentence.sentence == 1)
+    return (last is not None and (last.location is None or last.location.precision == "country")
+            and last.date_explicit and last.date_precision == "day"
+            and sentence.sentence - drafts[-1].clause.sentence.sentence in (0, 1))
 
 
 # "أصدر التحالف اليوم، الثلاثاء، بيانًا جاء فيه…", "قال المتحدث الاثنين إن…", "said on Monday that": the day

@@ -337,10 +337,12 @@ def _count_one(cand: Candidate, party: str, kind: str, words: Span | Mention, ru
 
 # "… and 25 were wounded", "two men and three children were injured": a count and its nouns before the
 # passive verb they are the subject of.
-# (an aside is skipped: "six villagers, among them a woman, were killed")
+# (an aside is skipped: "six villagers, among them a woman, were killed"; so is an adverb: "one of his aides was
+# seriously injured"; "…, and others were wounded" has a subject of its own)
 _PASSIVE_GAP = re.compile(r"(?:(?:\s+[A-Za-z][\w\-]*)?,\s*(?:including|among\s+them)\s[^,]{1,40},)?"
                           r"\s+(?:(?:(?!(?:and\s+others|and\s+another|others|another|but|while)\b)[A-Za-z][\w\-]*\s+){0,4}?"
-                          r"(?:were|was|have been|had been|are)\s+)?")  # "…, and others were wounded": their own subject
+                          r"(?:were|was|have been|had been|are)\s+"
+                          r"(?:(?:seriously|critically|lightly|slightly|badly|severely|gravely)\s+)?)?")
 
 
 # "إصابة 5 جنود أمريكيين ومتعاقد", "خمسة من أفراد الخدمة إضافة إلى مقاول آخر", "five soldiers and a contractor":

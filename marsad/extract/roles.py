@@ -517,7 +517,9 @@ _LEFT_BY = re.compile(r"(?:مخلفات|زرعها|زرعه|زرعتها|left\s+
 _SELF_THEN_VERB = re.compile(r"[\s»\"”]*[،,]?\s*(?:إنها|أنها|بأنها|انها|إنه|أنه|بأنه|انه|إنهم|أنهم|بأنهم)\s+(?:قد\s+)?")
 # English: the speaker says it did it ("said it targeted", "announced that they had launched").
 _SAID_IT_DID = re.compile(r"\s+(?:on\s+\w+\s+)?(?:that\s+)?(?:it|they|(?:its|their)\s+(?:jets|warplanes|aircraft|forces|troops"
-                          r"|drones|fighters|artillery|units))\s+(?:had\s+|has\s+|have\s+)?")  # "said its jets struck"
+                          r"|drones|fighters|artillery|units))\s+(?:had\s+|has\s+|have\s+)?"  # "said its jets struck"
+                          r"(?:(?:(?:carried|carries)\s+out|conducted|conducts|executed)\s+"  # "said it carried out a drone strike"
+                          r"(?:(?:an?|the|two|three|several|multiple|\d+)\s+)?(?:[\w\-]+\s+){0,2}?)?")
 # Where a side is based, told between it and its verb: "القوات الأمريكية المتمركزة في كونيكو قصفت…",
 # "U.S. forces stationed at the Conoco field fired…".
 _BASED = r"(?:ال)?(?:متمركزة|متمركز|متمركزين|متواجدة|متواجدين|منتشرة|موجودة)"

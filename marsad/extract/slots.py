@@ -399,6 +399,9 @@ _AMONG = re.compile(rf"(?<!\w){_AMONG_WORDS}(?!\w)")
 _OF_THEM = re.compile(r"\s+(?:of\s+them|منهم|منهما|منهن)(?!\w)")
 # "4 قتلى بينهم جنديان", "four dead, including two soldiers": the count is a whole toll that holds others.
 _HOLDS_OTHERS = re.compile(rf"[\s,،]*(?:من\s+)?{_AMONG_WORDS}(?!\w)")
+# "The dead included 18 women and a man", "وكان بين القتلى ثلاثة أطفال": who the toll told before was made of
+_TOLL_MADE_OF = re.compile(r"(?:(?<!\w)(?:the\s+)?(?:dead|victims|those\s+killed|wounded|injured)\s+(?:included|include|were)"
+                           r"|(?:من\s+)?بين\s+(?:ال)?(?:قتلى|ضحايا|جرحى|مصابين))\s+(?:at\s+least\s+)?$", re.IGNORECASE)
 _WERE_AMONG = re.compile(r"\s+(?:were|are|was|is)\s+among\s+(?:the\s+)?(?:at\s+least\s+)?|\s+من\s+بين\s+", re.IGNORECASE)
 # "مقتل وإصابة", "قتلى وجرحى", "killed or wounded": a death word and an injury word joined, one count for both.
 _JOINED = re.compile(r"\s*(?:و|أو|/|and|or)\s*")
@@ -462,6 +465,8 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
         if n.noun_category not in {"person", "casualty"} and not (
                 n.noun_category is None and (right_after_cue or right_before_cue or family)):
             continue
+        if _TOLL_MADE_OF.search(clause.text, max(0, n.start - 30), n.start):
+            continue  # a breakdown of the toll already told, not more dead
         if _AMONG_THEM.search(clause.text, max(0, n.start - 16), n.start) or (
                 cand.casualties and _AMONG_LISTED.search(clause.text, max(0, n.start - 40), n.start)):
             continue  # "مقتل 11 شخصاً بينهم 3 أطفال", "seven, including a girl and four boys": of the count before

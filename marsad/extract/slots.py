@@ -399,7 +399,7 @@ _AMONG = re.compile(rf"(?<!\w){_AMONG_WORDS}(?!\w)")
 _OF_THEM = re.compile(r"\s+(?:of\s+them|منهم|منهما|منهن)(?!\w)")
 # "4 قتلى بينهم جنديان", "four dead, including two soldiers": the count is a whole toll that holds others.
 _HOLDS_OTHERS = re.compile(rf"[\s,،]*(?:من\s+)?{_AMONG_WORDS}(?!\w)")
-# "The dead included 18 women and a man", "وكان بين القتلى ثلاثة أطفال": who the toll told before was made of
+# "Among them: the dead included nine girls", "وكان بين القتلى ثلاثة أطفال": who the toll told before was made of
 _TOLL_MADE_OF = re.compile(r"(?:(?<!\w)(?:the\s+)?(?:dead|victims|those\s+killed|wounded|injured)\s+(?:included|include|were)"
                            r"|(?:من\s+)?بين\s+(?:ال)?(?:قتلى|ضحايا|جرحى|مصابين))\s+(?:at\s+least\s+)?$", re.IGNORECASE)
 _WERE_AMONG = re.compile(r"\s+(?:were|are|was|is)\s+among\s+(?:the\s+)?(?:at\s+least\s+)?|\s+من\s+بين\s+", re.IGNORECASE)

@@ -1,6 +1,8 @@
 """Attribution (claimed/confirmed/accused/suspected/unknown), hedging and who said it."""
 from __future__ import annotations
 
+import re
+
 from marsad.extract.clause import Clause
 from marsad.extract.roles import Role, actor_code
 from marsad.resolve.actors import announces
@@ -91,6 +93,26 @@ def fill_attribution(cand: Candidate, clause: Clause, attacker: Role | None) -> 
         speaker = side_speaks(clause, attacker.actor)
         cand.attribution = "claimed"
         cand.cite("attribution", speaker, f"attacker-side-announces:{speaker.entry_id}")
+    elif (attributor := _attributed_by_target(clause, cand, attacker)) is not None:
+        # "an attack attributed by the US to Kataib Hezbollah" on US forces: the side that was hit names who fired
+        cand.attribution = "confirmed"
+        cand.cite("attribution", attributor, "target-side-attributes")
     else:
         cand.attribution = "accused"
         cand.cite("attribution", attacker.mention, f"named-attacker:{attacker.rule}")
+
+
+ATTRIBUTOR_REACH = 220  # characters from the side that attributes an attack to the side it names
+_BY_BEFORE = re.compile(r"(?<!\w)by\s+(?:the\s+)?\Z")
+_ATTRIBUTES_AFTER = re.compile(r"\s+(?:has\s+|had\s+|have\s+)?(?:attributed|blamed|ascribed)(?!\w)")
+
+
+def _attributed_by_target(clause: Clause, cand: Candidate, attacker: Role) -> Mention | None:
+    """The side hit is who attributes the attack ("The US has attributed … to Kataib Hezbollah", "attributed by the
+    US to…", of an attack on US forces)."""
+    if attacker.rule != "accused-behind" or cand.target_actor is None:
+        return None
+    return next((a for a in clause.actors if actor_code(a) == cand.target_actor and a.end <= attacker.mention.start
+                 and attacker.mention.start - a.end <= ATTRIBUTOR_REACH
+                 and (_BY_BEFORE.search(clause.text, max(0, a.start - 8), a.start)
+                      or _ATTRIBUTES_AFTER.match(clause.text, a.end))), None)

@@ -73,6 +73,8 @@ _ROAD_FROM = re.compile(r"(?:طريق|لطريق|بطريق|وطريق|الطر�
 _ROAD_TO = re.compile(r"(?:طريق|الطريق الدولي|أوتوستراد|اوتوستراد)\s+\S+(?:\s+\S+)?\s*[-–—]\s*$")
 _ROAD_DASH = re.compile(r"\s*[-–—]\s*\S")
 _METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b"
+                            # "Damascus-linked militants", "Tehran-backed": a capital's government, not a place
+                            r"|-(?i:linked|backed|affiliated|aligned|allied|based|controlled|held|led|run|sponsored)\b"
                             # a local outlet named after its town ("السويداء 24", "كركوك ناو", "Kurdistan 24")
                             r"|\s*(?:ناو|نيوز|بوست|برس|Now|News|Post|Press)(?!\w)"
                             r"|\s*(?:24|٢٤)(?![\w\d])(?!\s*(?:ساعة|ساعات|شخص\w*|قتيل\w*|مدني\w*|عنصر\w*|جندي\w*|hours?|people|killed"

@@ -167,6 +167,12 @@ def _resolve_refers_back(m: DateMention, ctx: DateContext) -> DateContext | None
     return None
 
 
+def _after_publication(m: DateMention, published: date | None) -> bool:
+    """A day after the report came out ("Friday, 22 November 2024" atop a page from February, the day it was
+    read) is no day of what it tells."""
+    return published is not None and m.date is not None and m.precision == "day" and (m.date - published).days > 1
+
+
 def _clause_date(dates: list[DateMention], ctx: DateContext, anchor: int | None = None,
                  quotes: list[tuple[int, int]] = (), published: date | None = None
                  ) -> tuple[DateContext, DateMention | None]:
@@ -368,7 +374,8 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
             dates = [m for m in mentions.kind_within("dates", seg.start, seg.end)
                      if not _dateline(m, pub) and (not _SINCE.search(doc.text, max(0, m.start - 90), m.start)
                                                    or _WHEN_AFTER.match(doc.text, m.end))
-                     and not _TALLY_SPAN.search(doc.text, max(0, m.start - 60), m.start)]
+                     and not _TALLY_SPAN.search(doc.text, max(0, m.start - 60), m.start)
+                     and not _after_publication(m, pub)]
             narrative = ctx
             # "أفاد مسؤول، فجر اليوم، بأن هجوماً استهدف، أمس السبت، القاعدة": the day beside the reporting verb is
             # the statement's when the clause dates the attack too

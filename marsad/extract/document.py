@@ -919,10 +919,11 @@ def _bombardment_only(cand: Candidate) -> bool:
 
 
 def _missiles_only(cand: Candidate) -> bool:
-    """Typed a shelling only because "صواريخ" was read as rockets, and no gun, mortar or launcher named."""
+    """Typed a shelling only because "صواريخ" or "missiles" were named, and no gun, mortar or launcher."""
     rules = [e.rule for e in cand.evidence if e.field == "sub_event_type"]
-    return (cand.sub_event_type == "Shelling/artillery/missile attack" and set(cand.weapons) - {"unknown"} == {"rocket"}
-            and all(r == "weapon->rocket" for r in rules))
+    fired = set(cand.weapons) - {"unknown"}
+    return (cand.sub_event_type == "Shelling/artillery/missile attack" and bool(fired) and fired <= {"rocket", "missile"}
+            and all(r in ("weapon->rocket", "weapon->missile") for r in rules))
 
 
 def _usual_attack(cand: Candidate) -> None:

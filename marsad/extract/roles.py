@@ -184,6 +184,7 @@ PASSIVE_AGENT_REACH = 60  # characters from an English attack verb to the "by �
 _BY_AGENT = re.compile(r"(?<!used )(?<!run )(?<!operated )(?<!held )(?<!controlled )(?<!owned )(?<!backed )(?<!manned )"
                        r"(?<!supported )(?<!occupied )(?<!funded )(?<!led )(?<!frequented )"
                        r"\bby\s+(?:(?:members|fighters|militants|gunmen|elements|a\s+group)\s+(?:of|from)\s+)?(?:the\s+)?$")
+_GROUP_HEAD = re.compile(r"\s+(?:فصائل|مجموعات|جماعة|حركة|قوات|قيادة)\s+")  # "أعلنت فصائل المقاومة…": its head noun
 _TO_SPEECH = re.compile(r"[\s،,]*(?:قد|كان|كانت)\s+")  # "X، قد أعلن": the pluperfect between a speaker and its verb
 _AREA = re.compile(r"مناطق|مواقع|منطقة|سيطرة|نفوذ|تسيطر|areas|territory")  # a place someone holds
 # "في قصف", "جراء هجوم", "بهجوم", "أن هجوماً": a preposition or أن makes the attack word a noun, so no actor
@@ -380,7 +381,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if re.match(r"[\s\"'»”]*:", text[m.end:m.end + 4]):
         return "none", "speaker-before-colon"  # "«سنتكوم»: أربعة صواريخ استهدفت قواتنا"
     speeches = [c for c in clause.cues if c.data.get("type") == "speech"]
-    speech = _nearest_before(speeches, m.start, 3)
+    speech = _nearest_before(speeches, m.start, 3) or next(
+        (c for c in speeches if c.end <= m.start and _GROUP_HEAD.fullmatch(text, c.end, m.start)), None)
     if speech is None:  # "التحالف يعلن استهداف…", "وكان الحرس الثوري، قد أعلن…": the actor right before a reporting verb speaks
         speech = next((c for c in speeches if 0 <= c.start - m.end <= 2 or (
             c.start > m.end and _TO_SPEECH.fullmatch(text, m.end, c.start))), None)

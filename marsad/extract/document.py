@@ -396,12 +396,13 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
                         and drafts[-1].cand.sub_event_type == "Disrupted weapons use"):
                     # "…was shot down, while the other damaged two tents": the attack of its sentence got through
                     claim = damage_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions))
-                claim = claim or _placed_after(doc, Clause.build(doc.text, seg, sentence, mentions), drafts, dates)
+                claim = claim or _placed_after(doc, seg, sentence, mentions, drafts, dates)
                 if claim is not None:
                     drafts.append(_dated(claim, clause_ctx, stated, spoken, triggers, doc.text))
                 continue
             clause = Clause.build(doc.text, seg, sentence, mentions)
-            draft = clause_draft(doc.doc_id, clause) or (_placed_after(doc, clause, drafts, dates) if not triggers else None)
+            draft = clause_draft(doc.doc_id, clause) or (
+                _placed_after(doc, seg, sentence, mentions, drafts, dates) if not triggers else None)
             if draft is None:
                 continue
             if draft.answered:
@@ -432,13 +433,14 @@ def _after_the_earlier(text: str, sentence: Segment, breaks: list, triggers: lis
     return out
 
 
-def _placed_after(doc: Doc, clause: Clause, drafts: list[Draft], dates: list) -> Draft | None:
+def _placed_after(doc: Doc, seg: Segment, sentence: Segment, mentions: DocMentions, drafts: list[Draft],
+                  dates: list) -> Draft | None:
     """Where an attack the text has not placed was, told by a clause after it that tells no attack of its own
     ("…was killed on Tuesday in a drone strike. He rode his motorbike close to Jindayris…")."""
-    if dates or not _unplaced_just_before(drafts, clause.sentence) or QUOTED.search(doc.text, clause.seg.start,
-                                                                                     clause.seg.end):
+    if dates or not _unplaced_just_before(drafts, sentence) or QUOTED.search(doc.text, seg.start, seg.end):
         return None
-    return place_continuation(doc.doc_id, clause, same_sentence=drafts[-1].clause.sentence == clause.sentence)
+    return place_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions),
+                              same_sentence=drafts[-1].clause.sentence == sentence)
 
 
 def _unplaced_just_before(drafts: list[Draft], sentence: Segment) -> bool:

@@ -205,6 +205,7 @@ _ATTACK_NOUN_EN = re.compile(r"(?:attack|strike|airstrike|air strike|bombing|bla
 
 
 def _told_as_another(d: Draft) -> bool:
+    """An attack word of the mention is said to be another attack than the one told before."""
     text = d.clause.text
     return any(_ANOTHER_AFTER.match(text, t.end) if not t.text.isascii() else
                (_ATTACK_NOUN_EN.fullmatch(t.text) and _ANOTHER_BEFORE.search(text, max(0, t.start - 30), t.start))

@@ -457,7 +457,7 @@ _DEFINITE_DUAL_BEFORE = re.compile(r"(?<!\w)ال\w+(?:ين|ان)\s+\Z")
 
 def _weekday(m: re.Match[str], v: _Vocab, view: str, pub: date | None) -> _Value | None:
     iso = v.get("weekday", m.group("wd")).attrs["iso"]
-    if iso == 1 and m.group("s") == m.group("wd") and _DEFINITE_DUAL_BEFORE.search(m.string, 0, m.start("s")):
+    if iso == 1 and m.group("s") == m.group("wd") and _DEFINITE_DUAL_BEFORE.search(m.string, max(0, m.start("s") - 40), m.start("s")):
         return None
     q = _group_word(v, "qualifier", m, "q", "eq")
     direction = q.attrs["dir"] if q else None

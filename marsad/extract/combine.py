@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from marsad.extract.slots import TYPE_BY_WEAPON
+from marsad.extract.slots import TYPE_BY_WEAPON, strongest_weapon
 from marsad.types import Candidate, Casualty, Span
 
 PRECISION_ORDER = ("day", "week", "month", "year", "unknown")
@@ -140,7 +140,7 @@ def _combine_type(out: Candidate, cands: list[Candidate]) -> None:
     _take(out, min(typed, key=strength), "sub_event_type")
     if out.sub_event_type == "Disrupted weapons use" and got_through:
         # only the downing had a type ("…was shot down, while the other damaged two tents"): the weapon's attack
-        weapon = next((w for w in TYPE_BY_WEAPON if any(w in c.weapons for c in cands)), None)
+        weapon = strongest_weapon([w for c in cands for w in c.weapons])
         ev = next((e for c in cands for e in c.evidence if e.field == "weapons" and e.rule == f"weapons:{weapon}"), None)
         if ev is not None:
             out.evidence = [e for e in out.evidence if e.field != "sub_event_type"]

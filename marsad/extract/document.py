@@ -389,17 +389,17 @@ def read_drafts(doc: Doc, mentions: DocMentions | None = None) -> list[Draft]:
                 ctx = narrative  # the earlier attack's day is its clause's only
             cue_types = {c.data.get("type") for c in mentions.kind_within("cues", seg.start, seg.end)}
             if not triggers and not cue_types & TOLL_CUES:
-                # most clauses state no attack: only their dates matter, the claim of an attack told just before,
-                # and its place
-                claim = claim_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions)) \
+                # most clauses state no attack: only their dates matter, and what they add to an attack told just
+                # before: its claim, its damage, its place
+                further = claim_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions)) \
                     if drafts and "claim" in cue_types else None
-                if (claim is None and "damage_material" in cue_types and drafts and drafts[-1].clause.sentence == sentence
+                if (further is None and "damage_material" in cue_types and drafts and drafts[-1].clause.sentence == sentence
                         and drafts[-1].cand.sub_event_type == "Disrupted weapons use"):
                     # "…was shot down, while the other damaged two tents": the attack of its sentence got through
-                    claim = damage_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions))
-                claim = claim or _placed_after(doc, seg, sentence, mentions, drafts, dates)
-                if claim is not None:
-                    drafts.append(_dated(claim, clause_ctx, stated, spoken, triggers, doc.text))
+                    further = damage_continuation(doc.doc_id, Clause.build(doc.text, seg, sentence, mentions))
+                further = further or _placed_after(doc, seg, sentence, mentions, drafts, dates)
+                if further is not None:
+                    drafts.append(_dated(further, clause_ctx, stated, spoken, triggers, doc.text))
                 continue
             clause = Clause.build(doc.text, seg, sentence, mentions)
             draft = clause_draft(doc.doc_id, clause) or (

@@ -61,6 +61,11 @@ def attack_weapons(clause: Clause) -> list:
 GOT_THROUGH = {"impacted", "killed", "injured", "damage_material"}  # a clause that says the attack hit something
 
 
+def strongest_weapon(weapons: list[str]) -> str | None:
+    """The weapon that decides the ACLED type of an attack using ``weapons`` (an IED over a drone, a drone over rockets)."""
+    return next((w for w in TYPE_BY_WEAPON if w in weapons), None)
+
+
 def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
     """Weapons from weapon words; the ACLED type from the trigger kind, then the weapons. A suicide bomber's
     weapon is an explosive charge (a belt, a vest, a car) whether or not the text names it."""
@@ -99,12 +104,12 @@ def _weapons_and_type(cand: Candidate, clause: Clause) -> None:
         cand.sub_event_type = "Suicide bomb"
         cand.cite("sub_event_type", suicide[0], "cues:suicide")
         return
-    for weapon, sub_type in TYPE_BY_WEAPON.items():
-        if weapon in cand.weapons:
-            w = next(m for m in attack_weapons(clause) if m.entry_id == weapon)
-            cand.sub_event_type = sub_type
-            cand.cite("sub_event_type", w, f"weapon->{weapon}")
-            return
+    weapon = strongest_weapon(cand.weapons)
+    if weapon is not None:
+        w = next(m for m in attack_weapons(clause) if m.entry_id == weapon)
+        cand.sub_event_type = TYPE_BY_WEAPON[weapon]
+        cand.cite("sub_event_type", w, f"weapon->{weapon}")
+        return
     typed = [t for t in clause.triggers if t.data.get("default_type") and t.data.get("kind") != "disrupted"]
     if typed:
         cand.sub_event_type = typed[0].data["default_type"]

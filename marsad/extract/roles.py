@@ -147,6 +147,11 @@ _MASCULINE_PAST = re.compile(r"[وف]?(?:استهدف|هاجم|قصف|ضرب)")
 _MASCULINE_PRESENT = re.compile(r"[وف]?(?:يستهدف|يهاجم|يقصف|يضرب)")
 
 
+# A word that makes the bare "قصف" after it a noun ("جراء قصف قوات الأسد", "واستهدفهم قصف قوات الأسد"):
+# the side after the noun is whose shelling it was.
+_SHELLING_NOUN_AFTER = re.compile(r"(?:جراء|إثر|اثر|نتيجة|بسبب|عقب|(?:است?هدف|طال|أصاب)ت?(?:هم|ها|هما|ه))\s+$")
+
+
 def _whole_word(text: str, t: Mention) -> str:
     """The word a trigger stands in, with its proclitics and endings ("استهدف" matched in "واستهدفت")."""
     end = t.end
@@ -222,7 +227,13 @@ _LI_BEFORE = re.compile(r"(?:^|[^\w])[وف]?لـ?\s?(?:(?:ال)?(?:قوات|فص
 # "هجوم لـ«قسد»", "هجمات لقوات النظام", "هجوم مسلح لتنظيم «داعش»": at most one adjective, ل, at most one
 # head noun, the actor.
 _AGENT_LI = re.compile(r"(?:\s+\w+)?\s+[وف]?لل?ـ?\s?(?:\w+\s)?\s*[«\"“]?\s*$")  # لل: ل + the article
+# After shelling the words allowed before ل are adjectives ("قصف مدفعي وصاروخي للجيش"): after a noun,
+# ل names whose thing was shelled ("قصف قاعدتين للجيش التركي").
+_SHELLING_ADJECTIVE = r"و?(?:\w+(?:ي|ية)|متواصل|مكثف|عنيف|متقطع|مستمر)"
+_AGENT_LI_AFTER_ADJECTIVE = re.compile(
+    rf"(?:\s+{_SHELLING_ADJECTIVE}){{0,3}}\s+[وف]?لل?ـ?\s?(?:\w+\s)?\s*[«\"“]?\s*$")
 AGENT_LI_WINDOW = 16
+AGENT_LI_ADJECTIVES_WINDOW = 40  # "قصف مدفعي وصاروخي متواصل لقوات النظام": up to three adjectives
 OWN_FORCES_WINDOW = 60  # speaker … "قواتها" …
 OWN_VERB_WINDOW = 25  # "قواتها" … attack verb
 
@@ -326,8 +337,11 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if m.text.isascii() and any(_ENGLISH_MODIFIER.fullmatch(text, m.end, t.start) for t in triggers
                                 if _ENGLISH_ATTACK_NOUN.fullmatch(t.text) and t.start >= m.end):
         return "attacker", "name-before-english-attack"  # "an ISIS attack", "a PKK drone strike"
-    assault = _nearest_before([t for t in triggers if t.data.get("agent_after_li")], m.start, AGENT_LI_WINDOW)
-    if assault is not None and _AGENT_LI.match(text[assault.end:m.start]):
+    assault = _nearest_before([t for t in triggers if t.data.get("agent_after_li") is True], m.start, AGENT_LI_WINDOW) \
+        or _nearest_before([t for t in triggers if t.data.get("agent_after_li") == "adjective"], m.start,
+                           AGENT_LI_ADJECTIVES_WINDOW)
+    agent_li = _AGENT_LI_AFTER_ADJECTIVE if assault is not None and assault.data["agent_after_li"] == "adjective" else _AGENT_LI
+    if assault is not None and agent_li.match(text[assault.end:m.start]):
         return "attacker", "agent-after-assault-li"  # "هجوم لتنظيم «داعش»": the attack of ISIS
     accuse = [c for c in clause.cues if c.data.get("type") == "accuse"]
     if any(c.start <= m.start < c.end for c in accuse):
@@ -452,7 +466,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             # "الهجوم الذي استهدف الجنود", "هجوم بمسيرة استهدف قوات…": the attack is the verb's
             # subject, so the actor after the verb is its object.
             return "target", "object-of-verb-after-attack"
-        if _FEMININE_PLURAL.match(m.text) and _masculine_verb(_whole_word(text, verb)):
+        if _FEMININE_PLURAL.match(m.text) and _masculine_verb(_whole_word(text, verb)) \
+                and not _SHELLING_NOUN_AFTER.search(text, max(0, verb.start - 16), verb.start):
             return "target", "object-of-masculine-verb"  # "تفجير … يستهدف القوات الأمريكية": القوات takes تستهدف
         return "attacker", "agent-after-attack-word"
     if cue is not None:

@@ -89,7 +89,10 @@ def _place(row: dict[str, str]) -> Place:
 
 
 def _entry(row: dict[str, str]) -> Entry:
-    forms = (row["name_ar"], *_split(row["aliases_ar"]), row["name_en"], *_split(row["aliases_en"]))
+    english = (row["name_en"], *_split(row["aliases_en"]))
+    # English writers hyphenate the article or not ("Ras al-Ain", "Ras al Ain", "Deir ez Zor"): both spellings.
+    spaced = tuple(f.replace("-", " ") for f in english if "-" in f)
+    forms = dict.fromkeys((row["name_ar"], *_split(row["aliases_ar"]), *english, *spaced))
     return Entry(row["id"], tuple(f for f in forms if f.strip()), row["source"],
                  {"kind": row["kind"], "precision": row["precision"]})
 

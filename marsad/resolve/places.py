@@ -79,6 +79,10 @@ _METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b"
                             r"|\s*(?:ناو|نيوز|بوست|برس|Now|News|Post|Press)(?!\w)"
                             r"|\s*(?:24|٢٤)(?![\w\d])(?!\s*(?:ساعة|ساعات|شخص\w*|قتيل\w*|مدني\w*|عنصر\w*|جندي\w*|hours?|people|killed"
                             r"|civilians|soldiers|of)\b)")
+# Where people had come from ("مدنيين جاءوا من القامشلي إلى رأس العين", "who had come to Ras al Ain from the city
+# of Qamishli"): not where the attack was.
+_CAME_FROM = re.compile(r"(?:جاءوا|جاؤوا|قدموا|قادمين|القادمين|come|came|coming)(?:\s+\S+){0,4}?\s+(?:من|from)\s+"
+                        r"(?:the\s+city\s+of\s+|the\s+town\s+of\s+|مدينة\s+|بلدة\s+)?$")
 # "المناطق المتنازع عليها بين بغداد وأربيل", "disputed between Baghdad and Erbil": the two governments.
 _GOVERNMENTS = re.compile(r"(?:بين|between)\s+(?:بغداد|Baghdad)\s*(?:و|and)\s*(?:أربيل|اربيل|Erbil)"
                           r"|(?:بين|between)\s+(?:أربيل|اربيل|Erbil)\s*(?:و|and)\s*(?:بغداد|Baghdad)")
@@ -137,9 +141,10 @@ _IN_BRACKETS_AFTER_LI = re.compile(r"(?:^|\s)لـ*\s*[(«\"“]$")
 
 def _stands_for_something_else(text: str, m: Mention, before: str) -> bool:
     """A capital standing for its government ("الخاضعة لسيطرة دمشق", "under Damascus’ control", "between
-    Baghdad and Erbil"), an outlet named after a place ("قناة الميادين", "قالت مصادر للميادين"), or a road
-    named by its two ends: no place of the story."""
+    Baghdad and Erbil"), an outlet named after a place ("قناة الميادين", "قالت مصادر للميادين"), a road
+    named by its two ends, or where people had come from: no place of the story."""
     return bool(_METONYM_BEFORE.search(before) or _METONYM_AFTER.match(text, m.end)
+                or _CAME_FROM.search(text, max(0, m.start - 60), m.start)
                 or (_ROAD_FROM.search(before) and _ROAD_DASH.match(text, m.end)) or _ROAD_TO.search(before)
                 or any(g.start() <= m.start < g.end() for g in _GOVERNMENTS.finditer(text, max(0, m.start - 30), m.end + 30))
                 or _IN_BRACKETS_AFTER_LI.search(text, max(0, m.start - 4), m.start) is not None

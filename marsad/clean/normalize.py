@@ -22,6 +22,11 @@ _FOLD = {
     "–": "-", "—": "-", "‐": "-", "‑": "-",
     "،": ",", "؛": ";", "؟": "?", "٪": "%", "٫": ".",
 }
+# Latin letters with marks, as Kurdish and Turkish spellings write names ("Dêrik", "Kobanê", "Qamişlo"):
+# the bare letter, so that the data's "Derik" finds them.
+_FOLD.update({ch: base for base, marked in (("a", "àáâäãåÀÁÂÄÃÅ"), ("c", "çÇ"), ("e", "èéêëÈÉÊË"), ("i", "ìíîïÌÍÎÏ"),
+                                            ("n", "ñÑ"), ("o", "òóôöõÒÓÔÖÕ"), ("u", "ùúûüÙÚÛÜ"), ("s", "şŞ"), ("g", "ğĞ"))
+              for ch in marked})
 _FOLD.update({chr(0x0660 + d): str(d) for d in range(10)})  # Arabic-Indic digits
 _FOLD.update({chr(0x06F0 + d): str(d) for d in range(10)})  # Extended (Persian) digits
 

@@ -228,6 +228,17 @@ def _as_trigger(cue: Mention) -> Mention:
                                                                         "told_by_toll": True})
 
 
+EARLIER_CUE_GAP = 4  # characters from a clause's start to the "بعد أيام من" that opens it
+
+
+def _told_as_earlier(clause: Clause) -> bool:
+    """A sentence opened by a recall marker ("وكانت…", "سبق أن"), or a clause opened by "days after"
+    ("ويأتي الحادث بعد أيام من مقتل…"): an attack told as past, not the news."""
+    recall = clause.cue("background", whole_sentence=True)
+    return bool(recall and recall[0].start - clause.sentence.start < 6) or any(
+        c.data.get("earlier") and 0 <= c.start - clause.seg.start <= EARLIER_CUE_GAP for c in clause.sentence_cues)
+
+
 def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     """Build the candidate a clause states, or None when it states no attack."""
     kinds = _trigger_kinds(clause)
@@ -308,8 +319,7 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
                                              and t.text.lower() == "attacks" for t in said):
         rejected = "a series already told: " + said[0].text
     return Draft(cand, clause, response=bool(answers(clause)), answered=answered_attack(clause), areas=areas,
-                 background_cue=bool(clause.cue("background", whole_sentence=True)
-                                     and clause.cue("background", whole_sentence=True)[0].start - clause.sentence.start < 6),
+                 background_cue=_told_as_earlier(clause),
                  attacker_role=attacker, rejected=rejected)
 
 

@@ -27,6 +27,7 @@ from marsad.extract.attribution import official_speaks, side_announces, side_spe
 from marsad.resolve.actors import announces, fires_missiles, related, usual_attack
 from marsad.merge.compat import compatible, conflict, dates_fit
 from marsad.resolve.dates import BEFORE_THAT, DateMention
+from marsad.resolve.geo import km
 from marsad.resolve.places import read_places
 from marsad.settings import Settings
 from marsad.types import Candidate, Doc, Mention, Span
@@ -706,6 +707,33 @@ def _tells_its_toll(d: Draft, inc: Incident) -> Draft | None:
     return account if _fits_without_guesses(inc, account) else None
 
 
+# "The rockets struck…", "the attack…": an English definite subject or attack noun right before the attack word.
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+(?:\w+\s+){0,2}$")
+TOLD_AGAIN_KM = 50.0  # an attack told again may name a town this far from the place first told
+PLACE_OF_THE_WORD = 30  # characters from an attack word to the place it governs ("القصف التركي على قرية…")
+
+
+def _told_again(d: Draft, inc: Incident) -> Draft | None:
+    """"The rockets struck at 7:50pm, the mayor of Chamchamal district said": the attack just told, told again
+    with no date of its own; a nearby town it names away from the attack word is a detail of the telling (an
+    official's seat, a district), not another incident's place."""
+    first = _anchor_word(d)
+    if first is None or d.clause.dates or d.cand.location is None:
+        return None
+    hit = next((e for e in d.cand.evidence if e.field == "location"), None)
+    if hit is not None and 0 <= hit.start - first.end <= PLACE_OF_THE_WORD:
+        return None  # "كما أصيب مدني جراء القصف التركي على قرية تل شعير": the place the attack word names
+    definite = (_THE_BEFORE.search(d.clause.text, max(d.clause.seg.start, first.start - 30), first.start)
+                if first.text.isascii() else definite_noun(d.clause.text, first))
+    places = [o.cand.location for o in inc.drafts if o.cand.location is not None]
+    here = d.cand.location
+    if not definite or not places or any(p.admin1 != here.admin1 or p.lat is None or here.lat is None
+                                         or km((p.lat, p.lon), (here.lat, here.lon)) > TOLD_AGAIN_KM for p in places):
+        return None
+    account = _further_account(d, keep_place=False)
+    return account if _fits_without_guesses(inc, account) else None
+
+
 # A verb judging an attack already told: "أدانت الخارجية الهجوم", "ووصفت القصف بأنه…", "condemned the attack".
 _JUDGED = re.compile(r"(?:أدان|أدانت|ندد|نددت|استنكر|استنكرت|وصف|وصفت|اعتبر|اعتبرت|condemn|condemns|condemned|condemning"
                      r"|denounce|denounces|denounced|described|called)"
@@ -751,7 +779,8 @@ _REFERS_BACK = ((_points_back, "«this attack» points back to it"),
                 (_hit_again, "«the car was hit»: what the attack just told hit"),
                 (_judged, "a statement judges the attack just told"),
                 (_dates_the_attack_told, "«Tuesday's attack» dates the attack just told"),
-                (_tells_its_toll, "«the attack» and its toll: the attack just told"))
+                (_tells_its_toll, "«the attack» and its toll: the attack just told"),
+                (_told_again, "«the rockets struck», with no day of its own: the attack just told, its town a detail"))
 
 
 def _fits_without_guesses(inc: Incident, d: Draft) -> bool:

@@ -62,10 +62,12 @@ def _coarser(precision: str) -> str:
 
 
 _CITY_WORD = re.compile(r"(?:مدينة|لمدينة|بمدينة|ومدينة|مدينتي|city\s+of)\s*$")
-# A capital standing for its government ("لسيطرة دمشق", "حكومة دمشق", "under Damascus’ control"), an outlet named
+# A command named after its area ("قيادة عمليات كركوك وشرق دجلة", "the Kirkuk Operations Command"): a unit, not
+# where it was hit. A capital standing for its government ("لسيطرة دمشق", "حكومة دمشق", "under Damascus’ control"), an outlet named
 # after a place ("قناة الميادين", "مراسل الميادين"), where people were displaced from ("نازحي عفرين"), a street
 # named after a town ("شارع راجو" in Afrin): no place of the story.
 _METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|لنظام|قناة|لقناة|فضائية|مراسل|مراسلة|لمراسل|نازحي|مهجري|مهجّري"
+                             r"|(?:قيادة|لقيادة|بقيادة|وقيادة)\s+عمليات"
                              r"|شارع|بشارع|وشارع|لشارع|control\s+of|government\s+(?:of|in)|displaced\s+from)\s+$")
 # A road named by the two cities it joins ("طريق دمشق – السويداء", "أوتوستراد حلب - اللاذقية"): the incident is
 # somewhere along it, in neither city.
@@ -75,6 +77,7 @@ _ROAD_DASH = re.compile(r"\s*[-–—]\s*\S")
 _METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b"
                             # "Damascus-linked militants", "Tehran-backed": a capital's government, not a place
                             r"|-(?i:linked|backed|affiliated|aligned|allied|based|controlled|held|led|run|sponsored)\b"
+                            r"|\s+[Oo]perations\s+[Cc]ommand\b"
                             # a local outlet named after its town ("السويداء 24", "كركوك ناو", "Kurdistan 24")
                             r"|\s*(?:ناو|نيوز|بوست|برس|Now|News|Post|Press)(?!\w)"
                             r"|\s*(?:24|٢٤)(?![\w\d])(?!\s*(?:ساعة|ساعات|شخص\w*|قتيل\w*|مدني\w*|عنصر\w*|جندي\w*|hours?|people|killed"

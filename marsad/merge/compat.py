@@ -86,6 +86,9 @@ def sides_fit(members: list[Candidate], c: Candidate) -> bool:
     targets = set(_values(members, "target_actor"))
     if CLASH in (c.sub_event_type, *(m.sub_event_type for m in members)):
         sides = (attackers | targets) - {CIVILIANS}  # civilians caught in a clash are no side of it
+        if (c.sub_event_type not in (None, CLASH) and c.attacker and not c.attacker_inferred and sides
+                and not any(related(c.attacker, s) for s in sides)):
+            return False  # "Russian jets struck the front while ISIS fought the army": a third side's own strike
         return not (c.attacker and c.target_actor and sides and not {c.attacker, c.target_actor} & sides)
     if c.attacker and (c.attacker in targets or (not c.attacker_inferred and any(
             not related(c.attacker, a) for a in attackers))):

@@ -96,6 +96,9 @@ _ANSWERING = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقا
 # "لحماية والدفاع عن الأفراد الأمريكيين", "to protect U.S. personnel": whom a strike is said to protect.
 _PROTECTED = re.compile(r"(?:^|[^\w])(?:ل|و)?(?:حماية|الدفاع\s+عن|للدفاع\s+عن)(?:\s+و(?:ال)?(?:دفاع\s+عن|حماية))?\s+(?:ال)?$"
                         r"|\b(?:protect|defend)(?:\s+and\s+(?:protect|defend))?\s+$")
+# "نفت القيادة أي دور للقوات الأمريكية في القصف", "denied any role of US forces": a side said to have had no part in it.
+_NO_ROLE = re.compile(r"(?:^|[^\w])(?:أي|اي|أية)\s+(?:دور|علاقة|صلة|مسؤولية)\s+(?:ل|لل)?$"
+                      r"|\bany\s+(?:role|involvement|part)\s+(?:of|by|for)\s+(?:the\s+)?$")
 # A tie that names who backs a group ("مسلحين موالين للجيش الأمريكي", "fighters backed by Turkey"), unlike one that says
 # whose the group is ("طائرات تابعة للتحالف", "رتل يتبع التحالف").
 _BACKING = re.compile(r"(?:ال)?(?:موال|مدعوم|مقرب|حليف)\w*|backed by|supported by|sponsored by|loyal to")
@@ -311,6 +314,8 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
         return "none", "what-it-answers"  # "رداً على مجازر الكيان الصهيوني في غزة": the cause, not the target
     if _PROTECTED.search(text, max(0, m.start - 30), m.start):
         return "none", "what-it-protects"  # "غارات لحماية الجنود الأمريكيين": not the target
+    if _NO_ROLE.search(text, max(0, m.start - 30), m.start):
+        return "none", "said-to-have-no-part"
     if _KNOWN_FOR.search(text, max(0, m.start - 50), m.start):
         return "none", "what-it-is-known-for"  # "…المسؤولة عن هجمات على القوات الأمريكية": a description
     if m.data.get("facility"):

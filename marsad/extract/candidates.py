@@ -48,6 +48,16 @@ _ANSWERED_TALLY = re.compile(r"(?:(?:in|as\s+a)\s+(?:response|retaliation)\s+(?:
                              r"\s+(?:على\s+)?(?:[\w\-]+\s+){0,2}$")
 
 
+# "a series of missile and drone attacks … last Wednesday": one day's wave, coded as one event
+_SERIES = re.compile(r"(?i)(?:a\s+)?(?:series|string|wave)\s+of(?:\s+attacks)?")
+
+
+def _wave_of_one_day(clause: Clause, tally: Mention) -> bool:
+    """A series of attacks the clause dates to one day is that day's wave, told as one incident."""
+    return bool(_SERIES.fullmatch(tally.text) and clause.dates
+                and all(d.precision == "day" and not d.refers_back for d in clause.dates))
+
+
 def _answers_a_tally(clause: Clause, tally: Mention, first_attack: int) -> bool:
     """The tally follows "in response to" or "comes after" after the clause's own attack ("The US struck two
     sites… in response to repeated attacks", "…وتأتي الضربة بعد تزايد هجمات التنظيم"): the clause tells a
@@ -303,7 +313,8 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
                 or c.data.get("anywhere")) and not (c.data.get("denial") and _DENIED_ROLE.match(clause.text, c.end))]
     if blockers:
         rejected = f"{DENIED if blockers[0].data.get('denial') else 'not an incident'}: {blockers[0].text}"
-    elif tallies := [c for c in clause.cue("aggregate") if not _answers_a_tally(clause, c, first)]:
+    elif tallies := [c for c in clause.cue("aggregate") if not _answers_a_tally(clause, c, first)
+                     and not _wave_of_one_day(clause, c)]:
         rejected = f"aggregate of several attacks: {tallies[0].text}"
     elif tally := _attacks_counted(clause):
         rejected = f"aggregate of several attacks: {tally.text}"

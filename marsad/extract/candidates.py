@@ -48,7 +48,7 @@ _ANSWERED_TALLY = re.compile(r"(?:(?:in|as\s+a)\s+(?:response|retaliation)\s+(?:
                              r"\s+(?:على\s+)?(?:[\w\-]+\s+){0,2}$")
 
 
-# "a series of missile and drone attacks … last Wednesday": one day's wave, coded as one event
+# "a wave of drone and rocket strikes … on Tuesday": one day's wave, coded as one event
 _SERIES = re.compile(r"(?i)(?:a\s+)?(?:series|string|wave)\s+of(?:\s+attacks)?")
 
 
@@ -243,7 +243,7 @@ EARLIER_CUE_GAP = 4  # characters from a clause's start to the "بعد أيام 
 
 def _told_as_earlier(clause: Clause) -> bool:
     """A sentence opened by a recall marker ("وكانت…", "سبق أن"), or a clause opened by "days after"
-    ("ويأتي الحادث بعد أيام من مقتل…"): an attack told as past, not the news."""
+    ("وجرى القصف بعد أيام من سقوط…"): an attack told as past, not the news."""
     recall = clause.cue("background", whole_sentence=True)
     return bool(recall and recall[0].start - clause.sentence.start < 6) or any(
         c.data.get("earlier") and 0 <= c.start - clause.seg.start <= EARLIER_CUE_GAP for c in clause.sentence_cues)

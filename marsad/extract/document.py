@@ -722,7 +722,7 @@ def _told_again(d: Draft, inc: Incident) -> Draft | None:
         return None
     hit = next((e for e in d.cand.evidence if e.field == "location"), None)
     if hit is not None and 0 <= hit.start - first.end <= PLACE_OF_THE_WORD:
-        return None  # "كما أصيب مدني جراء القصف التركي على قرية تل شعير": the place the attack word names
+        return None  # "كما قُتل راعٍ بالقصف على قرية قرب المدينة": the place the attack word names
     definite = (_THE_BEFORE.search(d.clause.text, max(d.clause.seg.start, first.start - 30), first.start)
                 if first.text.isascii() else definite_noun(d.clause.text, first))
     places = [o.cand.location for o in inc.drafts if o.cand.location is not None]

@@ -96,7 +96,7 @@ _ANSWERING = re.compile(r"(?:^|[^\w])(?:رد|ردا|رداً|ردًا|انتقا
 # "لحماية والدفاع عن الأفراد الأمريكيين", "to protect U.S. personnel": whom a strike is said to protect.
 _PROTECTED = re.compile(r"(?:^|[^\w])(?:ل|و)?(?:حماية|الدفاع\s+عن|للدفاع\s+عن)(?:\s+و(?:ال)?(?:دفاع\s+عن|حماية))?\s+(?:ال)?$"
                         r"|\b(?:protect|defend)(?:\s+and\s+(?:protect|defend))?\s+$")
-# "نفت القيادة أي دور للقوات الأمريكية في القصف", "denied any role of US forces": a side said to have had no part in it.
+# "نفى البنتاغون أي صلة للقوات الأمريكية بالغارة", "denied any role of US forces": a side said to have had no part.
 _NO_ROLE = re.compile(r"(?:^|[^\w])(?:أي|اي|أية)\s+(?:دور|علاقة|صلة|مسؤولية)\s+(?:ل|لل)?$"
                       r"|\bany\s+(?:role|involvement|part)\s+(?:of|by|for)\s+(?:the\s+)?$")
 # A tie that names who backs a group ("مسلحين موالين للجيش الأمريكي", "fighters backed by Turkey"), unlike one that says
@@ -236,7 +236,7 @@ _SHELLING_ADJECTIVE = r"و?(?:\w+(?:ي|ية)|متواصل|مكثف|عنيف|مت
 _AGENT_LI_AFTER_ADJECTIVE = re.compile(
     rf"(?:\s+{_SHELLING_ADJECTIVE}){{0,3}}\s+[وف]?لل?ـ?\s?(?:\w+\s)?\s*[«\"“]?\s*$")
 AGENT_LI_WINDOW = 16
-AGENT_LI_ADJECTIVES_WINDOW = 40  # "قصف مدفعي وصاروخي متواصل لقوات النظام": up to three adjectives
+AGENT_LI_ADJECTIVES_WINDOW = 40  # "قصف صاروخي ومدفعي عنيف لقوات النظام": up to three adjectives
 OWN_FORCES_WINDOW = 60  # speaker … "قواتها" …
 OWN_VERB_WINDOW = 25  # "قواتها" … attack verb
 

@@ -82,8 +82,8 @@ _METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b"
                             r"|\s*(?:ناو|نيوز|بوست|برس|Now|News|Post|Press)(?!\w)"
                             r"|\s*(?:24|٢٤)(?![\w\d])(?!\s*(?:ساعة|ساعات|شخص\w*|قتيل\w*|مدني\w*|عنصر\w*|جندي\w*|hours?|people|killed"
                             r"|civilians|soldiers|of)\b)")
-# Where people had come from ("مدنيين جاءوا من القامشلي إلى رأس العين", "who had come to Ras al Ain from the city
-# of Qamishli"): not where the attack was.
+# Where people had come from ("نازحين قادمين من منبج إلى الرقة", "families who had come to the camp from the
+# town of Hajin"): not where the attack was.
 _CAME_FROM = re.compile(r"(?:جاءوا|جاؤوا|قدموا|قادمين|القادمين|come|came|coming)(?:\s+\S+){0,4}?\s+(?:من|from)\s+"
                         r"(?:the\s+city\s+of\s+|the\s+town\s+of\s+|مدينة\s+|بلدة\s+)?$")
 # "المناطق المتنازع عليها بين بغداد وأربيل", "disputed between Baghdad and Erbil": the two governments.

@@ -150,9 +150,9 @@ _MASCULINE_PAST = re.compile(r"[وف]?(?:استهدف|هاجم|قصف|ضرب)")
 _MASCULINE_PRESENT = re.compile(r"[وف]?(?:يستهدف|يهاجم|يقصف|يضرب)")
 
 
-# A word that makes the bare "قصف" after it a noun ("جراء قصف قوات الأسد", "واستهدفهم قصف قوات الأسد"):
-# the side after the noun is whose shelling it was.
-_SHELLING_NOUN_AFTER = re.compile(r"(?:جراء|إثر|اثر|نتيجة|بسبب|عقب|(?:است?هدف|طال|أصاب)ت?(?:هم|ها|هما|ه))\s+$")
+# A verb with its object pronoun before the bare "قصف" ("واستهدفهم قصف قوات الأسد") makes it the verb's subject, a
+# noun, as a preposition does ("جراء قصف قوات الأسد"): the side after the noun is whose shelling it was.
+_VERB_WITH_OBJECT = re.compile(r"(?:است?هدف|طال|أصاب)ت?(?:هم|ها|هما|ه)\s+$")
 
 
 def _whole_word(text: str, t: Mention) -> str:
@@ -236,7 +236,9 @@ _SHELLING_ADJECTIVE = r"و?(?:\w+(?:ي|ية)|متواصل|مكثف|عنيف|مت
 _AGENT_LI_AFTER_ADJECTIVE = re.compile(
     rf"(?:\s+{_SHELLING_ADJECTIVE}){{0,3}}\s+[وف]?لل?ـ?\s?(?:\w+\s)?\s*[«\"“]?\s*$")
 AGENT_LI_WINDOW = 16
-AGENT_LI_ADJECTIVES_WINDOW = 40  # "قصف صاروخي ومدفعي عنيف لقوات النظام": up to three adjectives
+# What may stand between an attack word and the ل that names its attacker, by the trigger's agent_after_li: the
+# words allowed, and how far ("قصف صاروخي ومدفعي عنيف لقوات النظام": up to three adjectives after shelling).
+AGENT_LI = {True: (_AGENT_LI, AGENT_LI_WINDOW), "adjective": (_AGENT_LI_AFTER_ADJECTIVE, 40)}
 OWN_FORCES_WINDOW = 60  # speaker … "قواتها" …
 OWN_VERB_WINDOW = 25  # "قواتها" … attack verb
 
@@ -342,11 +344,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
     if m.text.isascii() and any(_ENGLISH_MODIFIER.fullmatch(text, m.end, t.start) for t in triggers
                                 if _ENGLISH_ATTACK_NOUN.fullmatch(t.text) and t.start >= m.end):
         return "attacker", "name-before-english-attack"  # "an ISIS attack", "a PKK drone strike"
-    assault = _nearest_before([t for t in triggers if t.data.get("agent_after_li") is True], m.start, AGENT_LI_WINDOW) \
-        or _nearest_before([t for t in triggers if t.data.get("agent_after_li") == "adjective"], m.start,
-                           AGENT_LI_ADJECTIVES_WINDOW)
-    agent_li = _AGENT_LI_AFTER_ADJECTIVE if assault is not None and assault.data["agent_after_li"] == "adjective" else _AGENT_LI
-    if assault is not None and agent_li.match(text[assault.end:m.start]):
+    assault = max((t for t in triggers if t.data.get("agent_after_li") in AGENT_LI
+                   and 0 <= m.start - t.end <= AGENT_LI[t.data["agent_after_li"]][1]), key=lambda t: t.end, default=None)
+    if assault is not None and AGENT_LI[assault.data["agent_after_li"]][0].match(text[assault.end:m.start]):
         return "attacker", "agent-after-assault-li"  # "هجوم لتنظيم «داعش»": the attack of ISIS
     accuse = [c for c in clause.cues if c.data.get("type") == "accuse"]
     if any(c.start <= m.start < c.end for c in accuse):
@@ -471,8 +471,9 @@ def _role_of(clause: Clause, m: Mention) -> tuple[str, str]:
             # "الهجوم الذي استهدف الجنود", "هجوم بمسيرة استهدف قوات…": the attack is the verb's
             # subject, so the actor after the verb is its object.
             return "target", "object-of-verb-after-attack"
+        before_verb = text[max(0, word_start_of(text, verb) - 16):word_start_of(text, verb)]
         if _FEMININE_PLURAL.match(m.text) and _masculine_verb(_whole_word(text, verb)) \
-                and not _SHELLING_NOUN_AFTER.search(text, max(0, verb.start - 16), verb.start):
+                and not (_PREPOSITION.search(before_verb) or _VERB_WITH_OBJECT.search(before_verb)):
             return "target", "object-of-masculine-verb"  # "تفجير … يستهدف القوات الأمريكية": القوات takes تستهدف
         return "attacker", "agent-after-attack-word"
     if cue is not None:

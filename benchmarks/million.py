@@ -152,8 +152,8 @@ def write_window(store: Store, docs: list[tuple[Doc, list[Candidate], str]]) -> 
     order = sorted(((d.published, d.doc_id, c.anchor, c) for d, cands, _ in docs for c in cands),
                    key=lambda t: t[:3])
     reports = [(f"{doc_id}#{anchor}", c) for _, doc_id, anchor, c in order]
-    meta = {f"{d.doc_id}#{c.anchor}": {"outlet": d.outlet, "published": d.published.isoformat()}
-            for d, cands, _ in docs for c in cands}
+    meta = {f"{d.doc_id}#{c.anchor}": {"outlet": d.outlet, "published": d.published.isoformat(),
+                                       "accounts_in_doc": len(cands)} for d, cands, _ in docs for c in cands}
     plan = MergePlan(assign_ids(cluster_reports(reports), {}), meta, {})
     membership = plan.membership
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")

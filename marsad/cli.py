@@ -159,6 +159,9 @@ EVENT_FILTER_OPTIONS = (
                  help="ACLED sub-event type."),
     click.option("--min-confidence", type=click.FloatRange(0, 1),
                  help="Keep events at least this confident (0-1; README, \"Accuracy on real reports\")."),
+    click.option("--min-probability", type=click.FloatRange(0, 1),
+                 help="Keep events at least this probable by the learned model (0-1; 0.3 is its threshold; README, "
+                      "\"Accuracy on real reports\"), and any an analyst confirmed."),
     click.option("--include-rejected", is_flag=True, help="Also events an analyst rejected in the workbench."),
 )
 
@@ -175,7 +178,6 @@ def _selected_events(db: str, include_rejected: bool, conditions: dict) -> Itera
     """The stored events that meet the filter options (marsad.export.filters), in date order,
     read one at a time while the store is open: an export of a million events holds one."""
     from marsad.export.filters import EventFilter
-
     try:
         keep = EventFilter(**conditions)
     except ValueError as exc:

@@ -88,6 +88,8 @@ TABLE_COLUMNS = (
     Column("fired", lambda e: _number((e.get("munitions") or {}).get("launched")), from_width=100, justify="right"),
     Column("conf.", lambda e: f"{e['confidence']:.1f}" if e.get("confidence") is not None else "",
            from_width=FULL_ID_WIDTH, justify="right"),
+    Column("prob.", lambda e: f"{e['probability']:.2f}" if e.get("probability") is not None else "",
+           from_width=FULL_ID_WIDTH, justify="right"),
     Column("weapons", _weapons, from_width=FULL_ID_WIDTH, flexible=True),
     Column("outlets", lambda e: "; ".join(outlets(e)), from_width=FULL_ID_WIDTH, flexible=True),
 )
@@ -137,6 +139,7 @@ TSV_COLUMNS: tuple[tuple[str, Callable[[dict], object]], ...] = (
     ("injured", lambda e: _number(casualty_total(e, "injured"))),
     ("launched", lambda e: _number((e.get("munitions") or {}).get("launched"))),
     ("confidence", lambda e: "" if e.get("confidence") is None else e["confidence"]),
+    ("probability", lambda e: "" if e.get("probability") is None else e["probability"]),
     ("weapons", _weapons),
     ("outlets", lambda e: "; ".join(outlets(e))),
 )

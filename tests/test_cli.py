@@ -300,6 +300,8 @@ def test_extract_explain_prints_fields_and_rules_and_stores_nothing(tmp_path: Pa
     assert f"date «اليوم الخميس» {day}:{day + 12} dates:weekday+today" in lines
     assert any(line.startswith("munitions.launched «خمسة صواريخ»") for line in lines)
     assert "2024-01-04 (day) Conoco gas field" in result.stdout
+    weighed = next(line for line in lines if line.startswith("probability "))
+    assert "(intercept)" in weighed and "stated_type +" in " ".join(result.stdout.split())
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["conoco.txt"]
 
 

@@ -25,12 +25,12 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "0406bb8f1b0496cd4a4849c4d2874c3d523958f1b2324e71243db04d75a79813",
+    "marsad-jsonl": "b9649f302b716526b3459603e76f76f69c75cb8cadbf7ba90a3ae43faffea2e3",
     "csv": "2a37256f1e350d91b9519ea3e0f5d08018cccfa2dd59df20b1fe6a0447445001",
     "geojson": "e8f4e4fe6d9af7e7c10e08e9503e20cb1200e3fbb161032a07942de174a52d4e",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "80cac69963964c4acb83ed27f0c0ec96361dc5031f1c13a92492f035e0a3de12",
+    "marsad-jsonl": "311b494477b7a9708a5995a196ec28cee592ac4ab73dc447f5df72a58376c4e6",
     "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
     "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }

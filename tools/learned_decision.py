@@ -1,7 +1,8 @@
 """Would a learned decision beat the rules at telling a real incident from an invented one?
 
     pip install -e '.[train]'
-    python tools/learned_decision.py
+    python tools/learned_decision.py            # the figures
+    python tools/learned_decision.py --write    # and the model marsad ships (marsad/data/models/)
 
 Issue 13 asks for a learned decision wherever one beats the hand rules on the untouched
 test split. This trains the decision nearest to the event list an analyst sees: is an
@@ -11,21 +12,21 @@ states of the event, how many outlets tell it, how crowded its document is) is f
 `dev` only and then compared with the rules' confidence (marsad.export.confidence) on
 every set, by how well each ranks real events above invented ones (average precision,
 ROC AUC) and by events (all) P/R/F1 when the events the model scores below a threshold
-are dropped. marsad ships the model only where it wins on `test`; the README's
-"Accuracy on real reports" says what the last run showed. Needs ../shared (the scorer)
-and the cached texts, like tools/real_eval.py.
+are dropped. `--write` writes the weights, the threshold dev prefers and these figures to
+the data file marsad.export.probability reads; the README's "Accuracy on real reports"
+says what the last run showed. Needs ../shared (the scorer) and the cached texts, like
+tools/real_eval.py.
 """
 from __future__ import annotations
 
 import argparse
 import importlib.util
 import json
-import math
+import subprocess
 import sys
 from pathlib import Path
 
-from marsad.export.confidence import confidence
-from marsad.types import Candidate
+from marsad.export.probability import MODEL_FILE, features
 
 HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location("real_eval", HERE / "real_eval.py")
@@ -33,32 +34,6 @@ real_eval = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(real_eval)
 
 DROP_BELOW = (0.0, 0.3, 0.5, 0.7)
-
-
-def features(cands: list[Candidate], outlets: set[str], accounts_per_doc: dict[str, int]) -> dict[str, float]:
-    """What the rules know of one event, as numbers: the confidence's five signals and what else they read."""
-    def some(test) -> float:
-        return float(any(test(c) for c in cands))
-    _, basis = confidence(cands, outlets)
-    out = {name: float(name in basis) for name in
-           ("stated_date", "stated_place", "stated_type", "main_report", "several_outlets")}
-    out.update({
-        "stated_day": some(lambda c: c.date_explicit and c.date_precision == "day"),
-        "specific_place": some(lambda c: c.location is not None and c.location.precision in ("site", "town")),
-        "stated_attacker": some(lambda c: c.attacker is not None and not c.attacker_inferred),
-        "stated_target": some(lambda c: c.target_actor is not None),
-        "stated_weapon": some(lambda c: any(w != "unknown" for w in c.weapons)),
-        "counted_casualties": some(lambda c: bool(c.casualties)),
-        "counted_munitions": some(lambda c: c.launched is not None),
-        "a_response": some(lambda c: c.responds_to_anchor is not None),
-        "quoted_source": some(lambda c: bool(c.said_by)),
-        "only_noun_triggers": float(all(any(e.field == "event" and "noun" in e.rule for e in c.evidence)
-                                        for c in cands)),
-        "log_evidence": math.log1p(max(len(c.evidence) for c in cands)),
-        "log_outlets": math.log(max(1, len(outlets))),
-        "log_accounts_in_doc": math.log(min(accounts_per_doc[c.doc_id] for c in cands)),
-    })
-    return out
 
 
 def labelled(score, gold: list[dict], texts: dict[str, str], places: dict) -> tuple[list[tuple[dict, float, bool]], int]:
@@ -79,14 +54,24 @@ def labelled(score, gold: list[dict], texts: dict[str, str], places: dict) -> tu
             continue
         cands = [accounts[r["report_id"]] for r in e["reports"]]
         outlets = {r.get("outlet") or r["doc_id"] for r in e["reports"]}
-        rows.append((features(cands, outlets, per_doc), e["confidence"], i in matched))
+        rows.append((features(cands, outlets, min(per_doc[c.doc_id] for c in cands)), e["confidence"], i in matched))
     return rows, sum(1 for g in golds.values() if not g.optional)
+
+
+def f1_dropping(p, y, gold_events: int, below: float) -> float:
+    """events (all) F1 on a set when the events the model scores under ``below`` are left out."""
+    kept = p >= below
+    tp, fp = int((y & kept).sum()), int((~y & kept).sum())
+    prec, rec = tp / max(1, tp + fp), tp / max(1, gold_events)
+    return 2 * prec * rec / max(1e-9, prec + rec)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=real_eval.SHARED)
     ap.add_argument("--cache", type=Path, default=real_eval.CACHE)
+    ap.add_argument("--write", action="store_true",
+                    help="write the fitted model to marsad/" + "/".join(MODEL_FILE) + ", the threshold dev prefers")
     args = ap.parse_args(argv)
     try:
         import numpy as np
@@ -114,24 +99,38 @@ def main(argv: list[str] | None = None) -> int:
     for n, w in sorted(zip(names, model.coef_[0]), key=lambda t: -abs(t[1])):
         print(f"  {n:22} {w:+.2f}")
     print("\nset      events  real   avg precision learned/rules   ROC AUC learned/rules")
-    for name, (rows, _) in data.items():
+    measured = {}
+    for name, (rows, gold_events) in data.items():
         x, rules, y = matrix(rows)
         learned = model.predict_proba(x)[:, 1]
+        measured[name] = {"events": len(y), "real": int(y.sum()),
+                          "roc_auc": [round(roc_auc_score(y, learned), 3), round(roc_auc_score(y, rules), 3)],
+                          "f1_dropping": {str(t): round(f1_dropping(learned, y, gold_events, t), 3) for t in DROP_BELOW}}
         print(f"{name:8} {len(y):6} {int(y.sum()):5}   {average_precision_score(y, learned):.3f} / "
               f"{average_precision_score(y, rules):.3f}         {roc_auc_score(y, learned):.3f} / "
               f"{roc_auc_score(y, rules):.3f}")
     print("\nevents (all) F1 when the events the model scores below p are dropped")
     print("set      " + "  ".join(f"p<{t:.1f}" for t in DROP_BELOW))
-    for name, (rows, gold_events) in data.items():
-        x, _, y = matrix(rows)
-        learned = model.predict_proba(x)[:, 1]
-        cells = []
-        for t in DROP_BELOW:
-            kept = learned >= t
-            tp, fp = int((y & kept).sum()), int((~y & kept).sum())
-            prec, rec = tp / max(1, tp + fp), tp / max(1, gold_events)
-            cells.append(f"{2 * prec * rec / max(1e-9, prec + rec):.3f}")
-        print(f"{name:8} " + "  ".join(cells))
+    for name, m in measured.items():
+        print(f"{name:8} " + "  ".join(f"{m['f1_dropping'][str(t)]:.3f}" for t in DROP_BELOW))
+    if args.write:
+        # The threshold is chosen on dev, the set trained on: test and holdout only measure it.
+        threshold = max(DROP_BELOW, key=lambda t: measured["dev"]["f1_dropping"][str(t)])
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=HERE).stdout.strip()
+        out = HERE.parent / "marsad" / Path(*MODEL_FILE)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({
+            "about": "marsad.export.probability: logistic regression telling an event the coded real reports "
+                     "tell from one they do not; the threshold is the one dev's events (all) F1 prefers",
+            "source": f"tools/learned_decision.py --write at commit {commit}, fitted on eval/real dev "
+                      f"({measured['dev']['events']} predicted events); threshold chosen on dev",
+            "threshold": threshold,
+            "intercept": round(float(model.intercept_[0]), 4),
+            "weights": {n: round(float(w), 4) for n, w in zip(names, model.coef_[0])},
+            "measured": {"roc_auc": "learned, rules' confidence", **measured},
+        }, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"\nwrote {out} (threshold {threshold})")
     return 0
 
 

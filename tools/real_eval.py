@@ -3,7 +3,7 @@
     python tools/real_eval.py                 # the three sets side by side, and what to fix on dev
     python tools/real_eval.py --missing       # which cached texts are missing, with the look-up to rebuild each
     python tools/real_eval.py --json          # the figures as JSON (for the README table)
-    python tools/real_eval.py --confidence    # events P/R/F1 when only events this confident are kept
+    python tools/real_eval.py --confidence    # events P/R/F1 when only events this confident (or probable) are kept
 
 The texts are not in the repository: each is the excerpt a stored-pages look-up returns
 for the gold line's `query`, picked by its `url`, cached as `<cache>/<set>/<doc_id>.json` =
@@ -26,7 +26,8 @@ SHARED = REPO.parent / "shared"
 CACHE = Path.home() / ".cache" / "marsad-real"
 OWN_GOLD = REPO / "eval" / "real" / "gold.jsonl"
 OWN_PLACES = REPO / "eval" / "real" / "places.json"
-THRESHOLDS = (0.0, 0.6, 0.8, 1.0)
+THRESHOLDS = (0.0, 0.6, 0.8, 1.0)  # the rules' confidence (marsad.export.confidence)
+PROBABILITIES = (0.3, 0.5)  # the learned model's probability (marsad.export.probability)
 # dev is read for rules; test and holdout are only scored (holdout: coded after the rules it measures)
 SPLITS = ("dev", "test", "holdout")
 SHOWN = ("date", "place", "sub_event_type", "weapon", "attacker", "attribution", "target_actor",
@@ -165,13 +166,15 @@ def table(results: dict[str, dict]) -> list[str]:
 
 
 def confidence_table(results: dict[str, dict]) -> list[str]:
-    """Events (main / all) P, R, F1 per set when only events at least this confident are kept."""
-    out = ["| confidence ≥ | set | events (main) P / R / F1 | events (all) P / R / F1 |", "|---|---|---|---|"]
-    for t in THRESHOLDS:
-        for name, r in results.items():
-            s = r["by_confidence"][t]
-            cells = [" / ".join(f"{x:.2f}" for x in s[k]) for k in ("events_main", "events_all")]
-            out.append(f"| {t:.1f} | {name} | {cells[0]} | {cells[1]} |")
+    """Events (main / all) P, R, F1 per set when only events at least this confident, or this probable, are kept."""
+    out = ["| kept | set | events (main) P / R / F1 | events (all) P / R / F1 |", "|---|---|---|---|"]
+    for key, label, thresholds in (("by_confidence", "confidence", THRESHOLDS),
+                                   ("by_probability", "probability", PROBABILITIES)):
+        for t in thresholds:
+            for name, r in results.items():
+                s = r[key][t]
+                cells = [" / ".join(f"{x:.2f}" for x in s[k]) for k in ("events_main", "events_all")]
+                out.append(f"| {label} ≥ {t:.1f} | {name} | {cells[0]} | {cells[1]} |")
     return out
 
 
@@ -182,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--missing", action="store_true", help="list the documents whose text is not cached")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--confidence", action="store_true",
-                    help="events P/R/F1 at confidence thresholds " + ", ".join(map(str, THRESHOLDS)))
+                    help="events P/R/F1 at confidence thresholds " + ", ".join(map(str, THRESHOLDS))
+                    + " and probability thresholds " + ", ".join(map(str, PROBABILITIES)))
     args = ap.parse_args(argv)
     chosen = sets(args.shared, args.cache)
     if args.missing:
@@ -204,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = {"documents": len(kept), "of": len(gold), "score": score.score(kept, preds, places)}
         results[name]["by_confidence"] = {
             t: score.score(kept, [p for p in preds if p["confidence"] >= t], places) for t in THRESHOLDS}
+        results[name]["by_probability"] = {
+            t: score.score(kept, [p for p in preds if p["probability"] >= t], places) for t in PROBABILITIES}
         if name == "dev":
             listing = confusion(score, kept, preds, places)
     if not results:

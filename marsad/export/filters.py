@@ -44,6 +44,9 @@ class EventFilter:
     actor: str | None = None  # actor code, as attacker or as target
     sub_event_type: str | None = None
     min_confidence: float | None = None  # keep events at least this confident (marsad.export.confidence)
+    # Keep events at least this probable (marsad.export.probability), and any an analyst confirmed; an event
+    # stored before marsad had a probability has none and is kept.
+    min_probability: float | None = None
 
     def __post_init__(self) -> None:
         if self.date_from and self.date_to and self.date_from > self.date_to:
@@ -58,7 +61,9 @@ class EventFilter:
                 and (self.actor is None or _same(event.get("attacker"), self.actor)
                      or _same(event.get("target_actor"), self.actor))
                 and (self.sub_event_type is None or _same(event.get("sub_event_type"), self.sub_event_type))
-                and (self.min_confidence is None or (event.get("confidence") or 0) >= self.min_confidence))
+                and (self.min_confidence is None or (event.get("confidence") or 0) >= self.min_confidence)
+                and (self.min_probability is None or event.get("probability") is None
+                     or event["probability"] >= self.min_probability or bool((event.get("review") or {}).get("reviewed"))))
 
     def select(self, events: Iterable[dict]) -> Iterator[dict]:
         return (e for e in events if self.matches(e))

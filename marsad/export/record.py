@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from marsad.export.confidence import confidence
+from marsad.export.probability import probability
 from marsad.merge.cluster import Cluster
 from marsad.resolve.actors import source_actor
 from marsad.types import Candidate
@@ -101,7 +102,8 @@ def _attribution(ordered: list[Candidate], attacker_src: Candidate | None) -> st
 
 
 def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict[str, Any]:
-    """The exported event; ``meta`` maps report_id → {"outlet", "published"}."""
+    """The exported event; ``meta`` maps report_id → {"outlet", "published", "accounts_in_doc"} (the last: how
+    many accounts the report's document holds, which the probability weighs; 1 when not given)."""
     ordered = _display_order(cluster, meta)
     top = ordered[0]
     # A day the text states before a month it states ("في تموز" in one report, "يوم 20 تموز" in the next).
@@ -112,7 +114,9 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
         weapons += [w for w in c.weapons if w not in weapons]
     # An attacker only guessed from a launch area yields to one an account states.
     attacker_src = min((c for c in ordered if c.attacker), key=lambda c: c.attacker_inferred, default=None)
-    score, basis = confidence(ordered, {(meta.get(rid) or {}).get("outlet") or c.doc_id for rid, c in cluster.members})
+    outlets = {(meta.get(rid) or {}).get("outlet") or c.doc_id for rid, c in cluster.members}
+    score, basis = confidence(ordered, outlets)
+    crowded = min((meta.get(rid) or {}).get("accounts_in_doc") or 1 for rid, _ in cluster.members)
     record = {
         "id": event_id,
         "sub_event_type": _first(ordered, "sub_event_type"),
@@ -134,6 +138,7 @@ def event_record(event_id: str, cluster: Cluster, meta: dict[str, dict]) -> dict
         "responds_to": None,
         "confidence": score,
         "confidence_basis": basis,
+        "probability": probability(ordered, outlets, crowded),
         "claims": _claims(cluster, meta),
         "reports": [_report(rid, c, meta.get(rid) or {}) for rid, c in cluster.members],
     }

@@ -18,7 +18,7 @@ from marsad.merge.cluster import Cluster
 from marsad.review.apply import apply_review, audit_entries, load_reviews, validate
 from marsad.run import remerge
 from marsad.store.codec import candidate_from_json
-from marsad.store.store import Store
+from marsad.store.store import ACCOUNTS_IN_DOC, Store, report_meta
 
 MAX_TEXT = 2000  # who / why: a name and a reason, not a document
 MAX_MERGE = 50
@@ -76,13 +76,13 @@ def refresh(store: Store, event_id: str) -> dict:
     old = _event(store, event_id)
     order = {rid: i for i, rid in enumerate(_report_ids(old))}
     rows = store.conn.execute(
-        "SELECT r.report_id, r.data, d.outlet, d.published FROM reports r JOIN documents d USING (doc_id) "
-        "WHERE r.event_id = ?", (event_id,)).fetchall()
+        f"SELECT r.report_id, r.data, d.outlet, d.published, {ACCOUNTS_IN_DOC} FROM reports r "
+        "JOIN documents d USING (doc_id) WHERE r.event_id = ?", (event_id,)).fetchall()
     rows = sorted(rows, key=lambda r: (order.get(r["report_id"], len(order)), r["report_id"]))
     cluster = Cluster()
     for r in rows:
         cluster.add(r["report_id"], candidate_from_json(json.loads(r["data"])))
-    meta = {r["report_id"]: {"outlet": r["outlet"], "published": r["published"]} for r in rows}
+    meta = {r["report_id"]: report_meta(r) for r in rows}
     record = event_record(event_id, cluster, meta) if rows else old
     record["responds_to"] = old.get("responds_to")  # depends on other events, which did not change
     record = apply_review(record, load_reviews(store.conn, event_id).get(event_id))

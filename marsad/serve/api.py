@@ -122,6 +122,9 @@ def event_query(
                                                            "moment (ISO date and time, UTC unless it says)")] = None,
     min_confidence: Annotated[float | None, Query(ge=0, le=1, description="Only events at least this "
                                                                          "certain (0 to 1)")] = None,
+    min_probability: Annotated[float | None, Query(ge=0, le=1, description="Only events at least this probable "
+                                                   "by the learned model (0 to 1), and those an analyst "
+                                                   "confirmed")] = None,
 ) -> EventQuery:
     """The filters every list, statistic and export takes."""
     country = _text("country", country)
@@ -141,7 +144,7 @@ def event_query(
         raise invalid(f"date_to: {exc}") from None
     return EventQuery(keep, weapon=weapon, q=_text("q", q, MAX_QUERY), include_rejected=include_rejected,
                       review=review, changed_since=instant("changed_since", changed_since),
-                      min_confidence=min_confidence)
+                      min_confidence=min_confidence, min_probability=min_probability)
 
 
 Filters = Annotated[EventQuery, Depends(event_query)]

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from marsad.clean.normalize import fold
 from marsad.export.acled_csv import EVENT_TYPES
 from marsad.export.filters import EventFilter
+from marsad.export.probability import model
 from marsad.resolve.gazetteer import load_gazetteer
 from marsad.review.apply import CHECKED, audit_entries
 from marsad.search.fts import matching_documents_sql
@@ -48,7 +49,8 @@ WEEK_SQL = {
 @dataclass(frozen=True)
 class EventQuery:
     """An EventFilter plus what only the workbench asks: weapon, text search, rejected events,
-    review state, what changed since a moment (UTC ISO seconds, as the store writes it), confidence."""
+    review state, what changed since a moment (UTC ISO seconds, as the store writes it), confidence,
+    probability."""
 
     filter: EventFilter = field(default_factory=EventFilter)
     weapon: str | None = None
@@ -57,6 +59,7 @@ class EventQuery:
     review: ReviewState | None = None
     changed_since: str | None = None
     min_confidence: float | None = None
+    min_probability: float | None = None  # as EventFilter's: analyst-confirmed events and those with none kept
 
     def where(self, conn: Connection) -> tuple[str, list[Any]]:
         """SQL condition on event_index (alias i) and its parameters; a text search is run here,
@@ -76,6 +79,9 @@ class EventQuery:
         if self.min_confidence is not None:
             conds.append("i.confidence >= ?")
             params.append(self.min_confidence)
+        if self.min_probability is not None:
+            conds.append("(i.probability IS NULL OR i.probability >= ? OR i.reviewed = 1)")
+            params.append(self.min_probability)
         if f.date_from is not None:
             conds.append("i.day_to >= ?")
             params.append(f.date_from.isoformat())
@@ -248,6 +254,7 @@ def event_detail(conn: Connection, event_id: str) -> dict | None:
         f"SELECT doc_id, title, outlet, published, url FROM documents WHERE {cond}", params)}
     event["documents"] = [found[d] for d in doc_ids if d in found]
     event["audit"] = audit_entries(conn, event_id)
+    event["probability_threshold"] = model().threshold  # the workbench marks an event under it
     return event
 
 

@@ -145,12 +145,27 @@ QUEUE_SCHEMA = """
 ALTER TABLE event_index ADD COLUMN confidence REAL;
 CREATE INDEX IF NOT EXISTS event_index_queue ON event_index(reviewed, rejected, confidence, date, event_id);
 """
+# The learned probability (marsad.export.probability) beside the confidence. Events an older marsad stored have
+# none: they are left to merge again, so the next ingest or reprocess gives them one.
+PROBABILITY_SCHEMA = """
+ALTER TABLE event_index ADD COLUMN probability REAL;
+INSERT INTO dirty_events SELECT event_id FROM events WHERE true ON CONFLICT DO NOTHING;
+"""
 EVENT_COLUMNS = ("event_id", "date", "date_precision", "sub_event_type", "weapons", "location", "admin1", "country",
                  "latitude", "longitude", "attacker", "target_actor", "attribution", "launched", "killed", "injured",
                  "n_reports", "outlets", "data", "first_seen", "changed_at")
 INDEX_COLUMNS = ("event_id", "date", "day_from", "day_to", "place_id", "place_name", "place_name_ar", "admin1",
                  "country", "attacker", "target_actor", "sub_event_type", "weapons", "rejected", "reviewed",
-                 "confidence")
+                 "confidence", "probability")
+
+
+# How many accounts the document of report ``r`` holds (the event probability weighs it), read beside the report.
+ACCOUNTS_IN_DOC = "(SELECT count(*) FROM reports a WHERE a.doc_id = r.doc_id) AS accounts_in_doc"
+
+
+def report_meta(row) -> dict:
+    """What an event record needs of a report's document (marsad.export.record.event_record's ``meta``)."""
+    return {"outlet": row["outlet"], "published": row["published"], "accounts_in_doc": row["accounts_in_doc"]}
 
 
 def _insert(table: str, columns: tuple[str, ...]) -> str:
@@ -188,6 +203,7 @@ class Store:
                 self._backfill_confidence()
             if migrate(self.conn, "0007_report_places", PLACE_SCHEMA) or backfill:
                 self._backfill_blocks()
+            migrate(self.conn, "0008_event_probability", PROBABILITY_SCHEMA)
             fts.ensure_schema(self.conn)
         except self.conn.errors as exc:
             self.conn.close()
@@ -341,10 +357,9 @@ class Store:
         their JSON dropped once decoded: a full merge holds every report, so this is what its memory grows with."""
         where, params = id_list(self.conn, "r.report_id", sorted(ids)) if ids is not None else ("true", [])
         rows = self.conn.execute(
-            "SELECT r.report_id, r.data, d.outlet, d.published FROM reports r JOIN documents d USING (doc_id) "
-            f"WHERE {where} ORDER BY d.published NULLS LAST, r.doc_id, r.anchor", params)
-        return [(r["report_id"], candidate_from_json(json.loads(r["data"])),
-                 {"outlet": r["outlet"], "published": r["published"]}) for r in rows]
+            f"SELECT r.report_id, r.data, d.outlet, d.published, {ACCOUNTS_IN_DOC} FROM reports r "
+            f"JOIN documents d USING (doc_id) WHERE {where} ORDER BY d.published NULLS LAST, r.doc_id, r.anchor", params)
+        return [(r["report_id"], candidate_from_json(json.loads(r["data"])), report_meta(r)) for r in rows]
 
     # events ------------------------------------------------------------------
     def existing_event_ids(self, ids: set[str] | None = None) -> dict[str, str]:
@@ -589,4 +604,4 @@ def _index_row(e: dict) -> tuple:
             fold(e.get("attacker") or ""), fold(e.get("target_actor") or ""), fold(e.get("sub_event_type") or ""),
             "," + ",".join(fold(w) for w in e.get("weapons") or []) + ",",
             int(bool((e.get("review") or {}).get("rejected"))), int(bool((e.get("review") or {}).get("reviewed"))),
-            e.get("confidence"))
+            e.get("confidence"), e.get("probability"))

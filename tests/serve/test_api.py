@@ -113,6 +113,7 @@ FILTERS = [  # API parameters, the same condition as an EventFilter (or a test o
     ({"actor": "us_coalition"}, {"actor": "us_coalition"}),
     ({"type": "Air/drone strike"}, {"sub_event_type": "Air/drone strike"}),
     ({"type": "air/drone strike", "admin1": "Deir ez-Zor"}, {"sub_event_type": "Air/drone strike", "admin1": "Deir ez-Zor"}),
+    ({"min_probability": "0.8"}, {"min_probability": 0.8}),
     ({"weapon": "drone"}, lambda e: "drone" in e["weapons"]),
     ({"weapon": "rocket", "country": "SY"}, lambda e: "rocket" in e["weapons"] and e["location"]["country"] == "SY"),
 ]
@@ -213,6 +214,7 @@ def test_event_has_its_documents_and_audit(client, events):
     event = next(e for e in events if len({r["doc_id"] for r in e["reports"]}) > 1)
     body = client.get(f"/api/events/{event['id']}").json()
     assert body["id"] == event["id"] and body["reports"] == event["reports"] and body["audit"] == []
+    assert body["probability"] == event["probability"] and 0 < body["probability_threshold"] < 1
     assert [d["doc_id"] for d in body["documents"]] == list(dict.fromkeys(r["doc_id"] for r in event["reports"]))
     assert all({"title", "outlet", "published", "url"} <= d.keys() for d in body["documents"])
 

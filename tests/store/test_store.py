@@ -56,7 +56,8 @@ def test_events_written_a_few_at_a_time_are_the_same_events(database, sqlite_dem
 def test_migrations_are_named_and_run_once(database):
     with Store(database) as store:
         names = [r[0] for r in store.conn.execute("SELECT name FROM schema_migrations ORDER BY name")]
-        expected = ["0001_core", "0002_search", "0005_incremental_merge", "0006_review_queue", "0007_report_places"]
+        expected = ["0001_core", "0002_search", "0005_incremental_merge", "0006_review_queue", "0007_report_places",
+                    "0008_event_probability"]
         assert names == (["0000_postgres_functions"] if store.conn.dialect == POSTGRESQL else []) + expected
         applied = [tuple(r) for r in store.conn.execute("SELECT * FROM schema_migrations ORDER BY name")]
     with Store(database) as store:  # a second open applies nothing again

@@ -41,6 +41,10 @@ const ROWS = [
       : [`${Math.round(e.confidence * 100)} %`, (e.confidence_basis || []).length
         ? ` (${e.confidence_basis.map((b) => label("confidence_basis", b)).join(LANG === "ar" ? "، " : ", ")})` : null]),
     evidence: () => false },
+  { key: "probability", value: (e) => (e.probability === undefined || e.probability === null ? null
+      : [`${Math.round(e.probability * 100)} %`, e.probability < e.probability_threshold
+        ? ` (${t("below_threshold", { threshold: Math.round(e.probability_threshold * 100) })})` : null]),
+    evidence: () => false },
   { key: "damage", value: (e) => (e.damage && e.damage !== "unknown" ? [label("damage_values", e.damage), e.damage_text ? [" (", bdi(e.damage_text), ")"] : null] : null), evidence: (f) => f === "damage" },
 ];
 

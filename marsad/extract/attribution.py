@@ -42,7 +42,7 @@ def target_speaks(clause: Clause, cand: Candidate) -> Mention | None:
 
 def official_speaks(clause: Clause, attacker: str) -> Mention | None:
     """A source that speaks for a side (a command, a ministry, state media) other than the attacker's, or an
-    official of no coded side (a security source, the Kurdistan Region's counter-terrorism service)."""
+    official of no coded side (a security source, the counter-terrorism service of the Kurdistan Region)."""
     return next((s for s in clause.sentence_sources
                  if (s.data.get("actor") not in (None, attacker) or (s.data.get("actor") is None and s.data.get("official")))
                  and _speaks(clause, s, SPEECH_WINDOW)), None)

@@ -262,7 +262,10 @@ def clause_draft(doc_id: str, clause: Clause) -> Draft | None:
     if not kinds & EVENT_KINDS and not attack_weapons(clause):
         # a blast or a "launch" with no weapon word may be anything: at most it adds to an attack told beside it
         blast = next((t for t in clause.triggers if t.data.get("kind") == "explosion"), None)
-        return _blast_account(doc_id, clause, blast) if blast is not None else None
+        if blast is None:
+            return None
+        # with no place of its own, what the blast did is the toll of the attack told before it
+        return _blast_account(doc_id, clause, blast) or _casualty_continuation(doc_id, clause, None)
     trigger = next(t for t in clause.triggers if t.data.get("kind") in EVENT_KINDS | WEAK_KINDS)
     cand = Candidate(doc_id=doc_id, anchor=trigger.start)
     cand.cite("event", trigger, f"triggers:{trigger.entry_id}")

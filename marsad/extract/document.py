@@ -95,11 +95,15 @@ _FILE_PHOTO = re.compile(r"^[^\n]{0,600}?\b(?:in\s+this\s+(?:file\s+|handout\s+)
 # A caption line closed by its credit: "… following the strikes. Image Credit: AFP", "… Photo: Reuters" (found by
 # the credit, then widened to its line: a pattern scanning each line from its start is ten times slower).
 _IMAGE_CREDIT = re.compile(r"\b(?:(?:Image|Photo|Picture)\s+[Cc]redits?|Photo|Picture)\s*:\s*[^\n.]{1,40}[ \t]*$", re.MULTILINE)
+# … or by the agency's bare name after its last sentence, on the same line: "… on the city of Baniyas. AFP".
+_AGENCY_CREDIT = re.compile(r"[.!?”\"][ \t]+(?:AFP|Reuters|AP|EPA(?:-EFE)?|Getty\s+Images|AFP\s+via\s+Getty\s+Images|"
+                            r"Anadolu\s+Agency|Bloomberg|WAM)[ \t]*$", re.MULTILINE)
 IMAGE_CREDIT_LINE = 600  # the longest caption line a credit closes
 
 
 def _credited_lines(text: str) -> list[tuple[int, int]]:
-    spans = [(text.rfind("\n", 0, m.start()) + 1, m.end()) for m in _IMAGE_CREDIT.finditer(text)]
+    spans = [(text.rfind("\n", 0, m.start()) + 1, m.end()) for pattern in (_IMAGE_CREDIT, _AGENCY_CREDIT)
+             for m in pattern.finditer(text)]
     return [(a, b) for a, b in spans if b - a <= IMAGE_CREDIT_LINE + 60 and not _REPORTED.search(text, a, b)]
 
 

@@ -298,6 +298,10 @@ def _grammar() -> _Grammar:
         _Rule(("part_of_day",), re.compile(
             rf"{_PRE}(?P<s>(?P<pod>{v.alt('part_of_day', night=True)})\s+(?:يومي?\s+)?(?P<wd>{wd})"
             rf"\s*(?:[-/]|\s(?:على|الى|و)\s*)?\s*(?P<wd2>{wd}))(?!\w)"), _night_span),
+        # overnight Sunday to Monday, after midnight Sunday-Monday, the night of Sunday into Monday
+        _Rule(("=overnight", "=midnight", "=night"), re.compile(
+            rf"{_PRE}(?P<s>(?:overnight|midnight|night)(?:\s+(?:of|on))?\s+(?P<wd>{wd})"
+            rf"\s*(?:[-/–]|\s(?:to|into|and)\s)\s*(?P<wd2>{wd}))(?!\w)"), _night_span),
         # [مساء] [يوم] أمس [الثلاثاء] [مساءً], yesterday morning
         _Rule(("part_of_day", "=يوم", "relday"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:يوم\s+)?(?P<rel>{relday})(?:\s*,?\s*(?P<wd>{wd}))?"

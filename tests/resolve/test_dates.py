@@ -145,6 +145,12 @@ def test_periods_resolve_to_their_first_day_and_whole_range(text: str, words: st
 @pytest.mark.parametrize(("text", "words", "rule", "span"), [
     ("هزت انفجارات المنطقة ليل الأربعاء-الخميس", "ليل الأربعاء-الخميس", "night-weekday-span",
      (D(2022, 9, 21), D(2022, 9, 22))),
+    ("Blasts shook the area overnight Wednesday to Thursday", "overnight Wednesday to Thursday", "night-weekday-span",
+     (D(2022, 9, 21), D(2022, 9, 22))),
+    ("Jets struck after midnight Wednesday-Thursday", "midnight Wednesday-Thursday", "night-weekday-span",
+     (D(2022, 9, 21), D(2022, 9, 22))),
+    ("They were hit on the night of Wednesday into Thursday", "night of Wednesday into Thursday", "night-weekday-span",
+     (D(2022, 9, 21), D(2022, 9, 22))),
     ("سمع دوي انفجارات الليلة الماضية", "الليلة الماضية", "last-night", (D(2022, 9, 21), D(2022, 9, 22))),
     ("وقال المتحدث اليوم الخميس إن", "اليوم الخميس", "weekday+today", (D(2022, 9, 22), D(2022, 9, 22))),
     ("وقع الهجوم في 18 من أيلول", "18 من أيلول", "day-month-levantine", (D(2022, 9, 18), D(2022, 9, 18))),

@@ -225,11 +225,11 @@ def _english_one(text: str, end: int) -> tuple[Span, int] | None:
 
 _EN_ARTICLE = re.compile(r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir)\s+")  # "His driver was killed": one
 _EN_WAS = re.compile(r"\s(?:was|has\s+been)\s+(?:reportedly\s+)?$")
-EN_SUBJECT_REACH = 80  # characters back from "was killed" to "A fighter of the Syrian Democratic Forces"
+EN_SUBJECT_REACH = 80  # characters back from "was killed" to "A fighter with the Syrian Democratic Forces"
 
 
 def _english_passive_one(clause: Clause, cue: Mention) -> tuple[Span, int] | None:
-    """"A fighter of the Syrian Democratic Forces was killed": the singular person noun of the passive verb's
+    """"A fighter with the Syrian Democratic Forces was killed": the singular person noun of the passive verb's
     subject ("a/an/one … noun"), with whatever names his side between it and the verb."""
     if not cue.text.isascii() or not _EN_WAS.search(clause.text, max(0, cue.start - 25), cue.start):
         return None

@@ -330,18 +330,20 @@ def _same_party(incidents: list[Incident], d: Draft) -> None:
 
 
 def _resolve_anaphor(d: Draft, mentions) -> None:
-    """"The garrison was also targeted…": a clause naming no place finer than a country means the last
-    site named before it."""
+    """"The garrison was also targeted…", "shelled the town's neighbourhoods": a clause naming no place finer
+    than a country means the last site (or town) named before it."""
     if d.cand.location is not None and d.cand.location.precision != "country":
         return
-    anaphor = d.clause.cue("anaphor")
-    if not anaphor:
-        return
-    earlier = [pm for pm in read_places(Clause.build(d.clause.text, Segment(0, d.clause.seg.start, 0, 0),
-                                                     d.clause.sentence, mentions))
-               if pm.place.precision == "site" and not pm.launch_site]
-    if earlier:
-        place_candidate(d.cand, earlier[-1], anaphor[0], f"anaphor:last-named-site:{earlier[-1].place.id}")
+    for cue, precision in (("anaphor", "site"), ("town_anaphor", "town")):
+        anaphor = d.clause.cue(cue)
+        if not anaphor:
+            continue
+        earlier = [pm for pm in read_places(Clause.build(d.clause.text, Segment(0, d.clause.seg.start, 0, 0),
+                                                         d.clause.sentence, mentions))
+                   if pm.place.precision == precision and not pm.launch_site and not pm.reference]
+        if earlier:
+            place_candidate(d.cand, earlier[-1], anaphor[0], f"anaphor:last-named-{precision}:{earlier[-1].place.id}")
+            return
 
 
 def _clause_breaks(mentions: DocMentions, sents: list[Segment]) -> list:

@@ -254,11 +254,11 @@ class _Grammar:
 
 
 def _year_tail(v: _Vocab) -> str:
-    """What may follow a month: a year (", 2022", "من العام 2022", "عام 2022م"),
+    """What may follow a month: a year (", 2022", "/ 2022", "من العام 2022", "عام 2022م"),
     a year named relatively ("من العام الماضي", "هذا العام"), or a qualifier
     ("أيلول الماضي", "كانون الثاني/ يناير الجاري")."""
     q_post, q_pre, year_word = v.alt("qualifier", pre=False), v.alt("qualifier", pre=True), v.alt("year_word")
-    return (rf"(?:\s*,?\s*(?:من\s+)?(?:{year_word}\s+)?{_YEAR}"
+    return (rf"(?:\s*[,/]?\s*(?:من\s+)?(?:{year_word}\s+)?{_YEAR}"
             rf"|\s+(?:من\s+)?(?:{year_word}\s+(?P<yq>{q_post})|(?P<yq2>{q_pre})\s+{year_word})"
             rf"|\s+(?P<q>{q_post}))?")
 
@@ -285,7 +285,7 @@ def _grammar() -> _Grammar:
         _Rule(("part_of_day", "=يوم", "weekday", "=the", "#digit", "ordinal"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:(?:يوم\s+)?(?P<wd>{wd})\s*,?\s*(?:الموافق\s+)?)?"
             rf"(?:يوم\s+|the\s+)?(?:(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|(?P<o>{ordinal}))"
-            rf"\s*(?:(?:من|of)\s+)?(?:شهر\s+)?{months}{tail})(?!\w)"), _day_month),
+            rf"\s*(?:(?:من|of)\s+|/\s*)?(?:شهر\s+)?{months}{tail})(?!\w)"), _day_month),
         # Tuesday, July 7, 2021
         _Rule(("weekday", "month"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<wd>{wd}),?\s+)?(?P<m1>{v.alt('month', scheme='en')})\.?\s+"

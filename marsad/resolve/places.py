@@ -115,7 +115,7 @@ def read_places(clause: Clause) -> list[PlaceMention]:
         precision = place.precision
         reference = False
         toward = bool(_DIRECTION.search(before))
-        if _COUNTRYSIDE.search(before):
+        if _COUNTRYSIDE.search(before) or _OFFICIAL_OF.search(before):
             precision = "district" if _rank(precision) < _rank("district") else precision
         elif (toward or _NEAR.search(before)) and _rank(precision) < _rank("admin1"):
             # ("شرق محافظة صلاح الدين" is the governorate's east: still the governorate)
@@ -133,6 +133,12 @@ def read_places(clause: Clause) -> list[PlaceMention]:
                                                                                           m.start))
         out.append(PlaceMention(m, place, precision, launch, reference, bare, toward))
     return out
+
+
+# An official named by the area they run ("قائممقام قضاء جمجمال", "مدير ناحية", "the mayor of Chamchamal district"):
+# the incident is somewhere in that district, not in its town.
+_OFFICIAL_OF = re.compile(r"(?:(?:قائم?مقام|لقائم?مقام)(?:\s+قضاء)?|(?:مدير|لمدير)\s+ناحية|(?:رئيس|لرئيس)\s+بلدية)\s+$"
+                          r"|(?i:mayor|governor|district\s+chief|district\s+commissioner)\s+of\s+(?:the\s+)?$")
 
 
 _LAUNCH_SITE_IN = re.compile(r"\s*[،,]?\s*(?:in|في|ب)\s*(?:the\s+)?(?:neighbou?ring\s+|nearby\s+)?(?:محافظة\s+|قضاء\s+)?")

@@ -32,6 +32,8 @@ _DATELINE_BEFORE = re.compile(r"^(?:date \d{4}-\d{2}-\d{2}\s+)?[A-Za-z0-9 .]{0,1
 HEADLINE_CHARS = 200
 _DATELINE_AFTER = re.compile(r"^[ \t]*((?:\([^)\n]{1,40}\)|\[[^\]\n]{1,40}\])[ \t]*)?(,[^\n]{0,30}?)?[ \t]*([-–—ـ:|]|\n)")
 _OUTLET_AND_DASH = re.compile(r"[ \t]*\([^)\n]{1,40}\)[ \t]*[-–—ـ:]")
+# "بغداد 17 أغسطس 2021 (شينخوا)", "بعقوبة، العراق 19 ابريل 2022 (شينخوا)": a wire's place, day and name.
+_DAY_AND_AGENCY = re.compile(r"(?:[،,][ \t]*\S+)?[ \t]+\d{1,2}[ \t]+\S+[ \t]+\d{4}[ \t]*\(")
 REFERENCE_REACH = 24  # characters from a place to a direction word and the town it is placed by
 # "التي تقع على بعد نحو 60 كيلومترا جنوب الموصل", "30 km north of Baghdad": a place a distance is
 # counted from, named to say where the incident's place lies.
@@ -162,13 +164,16 @@ def _stands_for_something_else(text: str, m: Mention, before: str) -> bool:
 
 def _dateline(text: str, m: Mention) -> bool:
     """The name opens the text's first line, or the line after a one-line headline, and a dash,
-    colon or line end follows it: a dateline ("BAGHDAD, Nov 22 (Wire) -"), not the incident's place."""
+    colon or line end follows it, or it opens any line with the day and the wire's name after it: a dateline
+    ("BAGHDAD, Nov 22 (Wire) -", "دمشق 24 أكتوبر 2024 (شينخوا)"), not the incident's place."""
     line_start = text.rfind("\n", 0, m.start) + 1
     headline = text[:line_start].strip()
     # "ERBIL –" or "أربيل (كوردستان 24)-" opening a paragraph: a wire dateline wherever the page puts it
     opens = not text[line_start:m.start].strip()
     capitals = opens and m.text.isascii() and m.text.isupper()
     filed_by = opens and bool(_OUTLET_AND_DASH.match(text, m.end))
+    if opens and _DAY_AND_AGENCY.match(text, m.end):
+        return True
     if ("\n" in headline or len(headline) > HEADLINE_CHARS) and not (capitals or filed_by):
         return False
     return bool(_DATELINE_BEFORE.match(text[line_start:m.start]) and _DATELINE_AFTER.match(text[m.end:m.end + 60]))

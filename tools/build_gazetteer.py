@@ -8,7 +8,8 @@ fresh run (a test checks it), so a data edit cannot drift from its source.
 Every other Iraqi and Syrian place of the GeoNames extract that has an Arabic
 name joins as a town under its Arabic names, so that a report about a town
 nobody curated still gets its place; names that are also common words are
-left out (``geonames_skip.tsv``), and a curated row always wins.
+left out (``geonames_skip.tsv``), and a curated row always wins. ``spellings.tsv`` adds
+spellings reports use to any place, GeoNames rows included, each with its source.
 
     python tools/build_gazetteer.py          # rewrite places.tsv
     python tools/build_gazetteer.py --check  # exit 1 if places.tsv is stale
@@ -34,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CURATED = ROOT / "data-src" / "gazetteer" / "curated.tsv"
 TOWNS = ROOT / "data-src" / "gazetteer" / "towns.tsv"
 SKIP = ROOT / "data-src" / "gazetteer" / "geonames_skip.tsv"
+# More spellings of places already in the gazetteer (GeoNames rows included), each with its source.
+SPELLINGS = ROOT / "data-src" / "gazetteer" / "spellings.tsv"
 OUTPUT = ROOT / "marsad" / "data" / "gazetteer" / "places.tsv"
 
 COLUMNS = ("id", "kind", "name_en", "name_ar", "aliases_ar", "aliases_en", "admin1", "country",
@@ -162,11 +165,24 @@ def build_rows() -> list[dict[str, str]]:
     towns = _read_tsv(TOWNS)
     rows = curated + town_rows(towns)
     rows += geonames_rows(rows, towns)
+    _add_spellings(rows, _read_tsv(SPELLINGS))
     ids = [r["id"] for r in rows]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise GazetteerBuildError(f"duplicate place ids: {dupes}")
     return sorted(rows, key=lambda r: r["id"])
+
+
+def _add_spellings(rows: list[dict[str, str]], spellings: list[dict[str, str]]) -> None:
+    """Each spelling row's aliases appended to its place, its source to the place's source."""
+    by_id = {r["id"]: r for r in rows}
+    for extra in spellings:
+        row = by_id.get(extra["id"])
+        if row is None:
+            raise GazetteerBuildError(f"{SPELLINGS.name}: no place {extra['id']!r}")
+        for column in ("aliases_ar", "aliases_en"):
+            row[column] = "|".join(a for a in (row[column], extra[column]) if a)
+        row["source"] = f"{row['source']}; spellings: {extra['source']}"
 
 
 def build_text() -> str:

@@ -76,6 +76,8 @@ _METONYM_BEFORE = re.compile(r"(?:سيطرة|حكومة|نظام|لحكومة|ل
 _ROAD_FROM = re.compile(r"(?:طريق|لطريق|بطريق|وطريق|الطريق الدولي|أوتوستراد|اوتوستراد)\s+$")
 _ROAD_TO = re.compile(r"(?:طريق|الطريق الدولي|أوتوستراد|اوتوستراد)\s+\S+(?:\s+\S+)?\s*[-–—]\s*$")
 _ROAD_DASH = re.compile(r"\s*[-–—]\s*\S")
+# "the Damascus-Daraa highway", "on the Baghdad-Kirkuk road": the road, in neither city.
+_ROAD_EN = re.compile(r"(?:\s*[-–—]\s*[A-Z][\w'’\-]*)?\s+(?:highway|road|motorway|expressway)\b", re.IGNORECASE)
 _METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b"
                             # "Damascus-linked militants", "Tehran-backed": a capital's government, not a place
                             r"|-(?i:linked|backed|affiliated|aligned|allied|based|controlled|held|led|run|sponsored)\b"
@@ -157,6 +159,7 @@ def _stands_for_something_else(text: str, m: Mention, before: str) -> bool:
     return bool(_METONYM_BEFORE.search(before) or _METONYM_AFTER.match(text, m.end)
                 or _CAME_FROM.search(text, max(0, m.start - 60), m.start)
                 or (_ROAD_FROM.search(before) and _ROAD_DASH.match(text, m.end)) or _ROAD_TO.search(before)
+                or (m.text.isascii() and _ROAD_EN.match(text, m.end) is not None)
                 or any(g.start() <= m.start < g.end() for g in _GOVERNMENTS.finditer(text, max(0, m.start - 30), m.end + 30))
                 or _IN_BRACKETS_AFTER_LI.search(text, max(0, m.start - 4), m.start) is not None
                 or (text.startswith("ل", m.start - 1) and _TOLD_OUTLET.search(text, max(0, m.start - 40), m.start)))

@@ -114,6 +114,14 @@ def _weapons_and_type(cand: Candidate, clause: Clause) -> None:
     if typed:
         cand.sub_event_type = typed[0].data["default_type"]
         cand.cite("sub_event_type", typed[0], f"triggers:{typed[0].entry_id}")
+        return
+    gunmen = clause.cue("gunmen")
+    if gunmen and not cand.weapons and {"attack", "clash"} & kinds:
+        # "Gunmen attacked a checkpoint", "هاجم مسلحون مجهولون حاجزاً": armed men with no weapon named shoot
+        cand.weapons.append("small_arms")
+        cand.cite("weapons", gunmen[0], "gunmen->small_arms")
+        cand.sub_event_type = TYPE_BY_WEAPON["small_arms"]
+        cand.cite("sub_event_type", gunmen[0], "gunmen->small_arms")
 
 
 def _status(clause: Clause, n: NumberMention) -> str:

@@ -25,12 +25,12 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "b9649f302b716526b3459603e76f76f69c75cb8cadbf7ba90a3ae43faffea2e3",
+    "marsad-jsonl": "5979ba4c8455d9a85a970e7c210aaac6cc111fc2a4d1dadda84a3aa334217c65",
     "csv": "2a37256f1e350d91b9519ea3e0f5d08018cccfa2dd59df20b1fe6a0447445001",
     "geojson": "e8f4e4fe6d9af7e7c10e08e9503e20cb1200e3fbb161032a07942de174a52d4e",
 }
 DEVELOPMENT_DIGESTS = {
-    "marsad-jsonl": "311b494477b7a9708a5995a196ec28cee592ac4ab73dc447f5df72a58376c4e6",
+    "marsad-jsonl": "1dea5a66ee0b33d609c434bb3279cc8d0bd40cdf3112232ad58287b4c3956ea8",
     "csv": "d5ba7e74d5c93872bc85a7d6012035155c7971399bcf088986b26122838082f0",
     "geojson": "593a0f14ab5232e6088a970dba6c43cbef4a1a2758a6e2cd28455b682c7baa0f",
 }

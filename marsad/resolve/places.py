@@ -32,7 +32,7 @@ _DATELINE_BEFORE = re.compile(r"^(?:date \d{4}-\d{2}-\d{2}\s+)?[A-Za-z0-9 .]{0,1
 HEADLINE_CHARS = 200
 _DATELINE_AFTER = re.compile(r"^[ \t]*((?:\([^)\n]{1,40}\)|\[[^\]\n]{1,40}\])[ \t]*)?(,[^\n]{0,30}?)?[ \t]*([-–—ـ:|]|\n)")
 _OUTLET_AND_DASH = re.compile(r"[ \t]*\([^)\n]{1,40}\)[ \t]*[-–—ـ:]")
-# "بغداد 17 أغسطس 2021 (شينخوا)", "بعقوبة، العراق 19 ابريل 2022 (شينخوا)": a wire's place, day and name.
+# "الموصل 3 مايو 2022 (شينخوا)", "الرمادي، العراق 8 مارس 2021 (وكالة)": a wire's place, day and name.
 _DAY_AND_AGENCY = re.compile(r"(?:[،,][ \t]*\S+)?[ \t]+\d{1,2}[ \t]+\S+[ \t]+\d{4}[ \t]*\(")
 REFERENCE_REACH = 24  # characters from a place to a direction word and the town it is placed by
 # "التي تقع على بعد نحو 60 كيلومترا جنوب الموصل", "30 km north of Baghdad": a place a distance is
@@ -168,7 +168,7 @@ def _stands_for_something_else(text: str, m: Mention, before: str) -> bool:
 def _dateline(text: str, m: Mention) -> bool:
     """The name opens the text's first line, or the line after a one-line headline, and a dash,
     colon or line end follows it, or it opens any line with the day and the wire's name after it: a dateline
-    ("BAGHDAD, Nov 22 (Wire) -", "دمشق 24 أكتوبر 2024 (شينخوا)"), not the incident's place."""
+    ("BAGHDAD, Nov 22 (Wire) -", "الموصل 3 مايو 2022 (شينخوا)"), not the incident's place."""
     line_start = text.rfind("\n", 0, m.start) + 1
     headline = text[:line_start].strip()
     # "ERBIL –" or "أربيل (كوردستان 24)-" opening a paragraph: a wire dateline wherever the page puts it

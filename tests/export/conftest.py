@@ -1,9 +1,10 @@
-"""A store holding four short Arabic reports written for the export tests.
+"""Stores of short Arabic reports written for the export tests.
 
 Two outlets report one rocket attack on حقل العمر and disagree on the count
 (8 vs 3 rockets) and the dead (6 vs 8); a third, hedged report is about عين
 الأسد in Iraq; a fourth dates a drone strike in بادية الميادين only to "last
-week". Ingested for real, so the exports are tested on what the store holds.
+week" (``export_db``). Another store holds two outlets telling one attack, one of them recalling an older
+one in passing (``told_twice_db``). Ingested for real, so the exports are tested on what the store holds.
 """
 from __future__ import annotations
 
@@ -66,3 +67,21 @@ def event_of():
 def cited():
     """cited(event, doc_id, field): the words a document's report cites for a field."""
     return _cited
+
+
+# Written for these tests: two outlets tell one stated attack; one of them recalls an older one in passing.
+TOLD_TWICE = {
+    "conf-a": ("Valley Post", "استهدفت ثلاثة صواريخ قاعدة حقل العمر في ريف دير الزور الشرقي صباح اليوم الأحد، "
+                              "وسمع دوي انفجارات داخل القاعدة. وكانت القاعدة قد تعرضت الشهر الماضي لهجوم مماثل."),
+    "conf-b": ("River Daily", "سقطت ثلاثة صواريخ على قاعدة حقل العمر شرقي دير الزور صباح الأحد دون وقوع إصابات."),
+}
+
+
+@pytest.fixture
+def told_twice_db(tmp_path: Path) -> Path:
+    """A fresh store of the two outlets' reports: a main attack told twice and a passing recall."""
+    db = tmp_path / "told-twice.db"
+    with Store(db) as store:
+        ingest_items(store, [Article(doc_id=d, source=d, text=t, outlet=o, published=date(2024, 5, 5))
+                             for d, (o, t) in TOLD_TWICE.items()], Settings())
+    return db

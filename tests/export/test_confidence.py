@@ -2,36 +2,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date
-from pathlib import Path
 
 from click.testing import CliRunner
 
 from marsad.cli import cli
 from marsad.export.filters import EventFilter
-from marsad.run import ingest_items
-from marsad.settings import Settings
 from marsad.store.store import Store
-from marsad.types import Article
-
-# Written for this test: two outlets tell one stated attack; one of them recalls an older one in passing.
-TEXTS = {
-    "conf-a": ("Valley Post", "استهدفت ثلاثة صواريخ قاعدة حقل العمر في ريف دير الزور الشرقي صباح اليوم الأحد، "
-                              "وسمع دوي انفجارات داخل القاعدة. وكانت القاعدة قد تعرضت الشهر الماضي لهجوم مماثل."),
-    "conf-b": ("River Daily", "سقطت ثلاثة صواريخ على قاعدة حقل العمر شرقي دير الزور صباح الأحد دون وقوع إصابات."),
-}
 
 
-def _store(tmp_path: Path) -> Path:
-    db = tmp_path / "conf.db"
-    with Store(db) as store:
-        ingest_items(store, [Article(doc_id=d, source=d, text=t, outlet=o, published=date(2024, 5, 5))
-                             for d, (o, t) in TEXTS.items()], Settings())
-    return db
-
-
-def test_a_stated_main_attack_told_by_two_outlets_is_fully_confident_and_a_passing_mention_is_not(tmp_path):
-    with Store(_store(tmp_path)) as store:
+def test_a_stated_main_attack_told_by_two_outlets_is_fully_confident_and_a_passing_mention_is_not(told_twice_db):
+    with Store(told_twice_db) as store:
         events = store.events()
     main = next(e for e in events if any(r["role"] == "main" for r in e["reports"]))
     recalled = next(e for e in events if all(r["role"] == "background" for r in e["reports"]))
@@ -42,8 +22,8 @@ def test_a_stated_main_attack_told_by_two_outlets_is_fully_confident_and_a_passi
     assert "main_report" not in recalled["confidence_basis"] and "several_outlets" not in recalled["confidence_basis"]
 
 
-def test_export_keeps_only_events_at_least_as_confident_as_asked(tmp_path):
-    db = _store(tmp_path)
+def test_export_keeps_only_events_at_least_as_confident_as_asked(told_twice_db, tmp_path):
+    db = told_twice_db
     out = tmp_path / "high.jsonl"
     result = CliRunner().invoke(cli, ["export", "--db", str(db), "--format", "marsad-jsonl", "--min-confidence", "0.8",
                                       "-o", str(out)])
@@ -53,6 +33,6 @@ def test_export_keeps_only_events_at_least_as_confident_as_asked(tmp_path):
     assert not EventFilter(min_confidence=0.8).matches({"confidence": 0.6})
 
 
-def test_confidence_outside_zero_to_one_is_refused_in_one_line(tmp_path):
-    result = CliRunner().invoke(cli, ["export", "--db", str(_store(tmp_path)), "--min-confidence", "2"])
+def test_confidence_outside_zero_to_one_is_refused_in_one_line(told_twice_db):
+    result = CliRunner().invoke(cli, ["export", "--db", str(told_twice_db), "--min-confidence", "2"])
     assert result.exit_code == 2 and "Traceback" not in result.output and "--min-confidence" in result.output

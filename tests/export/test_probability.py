@@ -12,25 +12,9 @@ from click.testing import CliRunner
 from marsad.cli import cli
 from marsad.export.filters import EventFilter
 from marsad.export.probability import Model, features, model, probability
-from marsad.run import ingest_items, remerge
-from marsad.settings import Settings
+from marsad.run import remerge
 from marsad.store.store import Store
-from marsad.types import Article, Candidate, Casualty, Evidence, Location
-
-# Written for this test: two outlets tell one stated attack; one of them recalls an older one in passing.
-TEXTS = {
-    "prob-a": ("Valley Post", "استهدفت ثلاثة صواريخ قاعدة حقل العمر في ريف دير الزور الشرقي صباح اليوم الأحد، "
-                              "وسمع دوي انفجارات داخل القاعدة. وكانت القاعدة قد تعرضت الشهر الماضي لهجوم مماثل."),
-    "prob-b": ("River Daily", "سقطت ثلاثة صواريخ على قاعدة حقل العمر شرقي دير الزور صباح الأحد دون وقوع إصابات."),
-}
-
-
-def _store(tmp_path: Path) -> Path:
-    db = tmp_path / "prob.db"
-    with Store(db) as store:
-        ingest_items(store, [Article(doc_id=d, source=d, text=t, outlet=o, published=date(2024, 5, 5))
-                             for d, (o, t) in TEXTS.items()], Settings())
-    return db
+from marsad.types import Candidate, Casualty, Evidence, Location
 
 
 def _stated() -> Candidate:
@@ -84,14 +68,14 @@ def test_an_event_told_by_several_outlets_with_its_sides_stated_is_more_probable
     assert probability([_stated()], {"a"}, 1) > probability([_stated()], {"a"}, 12)  # a crowded document
 
 
-def test_every_record_carries_its_probability_and_the_index_holds_it(tmp_path):
-    with Store(_store(tmp_path)) as store:
+def test_every_record_carries_its_probability_and_the_index_holds_it(told_twice_db):
+    with Store(told_twice_db) as store:
         events = store.events()
         indexed = {r["event_id"]: r["probability"] for r in store.conn.execute(
             "SELECT event_id, probability FROM event_index")}
     assert events and all(0 <= e["probability"] <= 1 for e in events)
     assert indexed == {e["id"]: e["probability"] for e in events}
-    main = next(e for e in events if {r["doc_id"] for r in e["reports"]} == {"prob-a", "prob-b"})
+    main = next(e for e in events if {r["doc_id"] for r in e["reports"]} == {"conf-a", "conf-b"})
     recalled = next(e for e in events if all(r["role"] == "background" for r in e["reports"]))
     assert main["probability"] > recalled["probability"]
 
@@ -104,8 +88,8 @@ def test_the_filter_keeps_the_probable_the_unscored_and_what_an_analyst_confirme
     assert EventFilter().matches({"probability": 0.0})
 
 
-def test_export_keeps_every_event_unless_asked_and_min_probability_narrows_it(tmp_path):
-    db = _store(tmp_path)
+def test_export_keeps_every_event_unless_asked_and_min_probability_narrows_it(told_twice_db, tmp_path):
+    db = told_twice_db
     with Store(db) as store:
         chances = sorted(e["probability"] for e in store.events())
     assert len(chances) == 2 and chances[0] < chances[1]
@@ -117,13 +101,13 @@ def test_export_keeps_every_event_unless_asked_and_min_probability_narrows_it(tm
         assert sorted(json.loads(line)["probability"] for line in out.read_text("utf-8").splitlines()) == expected
 
 
-def test_probability_outside_zero_to_one_is_refused_in_one_line(tmp_path):
-    result = CliRunner().invoke(cli, ["export", "--db", str(_store(tmp_path)), "--min-probability", "1.5"])
+def test_probability_outside_zero_to_one_is_refused_in_one_line(told_twice_db):
+    result = CliRunner().invoke(cli, ["export", "--db", str(told_twice_db), "--min-probability", "1.5"])
     assert result.exit_code == 2 and "Traceback" not in result.output and "--min-probability" in result.output
 
 
-def test_a_store_from_before_the_model_gets_probabilities_at_its_next_merge(tmp_path):
-    db = _store(tmp_path)
+def test_a_store_from_before_the_model_gets_probabilities_at_its_next_merge(told_twice_db):
+    db = told_twice_db
     with Store(db) as store:  # as an older marsad left it: no column, no probability in the records
         conn = store.conn
         with conn:

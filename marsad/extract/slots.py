@@ -297,7 +297,8 @@ def _singular_casualties(cand: Candidate, clause: Clause, cues: list[Mention],
         _one_more(cand, clause, word.end, cas, kind)
 
 
-_JOINED_BEFORE_COUNT = re.compile(r"\s+(?:و\s*|and\s+(?:(?:her|his|their)\s+)?)")  # "a woman and her two children"
+# "a woman and her two children"; the first noun's own words and a comma may come between: "نقيب في الجيش، وجنديين"
+_JOINED_BEFORE_COUNT = re.compile(r"(?:\s+[^\s\d،,.]+){0,3}?[\s،,]+(?:و\s*|and\s+(?:(?:her|his|their)\s+)?)")
 
 
 def _one_before_count(cand: Candidate, clause: Clause, cue: Mention, kind: str) -> None:
@@ -354,8 +355,8 @@ def _count_one(cand: Candidate, party: str, kind: str, words: Span | Mention, ru
 # seriously injured"; "…, and others were wounded" has a subject of its own)
 _PASSIVE_GAP = re.compile(r"(?:(?:\s+[A-Za-z][\w\-]*)?,\s*(?:including|among\s+them)\s[^,]{1,40},)?"
                           r"\s+(?:(?:(?!(?:and\s+others|and\s+another|others|another|but|while)\b)[A-Za-z][\w\-]*\s+){0,4}?"
-                          r"(?:were|was|have been|had been|are)\s+"
-                          r"(?:(?:seriously|critically|lightly|slightly|badly|severely|gravely)\s+)?)?")
+                          r"(?:were|was|have been|had been|are)\s+)?"
+                          r"(?:(?:seriously|critically|lightly|slightly|badly|severely|gravely)\s+)?")
 
 
 # "إصابة 5 جنود أمريكيين ومتعاقد", "خمسة من أفراد الخدمة إضافة إلى مقاول آخر", "five soldiers and a contractor":
@@ -440,6 +441,7 @@ def _dead_and_wounded(text: str, cue: Mention, cues: list[Mention], count: Numbe
     return False
 
 
+_NEXT_TOLL = re.compile(r"[\s,،]*(?:و|and\s+)\s*")  # between a count and the next toll's word: "، وإصابة"
 _BOTH_TOLLS = re.compile(r"\s*(?:و|او|or|and)\s*(?:ال)?(?:مصاب|جريح|جرحي|قتيل|قتلي|wounded|injured|dead|killed)")  # folded
 _OWN_COUNT = re.compile(r"\s*(?:بجروح\s+)?(?:\d|ثالث|ثان|رابع|آخر|اخر|another|others?|a\s+third|\w+\s+others)")
 
@@ -503,6 +505,11 @@ def fill_casualties(cand: Candidate, clause: Clause, actor_at: dict[int, tuple[s
             if not near:
                 continue
             nearest = min(near, key=gap)
+            if nearest.start >= n.end and _NEXT_TOLL.fullmatch(clause.text, n.noun_end or n.end, nearest.start):
+                # "مقتل ضابط، وجنديين، وإصابة ثالث", "killing an officer and two soldiers and wounding a third": the
+                # word after "و" opens the next toll; the count closes the one before it
+                before = [c for c in near if c.end <= n.start and c.data["type"] != nearest.data["type"]]
+                nearest = max(before, key=lambda c: c.end, default=nearest)
             if _dead_and_wounded(clause.text, nearest, cues, n, clause.numbers):
                 continue  # "قتل وجرح 28 عنصراً", "33 killed or wounded": neither toll alone
             kind = nearest.data["type"]

@@ -25,9 +25,9 @@ FORMATS = ("marsad-jsonl", "csv", "geojson")
 SYNTHETIC_DOCS, SYNTHETIC_SEED = 300, 3
 
 SYNTHETIC_DIGESTS = {
-    "marsad-jsonl": "5979ba4c8455d9a85a970e7c210aaac6cc111fc2a4d1dadda84a3aa334217c65",
-    "csv": "2a37256f1e350d91b9519ea3e0f5d08018cccfa2dd59df20b1fe6a0447445001",
-    "geojson": "e8f4e4fe6d9af7e7c10e08e9503e20cb1200e3fbb161032a07942de174a52d4e",
+    "marsad-jsonl": "afca13bd71b4ec943eacea6c0befacba4bed4aca2d6ca7f66e22da365eb75fb4",
+    "csv": "332b70b79a0de9bf29acb4a510fc9ecc3f6a83e2eb7c5d66d61f51ffc00d0270",
+    "geojson": "18e5087b3d1e72ca48336443afd8fa39a8ee3fccfab7a8044ea900cf8840499b",
 }
 DEVELOPMENT_DIGESTS = {
     "marsad-jsonl": "1dea5a66ee0b33d609c434bb3279cc8d0bd40cdf3112232ad58287b4c3956ea8",

@@ -306,9 +306,9 @@ def _grammar() -> _Grammar:
         _Rule(("part_of_day", "=يوم", "relday"), re.compile(
             rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:يوم\s+)?(?P<rel>{relday})(?:\s*,?\s*(?P<wd>{wd}))?"
             rf"(?:\s+(?P<pod2>{period_adv}|{pod_en}))?)(?!\w)"), _relative_day),
-        # [مساء] [يوم] الجمعة [الماضي] [مساءً], last Sunday evening
+        # [مساء] [يوم] الجمعة [الماضي] [مساءً], last Sunday evening; not a market named for its day ("سوق الجمعة")
         _Rule(("part_of_day", "=يوم", "qualifier", "weekday"), re.compile(
-            rf"{_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:يوم\s+)?(?:(?P<eq>{q_pre})\s+)?(?P<wd>{wd})"
+            rf"(?<!سوق\s){_PRE}(?P<s>(?:(?P<pod>{pod_ar})\s+)?(?:يوم\s+)?(?:(?P<eq>{q_pre})\s+)?(?P<wd>{wd})"
             rf"(?:\s+(?P<q>{q_post}))?(?:\s+(?P<pod2>{pod_en}|{period_adv}))?)(?!\w)"), _weekday),
         # قبل ثلاثة أيام, منذ يومين, قبل شهرين; not "قبل يوم الجمعة" (before Friday) nor "منذ شهر آب"
         _Rule(("=قبل", "=منذ"), re.compile(

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from marsad.extract.clause import Clause
-from marsad.resolve.gazetteer import Place, load_gazetteer, namesake_capital
+from marsad.resolve.gazetteer import Place, distance_km, load_gazetteer, namesake_capital
 from marsad.types import Location, Mention
 
 PRECISION_ORDER = ("site", "town", "district", "admin1", "country")
@@ -106,7 +106,7 @@ def read_places(clause: Clause) -> list[PlaceMention]:
     out = []
     for m in clause.places:
         place = gaz.places.get(m.entry_id)
-        if place is None or _dateline(clause.text, m):
+        if place is None or _dateline(clause.text, m) or _put_in_another_province(clause, m, place):
             continue
         before = clause.text[max(clause.seg.start, m.start - 24):m.start]
         if _stands_for_something_else(clause.text, m, before):
@@ -150,6 +150,27 @@ _LAUNCH_SITE_IN = re.compile(r"\s*[،,]?\s*(?:in|في|ب)\s*(?:the\s+)?(?:neighb
 
 # "في حديث لـ(بغداد اليوم)": an outlet's name in brackets after ل, whatever the verb before.
 _IN_BRACKETS_AFTER_LI = re.compile(r"(?:^|\s)لـ*\s*[(«\"“]$")
+
+
+# "ورأس العين في ريف اللاذقية", "Ras al-Ain in rural Latakia": between a name and the area the text puts it in.
+_IN_AREA = re.compile(r"\s*(?:[،,]\s*)?(?:في|ب)\s*(?:(?:ريف|محافظة)\s+)?"
+                      r"|,?\s+in\s+(?:the\s+)?(?:(?:north|south|east|west)(?:ern)?\s+)?(?:countryside\s+of\s+|province\s+of\s+|rural\s+)?",
+                      re.IGNORECASE)
+
+
+NAMESAKE_KM = 60.0  # a town told "in" an area this far away is a namesake ("السيدة زينب بالعاصمة دمشق" is not)
+
+
+def _put_in_another_province(clause: Clause, m: Mention, place: Place) -> bool:
+    """The text puts the name in a province other than the gazetteer's place of that name: a namesake village
+    the gazetteer does not hold, not that place (the area named after it places the incident)."""
+    area_word = next((p for p in clause.places if p.start >= m.end), None)
+    if area_word is None or not _IN_AREA.fullmatch(clause.text, m.end, area_word.start):
+        return False
+    area = load_gazetteer().places.get(area_word.entry_id)
+    return (place.kind == "town" and area is not None and area.kind in ("admin1", "city", "district")
+            and area.country == place.country and area.admin1 != place.admin1
+            and distance_km(place.lat, place.lon, area.lat, area.lon) > NAMESAKE_KM)
 
 
 def _stands_for_something_else(text: str, m: Mention, before: str) -> bool:

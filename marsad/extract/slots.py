@@ -76,6 +76,9 @@ def fill_type_and_weapons(cand: Candidate, clause: Clause) -> None:
         cand.cite("weapons", Span(told.start, told.end, told.text), "suicide->ied")
 
 
+_SHOULDER_FIRED = re.compile(r"RPG|rocket-propelled|بي\s+جي", re.IGNORECASE)  # a rocket-propelled grenade
+
+
 def _weapons_and_type(cand: Candidate, clause: Clause) -> None:
     for w in attack_weapons(clause):
         if w.entry_id not in cand.weapons:
@@ -103,6 +106,13 @@ def _weapons_and_type(cand: Candidate, clause: Clause) -> None:
         # "تفجير انتحاري بسيارة مفخخة": a suicide bombing; "طائرة مسيرة انتحارية" stays a drone strike.
         cand.sub_event_type = "Suicide bomb"
         cand.cite("sub_event_type", suicide[0], "cues:suicide")
+        return
+    fired_by_hand = [w for w in fired if _SHOULDER_FIRED.search(w.text)]
+    if fired and len(fired_by_hand) == len(fired):
+        # "opened fire with machine guns and RPGs", "هاجموا الحاجز بقذائف آر بي جي": a shoulder-fired grenade is
+        # an infantry weapon, fired at close range: a clash, not shelling
+        cand.sub_event_type = "Armed clash"
+        cand.cite("sub_event_type", fired_by_hand[0], "weapons:shoulder-fired")
         return
     weapon = strongest_weapon(cand.weapons)
     if weapon is not None:

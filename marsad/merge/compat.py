@@ -183,7 +183,13 @@ INDIRECT_FIRE = {"rocket", "mortar"}
 def weapons_fit(members: list[Candidate], c: Candidate) -> bool:
     had = {f for ws in _values(members, "weapons") for w in ws for f in WEAPON_FAMILY.get(w, {w})} - {"unknown"}
     mine = {f for w in c.weapons for f in WEAPON_FAMILY.get(w, {w})} - {"unknown"}
-    return not (had and mine and not had & mine) or _rounds_of_one_day(members, c)
+    return not (had and mine and not had & mine) or _rounds_of_one_day(members, c) or _one_firefight(members, c)
+
+
+def _one_firefight(members: list[Candidate], c: Candidate) -> bool:
+    """Armed clashes all: a firefight's weapons are told as each witness saw them ("gunfire" in one report,
+    "RPGs" in the next), so they set no two clashes apart."""
+    return c.sub_event_type == "Armed clash" and all(m.sub_event_type in ("Armed clash", None) for m in members)
 
 
 def _rounds_of_one_day(members: list[Candidate], c: Candidate) -> bool:

@@ -88,8 +88,11 @@ _METONYM_AFTER = re.compile(r"(?:['’]s?)?\s+(?:control|government|regime)\b"
                             r"|civilians|soldiers|of)\b)")
 # Where people had come from ("نازحين قادمين من منبج إلى الرقة", "families who had come to the camp from the
 # town of Hajin"): not where the attack was.
-_CAME_FROM = re.compile(r"(?:جاءوا|جاؤوا|قدموا|قادمين|القادمين|come|came|coming)(?:\s+\S+){0,4}?\s+(?:من|from)\s+"
-                        r"(?:the\s+city\s+of\s+|the\s+town\s+of\s+|مدينة\s+|بلدة\s+)?$")
+# Where a victim hails from ("وهو ينحدر من مدينة إدلب", "a native of Raqqa") is not where he was hit either.
+_CAME_FROM = re.compile(r"(?:(?:جاءوا|جاؤوا|قدموا|قادمين|القادمين|come|came|coming)(?:\s+\S+){0,4}?\s+(?:من|from)"
+                        r"|(?:ينحدر|تنحدر|ينحدرون|المنحدر|المنحدرين|يتحدر|يتحدرون|المتحدر)\s+(?:أصلا\s+|أصلاً\s+)?من"
+                        r"|(?:hails|hailed|hailing)\s+from|native\s+of)\s+"
+                        r"(?:the\s+city\s+of\s+|the\s+town\s+of\s+|مدينة\s+|بلدة\s+|قرية\s+)?$")
 # "المناطق المتنازع عليها بين بغداد وأربيل", "disputed between Baghdad and Erbil": the two governments.
 _GOVERNMENTS = re.compile(r"(?:بين|between)\s+(?:بغداد|Baghdad)\s*(?:و|and)\s*(?:أربيل|اربيل|Erbil)"
                           r"|(?:بين|between)\s+(?:أربيل|اربيل|Erbil)\s*(?:و|and)\s*(?:بغداد|Baghdad)")

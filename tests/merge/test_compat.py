@@ -125,3 +125,11 @@ def test_the_same_town_a_day_apart_may_be_one_attack_across_outlets_but_not_the_
     assert conflict([tuesday], wednesday, strict_precision=True) == "dates"
     base = replace(tuesday, location=OMAR)
     assert conflict([base], replace(base, date=date(2024, 2, 6))) == "dates"
+
+
+def test_a_firefight_s_weapons_set_no_two_clashes_apart() -> None:
+    # "gunfire" in one report, "RPGs" in another: one clash; a rocket attack told beside a clash is not.
+    gunfire = replace(account("unknown"), weapons=["small_arms"], sub_event_type="Armed clash")
+    grenades = replace(account("unknown"), weapons=["rocket"], sub_event_type="Armed clash")
+    assert conflict([gunfire], grenades) is None
+    assert conflict([gunfire], replace(grenades, sub_event_type="Shelling/artillery/missile attack")) == "weapons"

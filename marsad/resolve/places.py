@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from marsad.extract.clause import Clause
-from marsad.resolve.gazetteer import Place, distance_km, load_gazetteer, namesake_capital
+from marsad.resolve.gazetteer import Gazetteer, Place, distance_km, load_gazetteer, namesake_capital
 from marsad.types import Location, Mention
 
 PRECISION_ORDER = ("site", "town", "district", "admin1", "country")
@@ -109,7 +109,7 @@ def read_places(clause: Clause) -> list[PlaceMention]:
     out = []
     for m in clause.places:
         place = gaz.places.get(m.entry_id)
-        if place is None or _dateline(clause.text, m) or _put_in_another_province(clause, m, place):
+        if place is None or _dateline(clause.text, m) or _put_in_another_province(clause, m, place, gaz):
             continue
         before = clause.text[max(clause.seg.start, m.start - 24):m.start]
         if _stands_for_something_else(clause.text, m, before):
@@ -164,13 +164,13 @@ _IN_AREA = re.compile(r"\s*(?:[،,]\s*)?(?:في|ب)\s*(?:(?:ريف|محافظة)
 NAMESAKE_KM = 60.0  # a town told "in" an area this far away is a namesake ("السيدة زينب بالعاصمة دمشق" is not)
 
 
-def _put_in_another_province(clause: Clause, m: Mention, place: Place) -> bool:
+def _put_in_another_province(clause: Clause, m: Mention, place: Place, gaz: Gazetteer) -> bool:
     """The text puts the name in a province other than the gazetteer's place of that name: a namesake village
     the gazetteer does not hold, not that place (the area named after it places the incident)."""
     area_word = next((p for p in clause.places if p.start >= m.end), None)
     if area_word is None or not _IN_AREA.fullmatch(clause.text, m.end, area_word.start):
         return False
-    area = load_gazetteer().places.get(area_word.entry_id)
+    area = gaz.places.get(area_word.entry_id)
     return (place.kind == "town" and area is not None and area.kind in ("admin1", "city", "district")
             and area.country == place.country and area.admin1 != place.admin1
             and distance_km(place.lat, place.lon, area.lat, area.lon) > NAMESAKE_KM)
